@@ -1,0 +1,9 @@
+//! # Stratus
+//!
+//! Plans, simulates and prices distributed SGD training on serverless functions (FaaS)
+//! versus virtual machines (IaaS). The module list is the architecture:
+//! `cli → {optimize, sim, calibrate, report} → model → {scenario, profile, units}`,
+//! and `sim → kernels → data`.
+
+pub mod data;
+pub mod kernels;
