@@ -5,6 +5,12 @@
 //! `cli → {optimize, sim, calibrate, report} → model → {scenario, profile, units}`,
 //! and `sim → kernels → data`.
 
+pub mod cli;
 pub mod data;
 pub mod kernels;
-pub mod cli;
+pub mod model;
+pub mod optimize;
+pub mod profile;
+pub mod report;
+pub mod scenario;
+pub mod units;

@@ -1,6 +1,11 @@
 //! Maps errors to exit codes: 2 for bad input (the message names the file, line or key),
 //! 1 for every other failure.
 
+use crate::model::faas::FaasModelError;
+use crate::model::iaas::IaasModelError;
+use crate::optimize::estimate::EstimateError;
+use crate::optimize::plan::PlanError;
+
 /// An error in what the user gave Stratus: a file, a flag or a value. Exits with code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -8,9 +13,44 @@ pub struct InputError(pub String);
 
 /// The exit code for an error: 2 when any cause in its chain is bad input, else 1.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    if err.chain().any(is_input_error) { 2 } else { 1 }
+    if err.chain().any(is_input_error) {
+        2
+    } else {
+        1
+    }
 }
 
 fn is_input_error(cause: &(dyn std::error::Error + 'static)) -> bool {
-    cause.is::<InputError>() || cause.is::<crate::data::DataError>()
+    cause.is::<InputError>()
+        || cause.is::<crate::data::DataError>()
+        || cause.is::<crate::scenario::ScenarioError>()
+        || cause.is::<crate::profile::ProfileError>()
+        || cause.is::<crate::model::facts::FactsError>()
+        || cause
+            .downcast_ref::<EstimateError>()
+            .is_some_and(|e| match e {
+                EstimateError::NotNarrowed(_) => true,
+                EstimateError::Faas(e) => faas_model_input(e),
+                EstimateError::Iaas(e) => iaas_model_input(e),
+            })
+        || cause.downcast_ref::<PlanError>().is_some_and(|e| match e {
+            PlanError::Faas(e) => faas_model_input(e),
+            PlanError::Iaas(e) => iaas_model_input(e),
+            PlanError::NothingQualifies(_) => false,
+        })
+        || cause
+            .downcast_ref::<FaasModelError>()
+            .is_some_and(faas_model_input)
+        || cause
+            .downcast_ref::<IaasModelError>()
+            .is_some_and(iaas_model_input)
+}
+
+/// Every way the FaaS model cannot be built comes from the scenario or the profiles.
+fn faas_model_input(_: &FaasModelError) -> bool {
+    true
+}
+
+fn iaas_model_input(_: &IaasModelError) -> bool {
+    true
 }

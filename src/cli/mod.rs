@@ -1,14 +1,24 @@
 //! The command line: one file per command, each turning flags into library calls and results
 //! into output. Nothing below this module prints to the terminal.
 
+mod common;
+pub mod cost;
+pub mod estimate;
 pub mod exit;
 pub mod output;
+pub mod plan;
+pub mod profiles;
 
 use clap::{Parser, Subcommand};
 
 /// `stratus`: should this model train on serverless functions or on VMs, and how?
 #[derive(Debug, Parser)]
-#[command(name = "stratus", version, about, long_about = None)]
+#[command(
+    name = "stratus",
+    version,
+    about = "Plan, simulate and price distributed SGD training on serverless functions (FaaS) versus VMs (IaaS).",
+    after_help = "Start with `stratus plan` (LR on Higgs), then `stratus plan scenarios/<name>.toml`."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -16,9 +26,23 @@ pub struct Cli {
 
 /// Every subcommand of `stratus`.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Search FaaS and IaaS configurations and say which platform to use.
+    Plan(plan::PlanArgs),
+    /// Evaluate one fixed configuration with the analytic model.
+    Estimate(estimate::EstimateArgs),
+    /// Price a run that happened.
+    Cost(cost::CostArgs),
+    /// List the known platforms, instance types, channels and cache nodes.
+    Profiles(profiles::ProfilesArgs),
+}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {}
+    match cli.command {
+        Command::Plan(args) => plan::run(&args),
+        Command::Estimate(args) => estimate::run(&args),
+        Command::Cost(args) => cost::run(&args),
+        Command::Profiles(args) => profiles::run(&args),
+    }
 }

@@ -13,3 +13,12 @@ pub enum Format {
     /// Comma-separated rows with a header line.
     Csv,
 }
+
+/// Prints a JSON value, pretty, with a final newline.
+pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}

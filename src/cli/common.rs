@@ -1,0 +1,61 @@
+//! Flags shared by the commands that read a scenario: the file (or the embedded default),
+//! `--set` overrides and `--calibration`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::exit::InputError;
+use crate::profile::Profiles;
+use crate::scenario::Scenario;
+
+/// Where a command's scenario and profiles come from.
+#[derive(Debug, Clone, Args)]
+pub struct ScenarioInput {
+    /// Override a scenario key, e.g. --set faas.workers=100 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Apply a calibration file written by `stratus calibrate` or `stratus profile`.
+    #[arg(long, value_name = "FILE")]
+    pub calibration: Option<PathBuf>,
+}
+
+impl ScenarioInput {
+    /// The profiles, calibrated when a calibration file is given.
+    pub fn profiles(&self) -> anyhow::Result<Profiles> {
+        load_profiles(self.calibration.as_deref())
+    }
+
+    /// Reads the scenario at `path`, or the embedded default when there is none.
+    pub fn scenario(
+        &self,
+        path: Option<&std::path::Path>,
+        profiles: &Profiles,
+    ) -> anyhow::Result<Scenario> {
+        let scenario = match path {
+            Some(path) => Scenario::from_path(path, &self.sets, profiles)?,
+            None => Scenario::default_scenario(&self.sets, profiles)?,
+        };
+        Ok(scenario)
+    }
+}
+
+/// Built-in profiles, with a calibration file laid over them if one is given.
+pub fn load_profiles(calibration: Option<&std::path::Path>) -> anyhow::Result<Profiles> {
+    let Some(path) = calibration else {
+        return Ok(Profiles::builtin()?);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        InputError(format!(
+            "{}: cannot read the calibration: {e}",
+            path.display()
+        ))
+    })?;
+    let patch: toml::Table = text
+        .parse()
+        .map_err(|e| InputError(format!("{}: not a calibration file: {e}", path.display())))?;
+    Profiles::calibrated(&patch)
+        .map_err(|e| InputError(format!("{}: {e}", path.display())))
+        .context("applying the calibration")
+}

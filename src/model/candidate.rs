@@ -1,0 +1,124 @@
+//! # Candidates
+//!
+//! A configuration of either platform together with what the model predicts for it — the unit
+//! that searches rank, reports print and the simulator validates.
+
+use super::{FaasConfig, FaasCost, IaasConfig, IaasCost, Infeasible, TimeBreakdown};
+
+/// Serverless functions or virtual machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Platform {
+    Faas,
+    Iaas,
+}
+
+impl Platform {
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Faas => "faas",
+            Platform::Iaas => "iaas",
+        }
+    }
+
+    /// How people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Platform::Faas => "FaaS",
+            Platform::Iaas => "IaaS",
+        }
+    }
+}
+
+/// One configuration of either platform.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Config {
+    Faas(FaasConfig),
+    Iaas(IaasConfig),
+}
+
+impl Config {
+    pub fn platform(&self) -> Platform {
+        match self {
+            Config::Faas(_) => Platform::Faas,
+            Config::Iaas(_) => Platform::Iaas,
+        }
+    }
+
+    /// A one-line description: `100 × 1769 MB, s3, scatter-reduce, bsp` or `10 × c5.4xlarge`.
+    pub fn describe(&self) -> String {
+        match self {
+            Config::Faas(c) => format!(
+                "{} × {} MB, {}, {}, {}",
+                c.workers, c.memory_mb, c.channel, c.pattern, c.sync
+            ),
+            Config::Iaas(c) => format!("{} × {}", c.workers, c.instance),
+        }
+    }
+}
+
+/// The bill of either platform.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bill {
+    Faas(FaasCost),
+    Iaas(IaasCost),
+}
+
+impl Bill {
+    pub fn total_usd(&self) -> f64 {
+        match self {
+            Bill::Faas(c) => c.total_usd(),
+            Bill::Iaas(c) => c.total_usd(),
+        }
+    }
+
+    /// The parts of the bill, named as in the JSON output.
+    pub fn parts(&self) -> Vec<(&'static str, f64)> {
+        match self {
+            Bill::Faas(c) => vec![
+                ("functions", c.functions_usd),
+                ("requests", c.requests_usd),
+                ("channel_requests", c.channel_requests_usd),
+                ("channel_node", c.channel_node_usd),
+            ],
+            Bill::Iaas(c) => vec![
+                ("instances", c.instances_usd),
+                ("storage_requests", c.storage_requests_usd),
+            ],
+        }
+    }
+}
+
+/// What the model predicts for a feasible configuration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    pub time: TimeBreakdown,
+    pub bill: Bill,
+}
+
+impl Outcome {
+    pub fn total_s(&self) -> f64 {
+        self.time.total_s()
+    }
+
+    pub fn total_usd(&self) -> f64 {
+        self.bill.total_usd()
+    }
+}
+
+/// A configuration and its prediction (or why it cannot run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub config: Config,
+    pub outcome: Result<Outcome, Infeasible>,
+}
+
+impl Candidate {
+    pub fn platform(&self) -> Platform {
+        self.config.platform()
+    }
+
+    /// The prediction, if the configuration can run.
+    pub fn feasible(&self) -> Option<&Outcome> {
+        self.outcome.as_ref().ok()
+    }
+}

@@ -1,0 +1,376 @@
+//! # FaaS model
+//!
+//! Times and prices one serverless configuration: w functions of z MB exchange state through a
+//! channel with a pattern under a synchronisation protocol. Start-up is the channel's
+//! provisioning, a cold start and the invocation of w functions; loading reads the shard from
+//! S3; each round computes on the function's CPU share and communicates; runs over the duration
+//! limit are split into re-invocations. The bill is GB-seconds at the billing granularity,
+//! requests, the channel's requests and its node-hours.
+
+use crate::model::facts::{FactsError, WorkloadFacts};
+use crate::model::limits::{self, Segments, Work};
+use crate::model::link::{Link, Op};
+use crate::model::patterns::{Pattern, RoundComm, RoundContext};
+use crate::model::{Infeasible, TimeBreakdown};
+use crate::profile::{ChannelKind, FaasProfile, ProfileError, Profiles};
+use crate::scenario::{Scenario, Sync};
+use crate::units::{BYTES_PER_MB, BYTES_PER_MEMORY_MB, SECONDS_PER_HOUR, round_up_to_increment};
+
+/// One FaaS configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaasConfig {
+    pub workers: u32,
+    pub memory_mb: u32,
+    pub channel: ChannelKind,
+    pub pattern: Pattern,
+    pub sync: Sync,
+}
+
+/// The bill of a FaaS run.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FaasCost {
+    /// GB-seconds (and vCPU-seconds) of workers and aggregators.
+    pub functions_usd: f64,
+    /// Invocation requests.
+    pub requests_usd: f64,
+    /// Requests to the channel and to S3 for the data.
+    pub channel_requests_usd: f64,
+    /// Cache node-hours or the parameter-server VM.
+    pub channel_node_usd: f64,
+}
+
+impl FaasCost {
+    pub fn total_usd(&self) -> f64 {
+        self.functions_usd + self.requests_usd + self.channel_requests_usd + self.channel_node_usd
+    }
+}
+
+/// Counts behind a prediction.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FaasDetail {
+    pub rounds: f64,
+    /// Invocations per worker (more than 1 when the duration limit splits the run).
+    pub invocations_per_worker: f64,
+    pub channel_puts: f64,
+    pub channel_gets: f64,
+    pub bytes_moved: f64,
+    pub memory_needed_mb: f64,
+    pub compute_per_round_s: f64,
+    pub comm_per_round_s: f64,
+}
+
+/// The model's prediction for one FaaS configuration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FaasPrediction {
+    pub time: TimeBreakdown,
+    pub cost: FaasCost,
+    pub detail: FaasDetail,
+}
+
+/// A channel as one scenario uses it: its link, its shared NIC and its node bill.
+#[derive(Debug, Clone, Copy)]
+struct ChannelSetup {
+    link: Link,
+    startup_s: f64,
+    node_usd_per_hour: f64,
+    node_billing_increment_s: f64,
+    node_minimum_s: f64,
+    update_bytes_per_s: f64,
+    usd_per_put_unit: f64,
+    usd_per_get_unit: f64,
+}
+
+/// The FaaS model of one scenario, ready to evaluate configurations.
+#[derive(Debug, Clone)]
+pub struct FaasModel {
+    facts: WorkloadFacts,
+    profile: FaasProfile,
+    channels: [ChannelSetup; 5],
+    epoch_barriers: f64,
+}
+
+/// Why the FaaS model cannot be built for a scenario.
+#[derive(Debug, thiserror::Error)]
+pub enum FaasModelError {
+    #[error(transparent)]
+    Facts(#[from] FactsError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error("the scenario has no [faas] section")]
+    NoFaas,
+    #[error("cache node {node} has no {engine} price")]
+    NoEnginePrice { node: String, engine: ChannelKind },
+}
+
+impl FaasModel {
+    /// Builds the model of `scenario`'s FaaS side.
+    pub fn new(scenario: &Scenario, profiles: &Profiles) -> Result<Self, FaasModelError> {
+        let space = scenario.faas.as_ref().ok_or(FaasModelError::NoFaas)?;
+        let facts = WorkloadFacts::new(&scenario.workload)?;
+        let mut channels = Vec::with_capacity(ChannelKind::ALL.len());
+        for kind in ChannelKind::ALL {
+            // Only channels the scenario searches must be fully priced.
+            let setup = match channel_setup(kind, space, profiles) {
+                Err(e) if space.channels.contains(&kind) => return Err(e),
+                Err(_) => bare_setup(profiles.channels.get(kind)),
+                Ok(setup) => setup,
+            };
+            channels.push(setup);
+        }
+        let channels: [ChannelSetup; 5] = channels.try_into().expect("one setup per channel kind");
+        Ok(FaasModel {
+            epoch_barriers: facts.epochs.ceil(),
+            facts,
+            profile: profiles.faas(&space.profile)?.clone(),
+            channels,
+        })
+    }
+
+    /// The workload facts the model uses.
+    pub fn facts(&self) -> &WorkloadFacts {
+        &self.facts
+    }
+
+    /// The platform profile.
+    pub fn profile(&self) -> &FaasProfile {
+        &self.profile
+    }
+
+    /// The link a function of `memory_mb` has to `channel`.
+    pub fn link(&self, channel: ChannelKind, memory_mb: u32) -> Link {
+        let mut link = self.channels[channel as usize].link;
+        link.client_bytes_per_s = link
+            .client_bytes_per_s
+            .min(self.profile.bandwidth_mb_s(memory_mb) * BYTES_PER_MB);
+        link
+    }
+
+    /// The round context a pattern needs for `cfg` (with the worker compute time per round).
+    pub fn round_context<'a>(
+        &'a self,
+        cfg: &FaasConfig,
+        link: &'a Link,
+        compute_s: f64,
+    ) -> RoundContext<'a> {
+        RoundContext {
+            workers: f64::from(cfg.workers),
+            bytes: self.facts.sync_bytes,
+            merge_bytes_per_s: self.profile.memory_bytes_per_s(cfg.memory_mb),
+            link,
+            invoke_s: self.profile.warm_invoke_s,
+            update_bytes_per_s: self.channels[cfg.channel as usize].update_bytes_per_s,
+            compute_s,
+            synchronous: cfg.sync.is_synchronous(),
+            profile: &self.profile,
+            memory_mb: cfg.memory_mb,
+        }
+    }
+
+    /// Seconds one worker computes per round.
+    pub fn compute_per_round_s(&self, cfg: &FaasConfig) -> f64 {
+        self.facts.flops_per_worker_round(cfg.workers)
+            / self
+                .profile
+                .flops_per_s(cfg.memory_mb, self.facts.flops_per_byte)
+    }
+
+    /// Predicts the time and bill of one configuration.
+    pub fn predict(&self, cfg: &FaasConfig) -> Result<FaasPrediction, Infeasible> {
+        let memory_needed_mb = self.memory_needed_mb(cfg.workers);
+        if memory_needed_mb > f64::from(cfg.memory_mb) {
+            return Err(Infeasible::MemoryTooSmall {
+                needed_mb: memory_needed_mb,
+                memory_mb: f64::from(cfg.memory_mb),
+            });
+        }
+        let setup = &self.channels[cfg.channel as usize];
+        let link = self.link(cfg.channel, cfg.memory_mb);
+        let compute_s = self.compute_per_round_s(cfg);
+        let comm = cfg
+            .pattern
+            .round(&self.round_context(cfg, &link, compute_s));
+        let w = f64::from(cfg.workers);
+        let barrier_s = if cfg.sync == Sync::Hsp {
+            self.epoch_barriers * barrier_s(&link, w)
+        } else {
+            0.0
+        };
+        let load_s = self.load_s(cfg);
+        let checkpoint = (
+            link.phase_s(Op::Put, 1.0, self.facts.model_bytes, w),
+            link.phase_s(Op::Get, 1.0, self.facts.model_bytes, w),
+        );
+        let segments = limits::split(&Work {
+            limit_s: self.profile.max_duration_s,
+            load_s,
+            round_s: compute_s + comm.time_s,
+            rounds: self.facts.rounds,
+            extra_s: barrier_s,
+            checkpoint_put_s: checkpoint.0,
+            checkpoint_get_s: checkpoint.1,
+        })
+        .map_err(|e| Infeasible::RoundOverLimit {
+            needed_s: e.needed_s,
+            limit_s: e.limit_s,
+        })?;
+        let restarts = segments.restarts();
+        let time = TimeBreakdown {
+            startup_s: setup.startup_s
+                + self.profile.cold_start_mean_s * (1.0 + restarts)
+                + w * self.profile.invoke_interval_s,
+            load_s: load_s * segments.count,
+            compute_s: self.facts.rounds * compute_s,
+            comm_s: self.facts.rounds * comm.time_s
+                + barrier_s
+                + restarts * (checkpoint.0 + checkpoint.1),
+        };
+        let cost = self.bill(cfg, &segments, &comm, time.total_s());
+        Ok(FaasPrediction {
+            time,
+            cost,
+            detail: FaasDetail {
+                rounds: self.facts.rounds,
+                invocations_per_worker: segments.count,
+                channel_puts: self.facts.rounds * comm.puts,
+                channel_gets: self.facts.rounds * comm.gets,
+                bytes_moved: self.facts.rounds * comm.bytes_moved,
+                memory_needed_mb,
+                compute_per_round_s: compute_s,
+                comm_per_round_s: comm.time_s,
+            },
+        })
+    }
+
+    /// MB a worker needs: its data shard, model state (model, gradient, merge buffer; ADMM also
+    /// keeps z and u) and the runtime.
+    pub fn memory_needed_mb(&self, workers: u32) -> f64 {
+        let state_copies = 3.0 * self.facts.sync_bytes / self.facts.model_bytes;
+        let bytes =
+            self.facts.memory_bytes / f64::from(workers) + state_copies * self.facts.model_bytes;
+        bytes / BYTES_PER_MEMORY_MB + self.profile.runtime_baseline_mb
+    }
+
+    /// Seconds one worker takes to read its shard of the dataset from S3.
+    pub fn load_s(&self, cfg: &FaasConfig) -> f64 {
+        let shard = self.facts.stored_bytes / f64::from(cfg.workers);
+        self.link(ChannelKind::S3, cfg.memory_mb)
+            .transfer_s(shard, f64::from(cfg.workers))
+    }
+
+    fn bill(
+        &self,
+        cfg: &FaasConfig,
+        segments: &Segments,
+        comm: &RoundComm,
+        total_s: f64,
+    ) -> FaasCost {
+        let w = f64::from(cfg.workers);
+        let rounds = self.facts.rounds;
+        let p = &self.profile;
+        let setup = &self.channels[cfg.channel as usize];
+        let worker_usd = segments.sum_over(|d| p.duration_usd(cfg.memory_mb, d, true));
+        let s3 = &self.channels[ChannelKind::S3 as usize];
+        let shard = self.facts.stored_bytes / w;
+        let data_gets = w * segments.count * s3.link.units(Op::Get, shard);
+        let restarts = segments.restarts();
+        let checkpoint_puts = w * restarts * setup.link.units(Op::Put, self.facts.model_bytes);
+        let checkpoint_gets = w * restarts * setup.link.units(Op::Get, self.facts.model_bytes);
+        FaasCost {
+            functions_usd: w * worker_usd + rounds * comm.aggregator_usd,
+            requests_usd: (w * segments.count + rounds * comm.aggregator_invocations)
+                * p.usd_per_request,
+            channel_requests_usd: (rounds * comm.put_units + checkpoint_puts)
+                * setup.usd_per_put_unit
+                + (rounds * comm.get_units + checkpoint_gets) * setup.usd_per_get_unit
+                + data_gets * s3.usd_per_get_unit,
+            channel_node_usd: node_usd(setup, total_s),
+        }
+    }
+}
+
+/// An HSP barrier at an epoch's end: every worker writes a flag and reads the others'.
+fn barrier_s(link: &Link, workers: f64) -> f64 {
+    const FLAG_BYTES: f64 = 8.0;
+    link.phase_s(Op::Put, 1.0, FLAG_BYTES, workers)
+        + link.phase_s(Op::Get, 1.0, FLAG_BYTES, workers)
+}
+
+fn node_usd(setup: &ChannelSetup, total_s: f64) -> f64 {
+    if setup.node_usd_per_hour <= 0.0 {
+        return 0.0;
+    }
+    let billed_s =
+        round_up_to_increment(total_s, setup.node_billing_increment_s).max(setup.node_minimum_s);
+    setup.node_usd_per_hour * billed_s / SECONDS_PER_HOUR
+}
+
+/// A channel with no node: its link and request prices only.
+fn bare_setup(profile: &crate::profile::ChannelProfile) -> ChannelSetup {
+    ChannelSetup {
+        link: Link::new(profile, f64::INFINITY, None),
+        startup_s: profile.startup_s,
+        node_usd_per_hour: 0.0,
+        node_billing_increment_s: 1.0,
+        node_minimum_s: 0.0,
+        update_bytes_per_s: profile
+            .update_mb_s
+            .map_or(f64::INFINITY, |mb| mb * BYTES_PER_MB),
+        usd_per_put_unit: profile.usd_per_put_unit,
+        usd_per_get_unit: profile.usd_per_get_unit,
+    }
+}
+
+fn channel_setup(
+    kind: ChannelKind,
+    space: &crate::scenario::FaasSpace,
+    profiles: &Profiles,
+) -> Result<ChannelSetup, FaasModelError> {
+    let profile = profiles.channels.get(kind);
+    let mut setup = bare_setup(profile);
+    if kind.is_cache() {
+        let name = space
+            .cache_node
+            .as_deref()
+            .or(profile.node.as_deref())
+            .unwrap_or("cache.m5.large");
+        let node = profiles.cache_node(name)?;
+        setup.link.shared_bytes_per_s = Some(node.network_bytes_per_s());
+        setup.node_usd_per_hour =
+            node.usd_per_hour(kind)
+                .ok_or_else(|| FaasModelError::NoEnginePrice {
+                    node: name.to_string(),
+                    engine: kind,
+                })?;
+        setup.node_billing_increment_s = node.billing_increment_s;
+    }
+    if kind == ChannelKind::VmPs {
+        let name = space
+            .ps_instance
+            .as_deref()
+            .or(profile.instance.as_deref())
+            .unwrap_or("c5.4xlarge");
+        let vm = profiles.instance(name)?;
+        setup.link.shared_bytes_per_s = Some(vm.network_bytes_per_s());
+        setup.startup_s += vm.boot_s + vm.setup_s;
+        setup.node_usd_per_hour = vm.usd_per_hour;
+        setup.node_minimum_s = vm.billing_minimum_s;
+    }
+    Ok(setup)
+}
+
+/// The bill of a FaaS run that happened: `workers` functions of `memory_mb`, each running
+/// `duration_s` once (a cold start), and `requests` invocations in all.
+pub fn price_run(
+    profile: &FaasProfile,
+    workers: u32,
+    memory_mb: u32,
+    duration_s: f64,
+    requests: f64,
+) -> FaasCost {
+    FaasCost {
+        functions_usd: f64::from(workers) * profile.duration_usd(memory_mb, duration_s, true),
+        requests_usd: requests * profile.usd_per_request,
+        channel_requests_usd: 0.0,
+        channel_node_usd: 0.0,
+    }
+}

@@ -1,0 +1,87 @@
+//! # Workload facts
+//!
+//! The quantities of a workload that do not depend on the configuration, computed once per
+//! scenario so that evaluating one configuration is a handful of arithmetic operations: bytes
+//! per synchronisation, rounds, work per sample, data sizes (LambdaML's R × (compute + comm)).
+
+use crate::scenario::{Algorithm, TrainingLength, Workload};
+
+/// Configuration-independent facts of a workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadFacts {
+    /// Rows of the training set.
+    pub rows: f64,
+    /// Bytes of the model (fp32).
+    pub model_bytes: f64,
+    /// Bytes each worker sends per synchronisation (twice the model for ADMM's [u, w]).
+    pub sync_bytes: f64,
+    /// Training FLOPs per sample.
+    pub flops_per_sample: f64,
+    /// Arithmetic intensity of the training kernel.
+    pub flops_per_byte: f64,
+    /// Whether the model is a neural network (runs on a GPU where there is one).
+    pub neural: bool,
+    /// Bytes of the dataset in storage, read once by all workers together.
+    pub stored_bytes: f64,
+    /// Bytes of the dataset in memory, split across workers.
+    pub memory_bytes: f64,
+    /// Synchronisation rounds in the whole run.
+    pub rounds: f64,
+    /// Samples processed per round by all workers together.
+    pub samples_per_round: f64,
+    /// Epochs (passes over the data) in the run.
+    pub epochs: f64,
+    /// Rounds per epoch (for per-epoch barriers).
+    pub rounds_per_epoch: f64,
+}
+
+/// Why the facts cannot be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FactsError {
+    #[error(
+        "workload.epochs = \"auto\" needs the simulator to find R: run `stratus simulate`, then set workload.epochs"
+    )]
+    EpochsUnknown,
+}
+
+impl WorkloadFacts {
+    /// Derives the facts of a checked workload.
+    pub fn new(workload: &Workload) -> Result<Self, FactsError> {
+        let rows = workload.dataset.rows as f64;
+        let batch = (workload.batch_size as f64).min(rows);
+        let rounds_per_epoch = match workload.algorithm {
+            Algorithm::GaSgd => (rows / batch).ceil(),
+            Algorithm::MaSgd => 1.0,
+            Algorithm::Admm => 1.0 / f64::from(workload.local_epochs),
+        };
+        let (epochs, rounds) = match workload.length {
+            TrainingLength::Epochs(epochs) => (epochs, (epochs * rounds_per_epoch).ceil().max(1.0)),
+            TrainingLength::Iterations(n) => (n as f64 / rounds_per_epoch, n as f64),
+            TrainingLength::Auto { .. } => return Err(FactsError::EpochsUnknown),
+        };
+        let model_bytes = workload.model.bytes();
+        Ok(WorkloadFacts {
+            rows,
+            model_bytes,
+            sync_bytes: if workload.algorithm == Algorithm::Admm {
+                2.0 * model_bytes
+            } else {
+                model_bytes
+            },
+            flops_per_sample: workload.model.flops_per_sample,
+            flops_per_byte: workload.model.flops_per_byte,
+            neural: workload.model.is_neural(),
+            stored_bytes: workload.dataset.stored_bytes,
+            memory_bytes: workload.dataset.memory_bytes(),
+            rounds,
+            samples_per_round: rows / rounds_per_epoch,
+            epochs,
+            rounds_per_epoch,
+        })
+    }
+
+    /// FLOPs one of `workers` workers spends per round.
+    pub fn flops_per_worker_round(&self, workers: u32) -> f64 {
+        self.samples_per_round / f64::from(workers) * self.flops_per_sample
+    }
+}

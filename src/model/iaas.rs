@@ -1,0 +1,135 @@
+//! # IaaS model
+//!
+//! Times and prices training on w VMs of one instance type: boot and set-up, each VM reading its
+//! shard from S3 over its NIC, computing on its vCPUs (or its GPU for neural networks), and a
+//! ring AllReduce per round over the VM network. VMs are billed per second with a minimum.
+
+use crate::model::facts::{FactsError, WorkloadFacts};
+use crate::model::link::{Link, Op};
+use crate::model::patterns::ring;
+use crate::model::{Infeasible, TimeBreakdown};
+use crate::profile::{ChannelKind, InstanceType, ProfileError, Profiles};
+use crate::scenario::Scenario;
+
+/// One IaaS configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IaasConfig {
+    pub instance: String,
+    pub workers: u32,
+}
+
+/// The bill of an IaaS run.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct IaasCost {
+    pub instances_usd: f64,
+    /// S3 requests to read the data.
+    pub storage_requests_usd: f64,
+}
+
+impl IaasCost {
+    pub fn total_usd(&self) -> f64 {
+        self.instances_usd + self.storage_requests_usd
+    }
+}
+
+/// The model's prediction for one IaaS configuration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IaasPrediction {
+    pub time: TimeBreakdown,
+    pub cost: IaasCost,
+    pub rounds: f64,
+    pub compute_per_round_s: f64,
+    pub comm_per_round_s: f64,
+}
+
+/// Why the IaaS model cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum IaasModelError {
+    #[error(transparent)]
+    Facts(#[from] FactsError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+}
+
+/// The IaaS model of one scenario.
+#[derive(Debug, Clone)]
+pub struct IaasModel {
+    facts: WorkloadFacts,
+    s3: Link,
+    s3_usd_per_get_unit: f64,
+}
+
+impl IaasModel {
+    /// Builds the model of `scenario`'s workload on VMs.
+    pub fn new(scenario: &Scenario, profiles: &Profiles) -> Result<Self, IaasModelError> {
+        let s3 = profiles.channels.get(ChannelKind::S3);
+        Ok(IaasModel {
+            facts: WorkloadFacts::new(&scenario.workload)?,
+            s3: Link::new(s3, f64::INFINITY, None),
+            s3_usd_per_get_unit: s3.usd_per_get_unit,
+        })
+    }
+
+    /// The workload facts the model uses.
+    pub fn facts(&self) -> &WorkloadFacts {
+        &self.facts
+    }
+
+    /// Predicts time and bill of `workers` VMs of type `instance`.
+    pub fn predict(
+        &self,
+        instance: &InstanceType,
+        workers: u32,
+    ) -> Result<IaasPrediction, Infeasible> {
+        let w = f64::from(workers);
+        let needed_gib =
+            (self.facts.memory_bytes / w + 3.0 * self.facts.sync_bytes) / (1u64 << 30) as f64;
+        if needed_gib > instance.memory_gib {
+            return Err(Infeasible::MemoryTooSmall {
+                needed_mb: needed_gib * 1024.0,
+                memory_mb: instance.memory_gib * 1024.0,
+            });
+        }
+        let compute_s = self.facts.flops_per_worker_round(workers)
+            / instance.flops_per_s(self.facts.flops_per_byte, self.facts.neural);
+        let comm_s = ring::allreduce_s(
+            w,
+            self.facts.sync_bytes,
+            instance.network_bytes_per_s(),
+            instance.step_latency_s,
+        );
+        let time = TimeBreakdown {
+            startup_s: instance.boot_s + instance.setup_s,
+            load_s: self.load_s(instance, w),
+            compute_s: self.facts.rounds * compute_s,
+            comm_s: self.facts.rounds * comm_s,
+        };
+        let shard = self.facts.stored_bytes / w;
+        let cost = IaasCost {
+            instances_usd: instance.usd(workers, time.total_s()),
+            storage_requests_usd: w * self.s3.units(Op::Get, shard) * self.s3_usd_per_get_unit,
+        };
+        Ok(IaasPrediction {
+            time,
+            cost,
+            rounds: self.facts.rounds,
+            compute_per_round_s: compute_s,
+            comm_per_round_s: comm_s,
+        })
+    }
+
+    fn load_s(&self, instance: &InstanceType, workers: f64) -> f64 {
+        let mut link = self.s3;
+        link.client_bytes_per_s = link.client_bytes_per_s.min(instance.network_bytes_per_s());
+        link.transfer_s(self.facts.stored_bytes / workers, workers)
+    }
+
+    /// Resolves an instance name and predicts.
+    pub fn predict_named(
+        &self,
+        profiles: &Profiles,
+        cfg: &IaasConfig,
+    ) -> Result<Result<IaasPrediction, Infeasible>, ProfileError> {
+        Ok(self.predict(profiles.instance(&cfg.instance)?, cfg.workers))
+    }
+}

@@ -1,0 +1,177 @@
+//! # Link: one client's view of a channel
+//!
+//! The cost of moving bytes through a channel: each request pays the latency, large objects
+//! are split at the channel's object limit, bandwidth is the smaller of the client's NIC, the
+//! per-connection cap and the channel's shared NIC divided among concurrent clients, and a phase
+//! of many requests can last no less than its request units divided by the service's rate limit.
+
+use crate::profile::ChannelProfile;
+
+/// Whether a request writes or reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Put,
+    Get,
+}
+
+/// One client's link to a channel, with everything needed to time and count a transfer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Link {
+    pub latency_s: f64,
+    /// The client's own limit: min(NIC, per-connection cap), bytes per second.
+    pub client_bytes_per_s: f64,
+    /// A shared NIC all clients divide (cache node, PS VM), bytes per second.
+    pub shared_bytes_per_s: Option<f64>,
+    pub max_object_bytes: Option<f64>,
+    pub put_unit_bytes: Option<f64>,
+    pub get_unit_bytes: Option<f64>,
+    pub put_units_per_s: Option<f64>,
+    pub get_units_per_s: Option<f64>,
+    pub poll_interval_s: f64,
+}
+
+impl Link {
+    /// The link from a client with `client_mb_s` of bandwidth to `channel`, sharing `shared`.
+    pub fn new(
+        channel: &ChannelProfile,
+        client_bytes_per_s: f64,
+        shared_bytes_per_s: Option<f64>,
+    ) -> Self {
+        let cap = channel
+            .bandwidth_mb_s
+            .map_or(f64::INFINITY, |mb| mb * crate::units::BYTES_PER_MB);
+        Link {
+            latency_s: channel.latency_s,
+            client_bytes_per_s: client_bytes_per_s.min(cap),
+            shared_bytes_per_s,
+            max_object_bytes: channel.max_object_bytes.map(|b| b as f64),
+            put_unit_bytes: channel.put_unit_bytes.map(|b| b as f64),
+            get_unit_bytes: channel.get_unit_bytes.map(|b| b as f64),
+            put_units_per_s: channel.put_units_per_s,
+            get_units_per_s: channel.get_units_per_s,
+            poll_interval_s: channel.poll_interval_s,
+        }
+    }
+
+    /// Requests needed to move one object of `bytes` (split at the object limit).
+    pub fn requests(&self, bytes: f64) -> f64 {
+        match self.max_object_bytes {
+            Some(limit) if bytes > limit => (bytes / limit).ceil(),
+            _ => 1.0,
+        }
+    }
+
+    /// Billed/limited units for one object of `bytes`.
+    pub fn units(&self, op: Op, bytes: f64) -> f64 {
+        let unit = match op {
+            Op::Put => self.put_unit_bytes,
+            Op::Get => self.get_unit_bytes,
+        };
+        let requests = self.requests(bytes);
+        match unit {
+            Some(unit) => requests * (bytes / requests / unit).ceil().max(1.0),
+            None => requests,
+        }
+    }
+
+    /// Bytes per second one of `concurrent` clients gets.
+    pub fn bytes_per_s(&self, concurrent: f64) -> f64 {
+        match self.shared_bytes_per_s {
+            Some(shared) => self.client_bytes_per_s.min(shared / concurrent.max(1.0)),
+            None => self.client_bytes_per_s,
+        }
+    }
+
+    /// Seconds to move one object of `bytes` while `concurrent` clients move theirs.
+    pub fn transfer_s(&self, bytes: f64, concurrent: f64) -> f64 {
+        self.requests(bytes) * self.latency_s + bytes / self.bytes_per_s(concurrent)
+    }
+
+    /// Seconds for a phase in which each of `clients` makes `per_client` serial transfers of
+    /// `bytes`: their serial time, or the service's rate limit, whichever binds.
+    pub fn phase_s(&self, op: Op, per_client: f64, bytes: f64, clients: f64) -> f64 {
+        if per_client <= 0.0 || clients <= 0.0 {
+            return 0.0;
+        }
+        let serial = per_client * self.transfer_s(bytes, clients);
+        let rate = match op {
+            Op::Put => self.put_units_per_s,
+            Op::Get => self.get_units_per_s,
+        };
+        match rate {
+            Some(rate) => serial.max(clients * per_client * self.units(op, bytes) / rate),
+            None => serial,
+        }
+    }
+
+    /// Polls that miss while a worker waits `wait_s` for an object, and the delay between the
+    /// object appearing and the poll that finds it. Polls go out every poll interval (or back to
+    /// back when a request takes longer); with no interval the server answers when ready.
+    pub fn polling(&self, wait_s: f64) -> (f64, f64) {
+        let period = self.poll_interval_s.max(self.latency_s);
+        if self.poll_interval_s <= 0.0 || wait_s <= 0.0 || period <= 0.0 {
+            return (0.0, 0.0);
+        }
+        let misses = (wait_s / period - 1e-9).ceil().max(0.0);
+        (misses, misses * period - wait_s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    fn link() -> Link {
+        Link {
+            latency_s: 0.01,
+            client_bytes_per_s: 100e6,
+            shared_bytes_per_s: Some(400e6),
+            max_object_bytes: Some(1e6),
+            put_unit_bytes: None,
+            get_unit_bytes: None,
+            put_units_per_s: Some(1000.0),
+            get_units_per_s: None,
+            poll_interval_s: 0.05,
+        }
+    }
+
+    #[test]
+    fn a_transfer_pays_latency_per_request_and_bytes_over_bandwidth() {
+        // 3 MB split into 3 requests: 3 × 10 ms + 3 MB / 100 MB/s.
+        assert_relative_eq!(link().transfer_s(3e6, 1.0), 0.03 + 0.03, epsilon = 1e-12);
+    }
+
+    #[test]
+    fn concurrent_clients_share_the_node_nic() {
+        // 8 clients share 400 MB/s: 50 MB/s each, below their own 100 MB/s.
+        assert_relative_eq!(link().bytes_per_s(8.0), 50e6);
+        assert_relative_eq!(link().bytes_per_s(2.0), 100e6);
+    }
+
+    #[test]
+    fn the_rate_limit_binds_a_phase_of_many_small_requests() {
+        // 100 clients × 50 puts of 1 kB: 5,000 requests at 1,000/s take 5 s, more than 50 × 10 ms.
+        assert_relative_eq!(
+            link().phase_s(Op::Put, 50.0, 1e3, 100.0),
+            5.0,
+            epsilon = 1e-9
+        );
+    }
+
+    #[test]
+    fn units_follow_the_unit_size() {
+        let mut l = link();
+        l.put_unit_bytes = Some(1024.0);
+        l.max_object_bytes = Some(409_600.0);
+        // 1 MB in three items of ~333 kB: 326 units each.
+        assert_relative_eq!(l.units(Op::Put, 1e6), 3.0 * (1e6 / 3.0 / 1024.0_f64).ceil());
+    }
+
+    #[test]
+    fn polling_finds_the_object_at_the_next_poll() {
+        let (misses, delay) = link().polling(0.12);
+        assert_relative_eq!(misses, 3.0);
+        assert_relative_eq!(delay, 0.03, epsilon = 1e-12);
+    }
+}

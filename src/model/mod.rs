@@ -1,0 +1,80 @@
+//! # Analytic model
+//!
+//! LambdaML's analytic model of distributed training (Jiang et al., SIGMOD 2021 §4): total time
+//! = start-up + data loading + R × (computation + communication), for functions (FaaS) and for
+//! VMs (IaaS), and the bill of each. Communication is timed pattern by pattern through the
+//! channel's latency, bandwidth and limits; the bill follows each price list exactly.
+
+pub mod candidate;
+pub mod faas;
+pub mod facts;
+pub mod iaas;
+pub mod limits;
+pub mod link;
+pub mod patterns;
+
+pub use candidate::{Bill, Candidate, Config, Outcome, Platform};
+pub use faas::{FaasConfig, FaasCost, FaasModel, FaasPrediction};
+pub use facts::WorkloadFacts;
+pub use iaas::{IaasConfig, IaasCost, IaasModel, IaasPrediction};
+pub use patterns::Pattern;
+
+/// Where the time of a run goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TimeBreakdown {
+    pub startup_s: f64,
+    pub load_s: f64,
+    pub compute_s: f64,
+    pub comm_s: f64,
+}
+
+impl TimeBreakdown {
+    /// The whole run, start to finish.
+    pub fn total_s(&self) -> f64 {
+        self.startup_s + self.load_s + self.compute_s + self.comm_s
+    }
+
+    /// The largest term and its name.
+    pub fn dominant(&self) -> (&'static str, f64) {
+        [
+            ("start-up", self.startup_s),
+            ("data loading", self.load_s),
+            ("computation", self.compute_s),
+            ("communication", self.comm_s),
+        ]
+        .into_iter()
+        .fold(("start-up", f64::NEG_INFINITY), |best, term| {
+            if term.1 > best.1 { term } else { best }
+        })
+    }
+}
+
+/// Why a configuration cannot run at all.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Infeasible {
+    #[error(
+        "needs {needed_mb:.0} MB of memory per worker (data shard, model state, runtime) but has {memory_mb} MB"
+    )]
+    MemoryTooSmall { needed_mb: f64, memory_mb: f64 },
+    #[error(
+        "one invocation needs {needed_s:.0} s to load, checkpoint and run one round, over the {limit_s:.0} s limit"
+    )]
+    RoundOverLimit { needed_s: f64, limit_s: f64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_dominant_term() {
+        let t = TimeBreakdown {
+            startup_s: 1.0,
+            load_s: 2.0,
+            compute_s: 3.0,
+            comm_s: 10.0,
+        };
+        assert_eq!(t.dominant().0, "communication");
+        assert_eq!(t.total_s(), 16.0);
+    }
+}

@@ -1,0 +1,187 @@
+//! # Communication patterns
+//!
+//! The transfers of one synchronisation round, one file per pattern: AllReduce through one
+//! reducer and ScatterReduce (LambdaML §3.3), a layered aggregation tree (Feng et al.), a VM
+//! parameter server (LambdaML's HybridPS), the shared model of asynchronous protocols, and the
+//! ring AllReduce of VMs. Each returns the round's time on the critical path and its requests.
+
+pub mod allreduce;
+pub mod parameter_server;
+pub mod ring;
+pub mod scatter_reduce;
+pub mod shared_model;
+pub mod tree;
+
+use std::fmt;
+
+use super::link::Link;
+use crate::profile::FaasProfile;
+
+/// The communication pattern of a FaaS configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Pattern {
+    AllReduce,
+    ScatterReduce,
+    /// Layer sizes from the root (1) to the workers.
+    Tree(Vec<u32>),
+    ParameterServer,
+    /// Asynchronous protocols: each worker reads the shared model and overwrites it.
+    SharedModel,
+}
+
+impl Pattern {
+    /// The name used in output.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Pattern::AllReduce => "allreduce",
+            Pattern::ScatterReduce => "scatter-reduce",
+            Pattern::Tree(_) => "tree",
+            Pattern::ParameterServer => "parameter-server",
+            Pattern::SharedModel => "shared-model",
+        }
+    }
+
+    /// The aggregation structure, for tree patterns.
+    pub fn structure(&self) -> Option<&[u32]> {
+        match self {
+            Pattern::Tree(layers) => Some(layers),
+            _ => None,
+        }
+    }
+
+    /// The communication of one round.
+    pub fn round(&self, ctx: &RoundContext) -> RoundComm {
+        if ctx.workers <= 1.0 && !matches!(self, Pattern::ParameterServer | Pattern::SharedModel) {
+            return RoundComm::default();
+        }
+        match self {
+            Pattern::AllReduce => allreduce::round(ctx),
+            Pattern::ScatterReduce => scatter_reduce::round(ctx),
+            Pattern::Tree(layers) => tree::round(ctx, layers),
+            Pattern::ParameterServer => parameter_server::round(ctx),
+            Pattern::SharedModel => shared_model::round(ctx),
+        }
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pattern::Tree(layers) => {
+                let text: Vec<String> = layers.iter().map(u32::to_string).collect();
+                write!(f, "tree {}", text.join("-"))
+            }
+            other => f.write_str(other.name()),
+        }
+    }
+}
+
+/// What a pattern needs to time one round.
+#[derive(Debug, Clone, Copy)]
+pub struct RoundContext<'a> {
+    pub workers: f64,
+    /// Bytes each worker contributes per round.
+    pub bytes: f64,
+    /// Bytes per second a function merges (adds) received models at.
+    pub merge_bytes_per_s: f64,
+    pub link: &'a Link,
+    /// Latency of invoking a (warm) aggregator function.
+    pub invoke_s: f64,
+    /// Parameter-server update throughput, bytes per second.
+    pub update_bytes_per_s: f64,
+    /// A worker's compute time per round (asynchronous servers overlap it).
+    pub compute_s: f64,
+    /// Whether the round ends at a barrier (BSP).
+    pub synchronous: bool,
+    /// The platform and memory size aggregator functions run at.
+    pub profile: &'a FaasProfile,
+    pub memory_mb: u32,
+}
+
+/// The communication of one round: critical-path time and what it asked of the channel.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RoundComm {
+    pub time_s: f64,
+    /// PUT requests and their billed units.
+    pub puts: f64,
+    pub put_units: f64,
+    /// GET requests (polls included) and their billed units.
+    pub gets: f64,
+    pub get_units: f64,
+    pub bytes_moved: f64,
+    /// Aggregator functions invoked and their bill (trees).
+    pub aggregator_invocations: f64,
+    pub aggregator_usd: f64,
+}
+
+impl RoundComm {
+    /// Adds `count` requests of one object of `bytes` each.
+    fn add(&mut self, link: &Link, op: super::link::Op, count: f64, bytes: f64) {
+        let requests = count * link.requests(bytes);
+        let units = count * link.units(op, bytes);
+        match op {
+            super::link::Op::Put => {
+                self.puts += requests;
+                self.put_units += units;
+            }
+            super::link::Op::Get => {
+                self.gets += requests;
+                self.get_units += units;
+            }
+        }
+        self.bytes_moved += count * bytes;
+    }
+
+    /// Adds polls that found nothing: one GET request and unit each, no payload.
+    fn add_polls(&mut self, count: f64) {
+        self.gets += count;
+        self.get_units += count;
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! A hand-sized link and context for checking each pattern against arithmetic done by hand.
+    use super::RoundContext;
+    use crate::model::link::Link;
+    use crate::profile::{FaasProfile, Profiles};
+
+    /// 10 ms per request, 100 MB/s per client, no shared NIC, no limits, no polling.
+    pub fn link() -> Link {
+        Link {
+            latency_s: 0.01,
+            client_bytes_per_s: 100e6,
+            shared_bytes_per_s: None,
+            max_object_bytes: None,
+            put_unit_bytes: None,
+            get_unit_bytes: None,
+            put_units_per_s: None,
+            get_units_per_s: None,
+            poll_interval_s: 0.0,
+        }
+    }
+
+    pub fn profile() -> FaasProfile {
+        Profiles::builtin()
+            .unwrap()
+            .faas("aws-lambda-x86")
+            .unwrap()
+            .clone()
+    }
+
+    /// w workers exchanging 1 MB, merging at 1 GB/s, 100 ms aggregator invocations.
+    pub fn ctx<'a>(link: &'a Link, profile: &'a FaasProfile, workers: f64) -> RoundContext<'a> {
+        RoundContext {
+            workers,
+            bytes: 1e6,
+            merge_bytes_per_s: 1e9,
+            link,
+            invoke_s: 0.1,
+            update_bytes_per_s: 100e6,
+            compute_s: 0.0,
+            synchronous: true,
+            profile,
+            memory_mb: 1024,
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! # Shared model (asynchronous protocols, LambdaML §3.4; Siren)
+//!
+//! Under ASP, SSP and within an HSP epoch there is no barrier: each worker GETs the model in
+//! storage, computes on it and PUTs its result back (last writer wins). The model counts one GET
+//! and one PUT of m per worker per round, all workers sharing the channel; staleness changes
+//! how many epochs training needs, which only the simulator measures.
+
+use super::{RoundComm, RoundContext};
+use crate::model::link::Op;
+
+/// One asynchronous round: read, (compute), write.
+pub fn round(ctx: &RoundContext) -> RoundComm {
+    let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
+    let mut comm = RoundComm {
+        time_s: link.phase_s(Op::Get, 1.0, m, w) + link.phase_s(Op::Put, 1.0, m, w),
+        ..RoundComm::default()
+    };
+    comm.add(link, Op::Get, w, m);
+    comm.add(link, Op::Put, w, m);
+    comm
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{ctx, link, profile};
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn a_round_reads_and_writes_the_model_once() {
+        let (link, profile) = (link(), profile());
+        let comm = super::round(&ctx(&link, &profile, 8.0));
+        assert_relative_eq!(comm.time_s, 0.04, epsilon = 1e-12);
+        assert_relative_eq!(comm.puts, 8.0);
+        assert_relative_eq!(comm.gets, 8.0);
+    }
+}

@@ -1,0 +1,126 @@
+//! # Estimate one configuration
+//!
+//! Evaluates the single configuration a scenario fixes (by the file or by `--set`) with the
+//! analytic model, without searching. A list that still holds several values is an error that
+//! names the key; a tree without a structure gets the DP-optimal one.
+
+use crate::model::{
+    Bill, Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Outcome, Platform,
+};
+use crate::profile::Profiles;
+use crate::scenario::{FaasSpace, IaasSpace, PatternKind, Problem, Scenario, ScenarioError};
+
+use super::search::patterns;
+
+/// Why a scenario cannot be estimated.
+#[derive(Debug, thiserror::Error)]
+pub enum EstimateError {
+    #[error(transparent)]
+    NotNarrowed(#[from] ScenarioError),
+    #[error(transparent)]
+    Faas(#[from] crate::model::faas::FaasModelError),
+    #[error(transparent)]
+    Iaas(#[from] crate::model::iaas::IaasModelError),
+}
+
+/// Estimates the scenario's one configuration on `platform` (FaaS unless the scenario has only
+/// IaaS, when `None`).
+pub fn estimate(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    platform: Option<Platform>,
+) -> Result<Candidate, EstimateError> {
+    let platform = platform.unwrap_or(if scenario.faas.is_some() {
+        Platform::Faas
+    } else {
+        Platform::Iaas
+    });
+    let not_narrowed = |key: &str, problem: Problem| ScenarioError {
+        file: scenario.file.clone(),
+        key: key.into(),
+        problem,
+    };
+    match platform {
+        Platform::Faas => {
+            let space = scenario
+                .faas
+                .as_ref()
+                .ok_or_else(|| not_narrowed("faas", Problem::Missing))?;
+            let model = FaasModel::new(scenario, profiles)?;
+            let cfg = fixed_faas(&model, space).map_err(|(key, p)| not_narrowed(&key, p))?;
+            let outcome = model.predict(&cfg).map(|p| Outcome {
+                time: p.time,
+                bill: Bill::Faas(p.cost),
+            });
+            Ok(Candidate {
+                config: Config::Faas(cfg),
+                outcome,
+            })
+        }
+        Platform::Iaas => {
+            let space = scenario
+                .iaas
+                .as_ref()
+                .ok_or_else(|| not_narrowed("iaas", Problem::Missing))?;
+            let model = IaasModel::new(scenario, profiles)?;
+            let cfg = fixed_iaas(space).map_err(|(key, p)| not_narrowed(&key, p))?;
+            let instance = profiles
+                .instance(&cfg.instance)
+                .map_err(|e| not_narrowed("iaas.instances", Problem::UnknownName(e.to_string())))?;
+            let outcome = model.predict(instance, cfg.workers).map(|p| Outcome {
+                time: p.time,
+                bill: Bill::Iaas(p.cost),
+            });
+            Ok(Candidate {
+                config: Config::Iaas(cfg),
+                outcome,
+            })
+        }
+    }
+}
+
+fn one<T: Clone + std::fmt::Debug>(key: &str, values: &[T]) -> Result<T, (String, Problem)> {
+    match values {
+        [only] => Ok(only.clone()),
+        many => Err((
+            key.to_string(),
+            Problem::Other(format!(
+                "lists {} values {many:?}; narrow it to one with --set {key}=VALUE",
+                many.len()
+            )),
+        )),
+    }
+}
+
+fn fixed_faas(model: &FaasModel, space: &FaasSpace) -> Result<FaasConfig, (String, Problem)> {
+    let workers = one("faas.workers", &space.workers)?;
+    let memory_mb = one("faas.memory_mb", &space.memory_mb)?;
+    let channel = one("faas.channel", &space.channels)?;
+    let sync = one("faas.sync", &space.sync)?;
+    let narrowed = FaasSpace {
+        patterns: vec![one("faas.pattern", &space.patterns).or_else(|e| {
+            // The parameter server and asynchronous protocols ignore the pattern list.
+            if channel == crate::profile::ChannelKind::VmPs || !sync.is_synchronous() {
+                Ok(PatternKind::AllReduce)
+            } else {
+                Err(e)
+            }
+        })?],
+        ..space.clone()
+    };
+    let pattern = patterns(model, &narrowed, workers, memory_mb, channel, sync).remove(0);
+    Ok(FaasConfig {
+        workers,
+        memory_mb,
+        channel,
+        pattern,
+        sync,
+    })
+}
+
+fn fixed_iaas(space: &IaasSpace) -> Result<IaasConfig, (String, Problem)> {
+    Ok(IaasConfig {
+        instance: one("iaas.instances", &space.instances)?,
+        workers: one("iaas.workers", &space.workers)?,
+    })
+}

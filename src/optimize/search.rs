@@ -1,0 +1,124 @@
+//! # Configuration search
+//!
+//! Enumerates every FaaS and IaaS configuration a scenario leaves open and asks the analytic
+//! model about each. Trees are not enumerated: for each worker count, memory size and channel
+//! the optimal structure comes from the DP (or the scenario fixes it).
+
+use rayon::prelude::*;
+
+use super::tree::model_tree;
+use crate::model::{
+    Bill, Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Outcome, Pattern,
+};
+use crate::profile::{ChannelKind, Profiles};
+use crate::scenario::{FaasSpace, IaasSpace, PatternKind, Sync};
+
+/// Every FaaS candidate of the space, in the scenario's order.
+pub fn faas_candidates(model: &FaasModel, space: &FaasSpace) -> Vec<Candidate> {
+    let grid: Vec<(u32, u32)> = space
+        .workers
+        .iter()
+        .flat_map(|&w| space.memory_mb.iter().map(move |&z| (w, z)))
+        .collect();
+    grid.par_iter()
+        .flat_map_iter(|&(workers, memory_mb)| configs_at(model, space, workers, memory_mb))
+        .map(|cfg| {
+            let outcome = model.predict(&cfg).map(|p| Outcome {
+                time: p.time,
+                bill: Bill::Faas(p.cost),
+            });
+            Candidate {
+                config: Config::Faas(cfg),
+                outcome,
+            }
+        })
+        .collect()
+}
+
+fn configs_at(
+    model: &FaasModel,
+    space: &FaasSpace,
+    workers: u32,
+    memory_mb: u32,
+) -> Vec<FaasConfig> {
+    let mut configs = Vec::new();
+    for &channel in &space.channels {
+        for &sync in &space.sync {
+            for pattern in patterns(model, space, workers, memory_mb, channel, sync) {
+                configs.push(FaasConfig {
+                    workers,
+                    memory_mb,
+                    channel,
+                    pattern,
+                    sync,
+                });
+            }
+        }
+    }
+    configs
+}
+
+/// The patterns that make sense for a channel and protocol: the parameter server talks its own
+/// protocol; asynchronous workers share one model; synchronous rounds use the listed patterns
+/// (one worker needs only one of them, since it exchanges nothing).
+pub fn patterns(
+    model: &FaasModel,
+    space: &FaasSpace,
+    workers: u32,
+    memory_mb: u32,
+    channel: ChannelKind,
+    sync: Sync,
+) -> Vec<Pattern> {
+    if channel == ChannelKind::VmPs {
+        return vec![Pattern::ParameterServer];
+    }
+    if !sync.is_synchronous() {
+        return vec![Pattern::SharedModel];
+    }
+    let mut patterns: Vec<Pattern> = space
+        .patterns
+        .iter()
+        .filter(|_| workers > 1)
+        .map(|kind| match kind {
+            PatternKind::AllReduce => Pattern::AllReduce,
+            PatternKind::ScatterReduce => Pattern::ScatterReduce,
+            PatternKind::Tree => Pattern::Tree(
+                space
+                    .structure
+                    .clone()
+                    .unwrap_or_else(|| model_tree(model, workers, memory_mb, channel).structure),
+            ),
+        })
+        .collect();
+    if patterns.is_empty() {
+        patterns.push(Pattern::AllReduce);
+    }
+    patterns
+}
+
+/// Every IaaS candidate of the space.
+pub fn iaas_candidates(
+    model: &IaasModel,
+    space: &IaasSpace,
+    profiles: &Profiles,
+) -> Vec<Candidate> {
+    space
+        .instances
+        .iter()
+        .flat_map(|name| space.workers.iter().map(move |&w| (name, w)))
+        .filter_map(|(name, workers)| {
+            let instance = profiles.instance(name).ok()?;
+            let outcome = model.predict(instance, workers).map(|p| Outcome {
+                time: p.time,
+                bill: Bill::Iaas(p.cost),
+            });
+            Some(Candidate {
+                config: Config::Iaas(IaasConfig {
+                    instance: name.clone(),
+                    workers,
+                }),
+                outcome,
+            })
+        })
+        .collect()
+}

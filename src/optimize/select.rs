@@ -1,0 +1,145 @@
+//! # Selection under an objective and constraints
+//!
+//! Ranks candidates by time, cost or their product (the inverse of Feng et al.'s
+//! performance-cost ratio), keeps those within a budget and a deadline, and when none is left
+//! says which limit is the tightest and by how much it is missed.
+
+use crate::model::{Candidate, Outcome, Platform};
+use crate::scenario::{Goal, Objective};
+use crate::units::{format_seconds, format_usd};
+
+/// The number a goal minimises.
+pub fn score(outcome: &Outcome, goal: Goal) -> f64 {
+    match goal {
+        Goal::Time => outcome.total_s(),
+        Goal::Cost => outcome.total_usd(),
+        Goal::Balanced => outcome.total_s() * outcome.total_usd(),
+    }
+}
+
+/// Why no candidate of a platform qualifies.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NoFeasiblePlan {
+    #[error("no {platform} configuration can run: {reason}")]
+    NoneRuns {
+        platform: &'static str,
+        reason: String,
+    },
+    #[error("no {platform} plan finishes within {}: the fastest takes {}", format_seconds(*deadline_s), format_seconds(*fastest_s))]
+    Deadline {
+        platform: &'static str,
+        deadline_s: f64,
+        fastest_s: f64,
+    },
+    #[error("no {platform} plan costs at most {}: the cheapest costs {}", format_usd(*budget_usd), format_usd(*cheapest_usd))]
+    Budget {
+        platform: &'static str,
+        budget_usd: f64,
+        cheapest_usd: f64,
+    },
+    #[error(
+        "no {platform} plan finishes within {} for at most {}: the cheapest that finishes in time costs {}",
+        format_seconds(*deadline_s), format_usd(*budget_usd), format_usd(*cheapest_in_time_usd)
+    )]
+    Both {
+        platform: &'static str,
+        deadline_s: f64,
+        budget_usd: f64,
+        cheapest_in_time_usd: f64,
+    },
+}
+
+/// Whether an outcome meets the objective's budget and deadline.
+pub fn within_limits(outcome: &Outcome, objective: &Objective) -> bool {
+    objective.deadline_s.is_none_or(|d| outcome.total_s() <= d)
+        && objective
+            .budget_usd
+            .is_none_or(|b| outcome.total_usd() <= b)
+}
+
+/// The best candidate of one platform (ties go to the other metric, then to search order).
+pub fn best<'a>(
+    candidates: &'a [Candidate],
+    platform: Platform,
+    objective: &Objective,
+) -> Result<&'a Candidate, NoFeasiblePlan> {
+    let feasible: Vec<(&Candidate, &Outcome)> = candidates
+        .iter()
+        .filter(|c| c.platform() == platform)
+        .filter_map(|c| c.feasible().map(|o| (c, o)))
+        .collect();
+    let tie = match objective.goal {
+        Goal::Time => Goal::Cost,
+        _ => Goal::Time,
+    };
+    feasible
+        .iter()
+        .filter(|(_, o)| within_limits(o, objective))
+        .min_by(|(_, a), (_, b)| {
+            score(a, objective.goal)
+                .total_cmp(&score(b, objective.goal))
+                .then(score(a, tie).total_cmp(&score(b, tie)))
+        })
+        .map(|(c, _)| *c)
+        .ok_or_else(|| why_none(candidates, &feasible, platform, objective))
+}
+
+fn why_none(
+    candidates: &[Candidate],
+    feasible: &[(&Candidate, &Outcome)],
+    platform: Platform,
+    objective: &Objective,
+) -> NoFeasiblePlan {
+    let label = platform.label();
+    if feasible.is_empty() {
+        let reason = candidates
+            .iter()
+            .filter(|c| c.platform() == platform)
+            .find_map(|c| c.outcome.as_ref().err())
+            .map_or_else(
+                || "the scenario lists none".to_string(),
+                ToString::to_string,
+            );
+        return NoFeasiblePlan::NoneRuns {
+            platform: label,
+            reason,
+        };
+    }
+    let fastest_s = feasible
+        .iter()
+        .map(|(_, o)| o.total_s())
+        .fold(f64::INFINITY, f64::min);
+    let cheapest_usd = feasible
+        .iter()
+        .map(|(_, o)| o.total_usd())
+        .fold(f64::INFINITY, f64::min);
+    match (objective.deadline_s, objective.budget_usd) {
+        (Some(deadline_s), _) if fastest_s > deadline_s => NoFeasiblePlan::Deadline {
+            platform: label,
+            deadline_s,
+            fastest_s,
+        },
+        (Some(deadline_s), Some(budget_usd)) => {
+            let cheapest_in_time_usd = feasible
+                .iter()
+                .filter(|(_, o)| o.total_s() <= deadline_s)
+                .map(|(_, o)| o.total_usd())
+                .fold(f64::INFINITY, f64::min);
+            NoFeasiblePlan::Both {
+                platform: label,
+                deadline_s,
+                budget_usd,
+                cheapest_in_time_usd,
+            }
+        }
+        (_, Some(budget_usd)) => NoFeasiblePlan::Budget {
+            platform: label,
+            budget_usd,
+            cheapest_usd,
+        },
+        _ => NoFeasiblePlan::NoneRuns {
+            platform: label,
+            reason: "no candidate qualifies".into(),
+        },
+    }
+}

@@ -1,0 +1,99 @@
+//! # JSON output
+//!
+//! The SPEC's stable keys: a candidate is `{platform, config, time_s{total, startup, load,
+//! compute, comm}, cost_usd{total, …parts}}`; a plan adds the verdict, speed-up, cost ratio and
+//! reason. Non-finite numbers become `null`.
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{Candidate, Config, Outcome, TimeBreakdown};
+use crate::optimize::plan::Plan;
+
+/// A number, or `null` when it is not finite.
+pub fn number(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}
+
+/// The `config` object of a candidate.
+pub fn config(config: &Config) -> Value {
+    match config {
+        Config::Faas(c) => {
+            let mut map = Map::new();
+            map.insert("workers".into(), json!(c.workers));
+            map.insert("memory_mb".into(), json!(c.memory_mb));
+            map.insert("channel".into(), json!(c.channel.name()));
+            map.insert("pattern".into(), json!(c.pattern.name()));
+            map.insert("sync".into(), json!(c.sync.to_string()));
+            if let Some(structure) = c.pattern.structure() {
+                map.insert("structure".into(), json!(structure));
+            }
+            Value::Object(map)
+        }
+        Config::Iaas(c) => json!({ "instance": c.instance, "workers": c.workers }),
+    }
+}
+
+/// The `time_s` object.
+pub fn time(time: &TimeBreakdown) -> Value {
+    json!({
+        "total": number(time.total_s()),
+        "startup": number(time.startup_s),
+        "load": number(time.load_s),
+        "compute": number(time.compute_s),
+        "comm": number(time.comm_s),
+    })
+}
+
+/// The `cost_usd` object: total and parts.
+pub fn cost(outcome: &Outcome) -> Value {
+    let mut map = Map::new();
+    map.insert("total".into(), number(outcome.total_usd()));
+    for (name, usd) in outcome.bill.parts() {
+        map.insert(name.into(), number(usd));
+    }
+    Value::Object(map)
+}
+
+/// A candidate: its prediction, or `feasible: false` and the reason.
+pub fn candidate(candidate: &Candidate) -> Value {
+    let mut map = Map::new();
+    map.insert("platform".into(), json!(candidate.platform().name()));
+    map.insert("config".into(), config(&candidate.config));
+    match &candidate.outcome {
+        Ok(outcome) => {
+            map.insert("time_s".into(), time(&outcome.time));
+            map.insert("cost_usd".into(), cost(outcome));
+            map.insert("feasible".into(), json!(true));
+        }
+        Err(why) => {
+            map.insert("feasible".into(), json!(false));
+            map.insert("reason".into(), json!(why.to_string()));
+        }
+    }
+    Value::Object(map)
+}
+
+/// The `plan` document.
+pub fn plan(plan: &Plan) -> Value {
+    let best = |slot: &Option<Result<usize, crate::optimize::select::NoFeasiblePlan>>| match slot {
+        Some(Ok(i)) => candidate(&plan.candidates[*i]),
+        Some(Err(why)) => json!({ "feasible": false, "reason": why.to_string() }),
+        None => Value::Null,
+    };
+    let front: Vec<Value> = crate::optimize::pareto::frontier(&plan.candidates)
+        .into_iter()
+        .map(candidate)
+        .collect();
+    json!({
+        "scenario": plan.scenario,
+        "objective": plan.objective.goal.to_string(),
+        "verdict": plan.verdict.winner.name(),
+        "faas": best(&plan.faas),
+        "iaas": best(&plan.iaas),
+        "speedup": number(plan.verdict.speedup),
+        "cost_ratio": number(plan.verdict.cost_ratio),
+        "reason": plan.verdict.reason,
+        "searched": plan.candidates.len(),
+        "pareto": front,
+    })
+}

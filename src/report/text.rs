@@ -1,0 +1,87 @@
+//! # Text output
+//!
+//! What people read: a candidate as its configuration, time split into its terms and bill split
+//! into its parts; a plan as the best of each platform and the verdict.
+
+use std::fmt::Write;
+
+use crate::model::{Candidate, Outcome, Platform};
+use crate::optimize::plan::Plan;
+use crate::units::{format_seconds, format_usd};
+
+/// One candidate in a few lines, indented under `title`.
+pub fn candidate(title: &str, candidate: &Candidate) -> String {
+    let mut out = format!("{title}: {}\n", candidate.config.describe());
+    match &candidate.outcome {
+        Ok(outcome) => out.push_str(&outcome_lines(outcome)),
+        Err(why) => {
+            let _ = writeln!(out, "  cannot run: {why}");
+        }
+    }
+    out
+}
+
+fn outcome_lines(outcome: &Outcome) -> String {
+    let t = &outcome.time;
+    let parts: Vec<String> = outcome
+        .bill
+        .parts()
+        .into_iter()
+        .filter(|(_, usd)| *usd > 0.0)
+        .map(|(name, usd)| format!("{} {}", name.replace('_', " "), format_usd(usd)))
+        .collect();
+    format!(
+        "  time  {} = start-up {} + loading {} + compute {} + communication {}\n  cost  {} = {}\n",
+        format_seconds(t.total_s()),
+        format_seconds(t.startup_s),
+        format_seconds(t.load_s),
+        format_seconds(t.compute_s),
+        format_seconds(t.comm_s),
+        format_usd(outcome.total_usd()),
+        if parts.is_empty() {
+            "nothing".to_string()
+        } else {
+            parts.join(" + ")
+        },
+    )
+}
+
+/// A plan: the best of each platform, the verdict and what was searched.
+pub fn plan(plan: &Plan) -> String {
+    let mut out = format!(
+        "Scenario {} — minimising {}\n\n",
+        plan.scenario, plan.objective.goal
+    );
+    for (platform, slot) in [(Platform::Faas, &plan.faas), (Platform::Iaas, &plan.iaas)] {
+        match slot {
+            Some(Ok(i)) => out.push_str(&candidate(
+                &format!("Best {} plan", platform.label()),
+                &plan.candidates[*i],
+            )),
+            Some(Err(why)) => {
+                let _ = writeln!(out, "Best {} plan: none — {why}", platform.label());
+            }
+            None => continue,
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "Verdict: {}. {}.",
+        plan.verdict.winner.label(),
+        plan.verdict.reason
+    );
+    let infeasible = plan
+        .candidates
+        .iter()
+        .filter(|c| c.feasible().is_none())
+        .count();
+    let count = |p: Platform| plan.candidates.iter().filter(|c| c.platform() == p).count();
+    let _ = writeln!(
+        out,
+        "Searched {} FaaS and {} IaaS configurations ({infeasible} cannot run); --format csv lists them all.",
+        count(Platform::Faas),
+        count(Platform::Iaas),
+    );
+    out
+}

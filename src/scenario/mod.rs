@@ -1,0 +1,235 @@
+//! # Scenarios
+//!
+//! A scenario names a workload and the FaaS and IaaS choices to plan over. The TOML is parsed
+//! into `RawScenario` (serde, unknown keys rejected), `--set` overrides are laid over it, and
+//! `Scenario::check` turns it into the validated type — the only door into the model, the
+//! optimisers and the simulator.
+
+pub mod error;
+mod overrides;
+pub mod paths;
+pub mod space;
+mod values;
+pub mod workload;
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+pub use error::{Problem, ScenarioError};
+pub use overrides::Override;
+pub use space::{FaasSpace, IaasSpace, PatternKind, Sync};
+pub use workload::{Algorithm, DataSource, Dataset, Model, ModelKind, TrainingLength, Workload};
+
+use crate::profile::Profiles;
+use error::{Checked, KeyProblem};
+
+/// The embedded default scenario: LR on Higgs, LambdaML's headline workload.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/higgs-lr.toml");
+/// The name the default scenario is reported under.
+pub const DEFAULT_SCENARIO_FILE: &str = "scenarios/higgs-lr.toml (embedded)";
+
+/// What "best" means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Goal {
+    #[default]
+    Time,
+    Cost,
+    /// Minimise time × cost: Feng et al.'s performance-cost ratio f / (C·t), maximised.
+    Balanced,
+}
+
+impl std::str::FromStr for Goal {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "time" => Ok(Goal::Time),
+            "cost" => Ok(Goal::Cost),
+            "balanced" => Ok(Goal::Balanced),
+            _ => Err(format!(
+                "unknown objective `{s}` (known: time, cost, balanced)"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Goal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Goal::Time => "time",
+            Goal::Cost => "cost",
+            Goal::Balanced => "balanced",
+        })
+    }
+}
+
+/// The objective and its constraints.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Objective {
+    pub goal: Goal,
+    pub budget_usd: Option<f64>,
+    pub deadline_s: Option<f64>,
+}
+
+/// A scenario, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub seed: u64,
+    pub description: Option<String>,
+    pub workload: Workload,
+    pub faas: Option<FaasSpace>,
+    pub iaas: Option<IaasSpace>,
+    pub objective: Objective,
+    /// Where the scenario came from, for messages.
+    pub file: String,
+}
+
+/// A scenario file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: String,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    pub description: Option<String>,
+    pub workload: workload::RawWorkload,
+    pub faas: Option<space::RawFaas>,
+    pub iaas: Option<space::RawIaas>,
+    pub objective: Option<RawObjective>,
+}
+
+fn default_seed() -> u64 {
+    42
+}
+
+/// The `[objective]` table as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObjective {
+    pub minimize: Option<toml::Value>,
+    pub budget_usd: Option<toml::Value>,
+    pub deadline_s: Option<toml::Value>,
+}
+
+impl Scenario {
+    /// Reads, overrides and checks the scenario at `path`.
+    pub fn from_path(
+        path: &Path,
+        sets: &[String],
+        profiles: &Profiles,
+    ) -> Result<Self, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+            file: file.clone(),
+            key: String::new(),
+            problem: Problem::Unreadable(e.to_string()),
+        })?;
+        let base_dir = path.parent().unwrap_or(Path::new("."));
+        Self::from_text(&text, &file, base_dir, sets, profiles)
+    }
+
+    /// The embedded default scenario, with overrides.
+    pub fn default_scenario(sets: &[String], profiles: &Profiles) -> Result<Self, ScenarioError> {
+        let base_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        Self::from_text(
+            DEFAULT_SCENARIO,
+            DEFAULT_SCENARIO_FILE,
+            &base_dir,
+            sets,
+            profiles,
+        )
+    }
+
+    /// Parses, overrides and checks scenario text; `file` names it in errors.
+    pub fn from_text(
+        text: &str,
+        file: &str,
+        base_dir: &Path,
+        sets: &[String],
+        profiles: &Profiles,
+    ) -> Result<Self, ScenarioError> {
+        let syntax = |message: String| ScenarioError {
+            file: file.to_string(),
+            key: String::new(),
+            problem: Problem::Syntax(message),
+        };
+        // Parsing the text itself first gives messages with line numbers.
+        let raw: RawScenario = toml::from_str(text).map_err(|e| syntax(e.to_string()))?;
+        let raw = if sets.is_empty() {
+            raw
+        } else {
+            apply_sets(text, sets).map_err(|e| e.in_file("--set"))?
+        };
+        let mut scenario = Self::check(&raw, profiles, base_dir).map_err(|e| e.in_file(file))?;
+        scenario.file = file.to_string();
+        Ok(scenario)
+    }
+
+    /// Checks a raw scenario against the profiles.
+    pub fn check(raw: &RawScenario, profiles: &Profiles, base_dir: &Path) -> Checked<Self> {
+        if raw.faas.is_none() && raw.iaas.is_none() {
+            return Err(KeyProblem::new(
+                "faas",
+                Problem::Other("a scenario needs [faas], [iaas] or both".into()),
+            ));
+        }
+        Ok(Scenario {
+            name: raw.name.clone(),
+            seed: raw.seed,
+            description: raw.description.clone(),
+            workload: workload::check(&raw.workload, &profiles.catalogue, base_dir)?,
+            faas: raw
+                .faas
+                .as_ref()
+                .map(|f| space::check_faas(f, profiles))
+                .transpose()?,
+            iaas: raw
+                .iaas
+                .as_ref()
+                .map(|i| space::check_iaas(i, profiles))
+                .transpose()?,
+            objective: objective(raw.objective.as_ref())?,
+            file: String::new(),
+        })
+    }
+}
+
+/// Applies `--set` overrides one at a time, so an error names the override at fault.
+fn apply_sets(text: &str, sets: &[String]) -> Checked<RawScenario> {
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| KeyProblem::new("", Problem::Syntax(e.to_string())))?;
+    let mut last = None;
+    for set in sets {
+        let over = Override::parse(set)?;
+        over.apply(&mut table)?;
+        let raw = RawScenario::deserialize(table.clone()).map_err(|e| {
+            KeyProblem::new(over.key.clone(), Problem::Syntax(e.message().to_string()))
+        })?;
+        last = Some(raw);
+    }
+    last.ok_or_else(|| KeyProblem::new("", Problem::Other("no overrides".into())))
+}
+
+fn objective(raw: Option<&RawObjective>) -> Checked<Objective> {
+    let Some(raw) = raw else {
+        return Ok(Objective::default());
+    };
+    Ok(Objective {
+        goal: match &raw.minimize {
+            Some(v) => values::parsed("objective.minimize", v)?,
+            None => Goal::Time,
+        },
+        budget_usd: raw
+            .budget_usd
+            .as_ref()
+            .map(|v| values::positive("objective.budget_usd", v))
+            .transpose()?,
+        deadline_s: raw
+            .deadline_s
+            .as_ref()
+            .map(|v| values::positive("objective.deadline_s", v))
+            .transpose()?,
+    })
+}

@@ -1,0 +1,133 @@
+//! The research findings Stratus must reproduce come out of the same model with the shipped
+//! scenarios — no special cases (LambdaML, SIGMOD 2021; Siren, INFOCOM 2019).
+
+use std::path::Path;
+
+use stratus::model::{Candidate, Config, FaasConfig, FaasModel, Pattern, Platform};
+use stratus::optimize::plan::{Plan, plan};
+use stratus::profile::{ChannelKind, Profiles};
+use stratus::scenario::{Goal, Objective, Scenario, Sync};
+
+fn scenario(name: &str) -> (Scenario, Profiles) {
+    let profiles = Profiles::builtin().unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"));
+    (
+        Scenario::from_path(&path, &[], &profiles).unwrap(),
+        profiles,
+    )
+}
+
+fn planned(name: &str, goal: Goal) -> Plan {
+    let (scenario, profiles) = scenario(name);
+    plan(
+        &scenario,
+        &profiles,
+        &Objective {
+            goal,
+            ..Objective::default()
+        },
+    )
+    .unwrap()
+}
+
+fn totals(candidate: &Candidate) -> (f64, f64) {
+    let o = candidate.feasible().unwrap();
+    (o.total_s(), o.total_usd())
+}
+
+#[test]
+fn faas_is_faster_than_iaas_for_lr_on_higgs() {
+    let plan = planned("higgs-lr", Goal::Time);
+    assert_eq!(plan.verdict.winner, Platform::Faas);
+    assert!(plan.verdict.speedup > 1.0);
+}
+
+#[test]
+fn faas_is_not_cheaper_for_resnet50_on_cifar10_over_many_epochs() {
+    let plan = planned("cifar10-resnet50", Goal::Cost);
+    let (_, faas_usd) = totals(plan.best(Platform::Faas).unwrap());
+    let (_, iaas_usd) = totals(plan.best(Platform::Iaas).unwrap());
+    assert!(
+        faas_usd > iaas_usd,
+        "cheapest FaaS ${faas_usd} vs cheapest IaaS ${iaas_usd}"
+    );
+}
+
+/// The best FaaS plan may be cheaper than the best IaaS plan, but never by more than this
+/// factor: LambdaML finds FaaS "never significantly cheaper".
+const FAAS_CHEAPER_AT_MOST: f64 = 3.0;
+
+#[test]
+fn the_best_faas_plan_is_never_much_cheaper_than_the_best_iaas_plan() {
+    for name in [
+        "higgs-lr",
+        "rcv1-lr",
+        "cifar10-mobilenet",
+        "cifar10-resnet50",
+    ] {
+        let plan = planned(name, Goal::Cost);
+        let (_, faas_usd) = totals(plan.best(Platform::Faas).unwrap());
+        let (_, iaas_usd) = totals(plan.best(Platform::Iaas).unwrap());
+        assert!(
+            faas_usd * FAAS_CHEAPER_AT_MOST >= iaas_usd,
+            "{name}: cheapest FaaS ${faas_usd:.5} vs cheapest IaaS ${iaas_usd:.5}"
+        );
+    }
+}
+
+fn round_s(name: &str, pattern: Pattern, workers: u32) -> f64 {
+    let (scenario, profiles) = scenario(name);
+    let model = FaasModel::new(&scenario, &profiles).unwrap();
+    let cfg = FaasConfig {
+        workers,
+        memory_mb: 3008,
+        channel: ChannelKind::S3,
+        pattern,
+        sync: Sync::Bsp,
+    };
+    model.predict(&cfg).unwrap().detail.comm_per_round_s
+}
+
+#[test]
+fn scatter_reduce_beats_allreduce_for_resnet50_and_not_for_lr() {
+    for workers in [5, 10, 20, 50] {
+        assert!(
+            round_s("cifar10-resnet50", Pattern::ScatterReduce, workers)
+                < round_s("cifar10-resnet50", Pattern::AllReduce, workers),
+            "ResNet50, {workers} workers"
+        );
+        assert!(
+            round_s("higgs-lr", Pattern::ScatterReduce, workers)
+                > round_s("higgs-lr", Pattern::AllReduce, workers),
+            "LR, {workers} workers"
+        );
+    }
+}
+
+fn siren_candidate(plan: &Plan, workers: u32) -> &Candidate {
+    plan.candidates
+        .iter()
+        .find(|c| matches!(&c.config, Config::Faas(f) if f.workers == workers))
+        .unwrap()
+}
+
+#[test]
+fn twenty_small_functions_cost_less_than_one_c5_2xlarge() {
+    let plan = planned("siren-toy-lr", Goal::Cost);
+    let (_, twenty_usd) = totals(siren_candidate(&plan, 20));
+    let (_, c5_usd) = totals(plan.best(Platform::Iaas).unwrap());
+    assert!(
+        twenty_usd < c5_usd,
+        "20 functions ${twenty_usd} vs c5.2xlarge ${c5_usd}"
+    );
+}
+
+#[test]
+fn a_hundred_and_fifty_functions_are_faster_but_dearer_than_twenty() {
+    let plan = planned("siren-toy-lr", Goal::Cost);
+    let (twenty_s, twenty_usd) = totals(siren_candidate(&plan, 20));
+    let (many_s, many_usd) = totals(siren_candidate(&plan, 150));
+    assert!(many_s < twenty_s && many_usd > twenty_usd);
+}

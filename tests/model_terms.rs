@@ -1,0 +1,265 @@
+//! Every term of the analytic model checked against arithmetic done by hand from the profiles'
+//! listed numbers, and every bill against the price lists.
+
+use approx::assert_relative_eq;
+use stratus::model::{FaasConfig, FaasModel, IaasModel, Pattern};
+use stratus::profile::{ChannelKind, Profiles};
+use stratus::scenario::{Scenario, Sync};
+
+const SCENARIO: &str = r#"
+name = "hand"
+[workload]
+dataset = { rows = 1000000, features = 100, density = 1.0, stored_bytes = 1e9 }
+model = "lr"
+algorithm = "ga-sgd"
+batch_size = 100000
+epochs = 2
+[faas]
+workers = 10
+memory_mb = 1769
+channel = "s3"
+pattern = "allreduce"
+[iaas]
+instances = "c5.2xlarge"
+workers = 2
+"#;
+
+fn setup() -> (Scenario, Profiles) {
+    let profiles = Profiles::builtin().unwrap();
+    let scenario = Scenario::from_text(
+        SCENARIO,
+        "hand.toml",
+        std::path::Path::new("."),
+        &[],
+        &profiles,
+    )
+    .unwrap();
+    (scenario, profiles)
+}
+
+fn config() -> FaasConfig {
+    FaasConfig {
+        workers: 10,
+        memory_mb: 1769,
+        channel: ChannelKind::S3,
+        pattern: Pattern::AllReduce,
+        sync: Sync::Bsp,
+    }
+}
+
+// Listed numbers (profiles/aws-lambda-x86.toml, channels.toml, ec2.toml).
+const COLD_START_S: f64 = 1.011;
+const INVOKE_INTERVAL_S: f64 = 0.00116;
+const S3_LATENCY_S: f64 = 0.03;
+const FN_BANDWIDTH: f64 = 99.8e6; // 1 vCPU at 1,769 MB: 131 MB/s by CPU, capped at 99.8 by the NIC
+const S3_POLL_S: f64 = 0.05;
+const INIT_S: f64 = 0.119;
+
+/// LR on 100 dense features: 4·100 + 10 FLOPs over 404 bytes a row; roofline min(20, 5 × intensity).
+fn lr_rate_per_vcpu() -> f64 {
+    (410.0 / 404.0 * 5.0_f64).min(20.0) * 1e9
+}
+
+#[test]
+fn faas_startup_is_a_cold_start_plus_invoking_every_worker() {
+    let (scenario, profiles) = setup();
+    let p = FaasModel::new(&scenario, &profiles)
+        .unwrap()
+        .predict(&config())
+        .unwrap();
+    assert_relative_eq!(
+        p.time.startup_s,
+        COLD_START_S + 10.0 * INVOKE_INTERVAL_S,
+        max_relative = 1e-12
+    );
+}
+
+#[test]
+fn faas_loading_reads_a_tenth_of_the_data_at_function_bandwidth() {
+    let (scenario, profiles) = setup();
+    let p = FaasModel::new(&scenario, &profiles)
+        .unwrap()
+        .predict(&config())
+        .unwrap();
+    assert_relative_eq!(
+        p.time.load_s,
+        S3_LATENCY_S + 1e8 / FN_BANDWIDTH,
+        max_relative = 1e-12
+    );
+}
+
+#[test]
+fn faas_compute_is_flops_over_the_cpu_share_rate() {
+    let (scenario, profiles) = setup();
+    let p = FaasModel::new(&scenario, &profiles)
+        .unwrap()
+        .predict(&config())
+        .unwrap();
+    // 10 rounds an epoch × 2 epochs; each worker takes 10,000 rows a round.
+    let per_round = 10_000.0 * 410.0 / lr_rate_per_vcpu();
+    assert_relative_eq!(
+        p.detail.compute_per_round_s,
+        per_round,
+        max_relative = 1e-12
+    );
+    assert_relative_eq!(p.time.compute_s, 20.0 * per_round, max_relative = 1e-12);
+}
+
+fn allreduce_round_s() -> (f64, f64) {
+    let m = 101.0 * 4.0;
+    let t = S3_LATENCY_S + m / FN_BANDWIDTH;
+    let merge = 10.0 * m / 5e9;
+    let wait = 10.0 * t + merge + t;
+    let polls = (wait / S3_POLL_S).ceil();
+    (t + polls * S3_POLL_S + t, polls)
+}
+
+#[test]
+fn faas_communication_is_the_allreduce_round_with_polling() {
+    let (scenario, profiles) = setup();
+    let p = FaasModel::new(&scenario, &profiles)
+        .unwrap()
+        .predict(&config())
+        .unwrap();
+    let (round, _) = allreduce_round_s();
+    assert_relative_eq!(p.detail.comm_per_round_s, round, max_relative = 1e-9);
+    assert_relative_eq!(p.time.comm_s, 20.0 * round, max_relative = 1e-9);
+}
+
+#[test]
+fn faas_bill_follows_the_price_lists() {
+    let (scenario, profiles) = setup();
+    let p = FaasModel::new(&scenario, &profiles)
+        .unwrap()
+        .predict(&config())
+        .unwrap();
+    let (round, polls) = allreduce_round_s();
+    let duration =
+        S3_LATENCY_S + 1e8 / FN_BANDWIDTH + 20.0 * (10_000.0 * 410.0 / lr_rate_per_vcpu() + round);
+    let billed_s = ((duration + INIT_S) * 1000.0).ceil() / 1000.0;
+    assert_relative_eq!(
+        p.cost.functions_usd,
+        10.0 * billed_s * 1769.0 / 1024.0 * 0.0000166667,
+        max_relative = 1e-9
+    );
+    assert_relative_eq!(p.cost.requests_usd, 10.0 * 0.20 / 1e6, max_relative = 1e-12);
+    // Per round: 11 PUTs; 10 + 9 GETs and 9 workers' polls; plus 10 GETs of the data.
+    let puts = 20.0 * 11.0;
+    let gets = 20.0 * (19.0 + 9.0 * polls) + 10.0;
+    assert_relative_eq!(
+        p.cost.channel_requests_usd,
+        puts * 0.005 / 1000.0 + gets * 0.0004 / 1000.0,
+        max_relative = 1e-9
+    );
+    assert_eq!(p.cost.channel_node_usd, 0.0);
+}
+
+#[test]
+fn a_memcached_node_is_billed_a_whole_hour_for_a_short_run() {
+    let (scenario, profiles) = setup();
+    let cfg = FaasConfig {
+        channel: ChannelKind::Memcached,
+        ..config()
+    };
+    let p = FaasModel::new(&scenario, &profiles)
+        .unwrap()
+        .predict(&cfg)
+        .unwrap();
+    assert!(p.time.total_s() < 3600.0);
+    assert_relative_eq!(p.cost.channel_node_usd, 0.156, max_relative = 1e-12);
+    assert!(p.time.startup_s > 120.0, "the node's start-up comes first");
+}
+
+#[test]
+fn iaas_terms_match_hand_arithmetic() {
+    let (scenario, profiles) = setup();
+    let c5 = profiles.instance("c5.2xlarge").unwrap();
+    let p = IaasModel::new(&scenario, &profiles)
+        .unwrap()
+        .predict(c5, 2)
+        .unwrap();
+    let nic = 2.5e9 / 8.0;
+    assert_relative_eq!(p.time.startup_s, 40.0 + 60.0);
+    assert_relative_eq!(
+        p.time.load_s,
+        S3_LATENCY_S + 5e8 / nic,
+        max_relative = 1e-12
+    );
+    let compute = 50_000.0 * 410.0 / (8.0 * lr_rate_per_vcpu());
+    assert_relative_eq!(p.time.compute_s, 20.0 * compute, max_relative = 1e-12);
+    let ring = 2.0 * 1.0 / 2.0 * 404.0 / nic + 2.0 * 0.0005;
+    assert_relative_eq!(p.time.comm_s, 20.0 * ring, max_relative = 1e-12);
+    assert_relative_eq!(
+        p.cost.instances_usd,
+        2.0 * 0.34 * p.time.total_s().ceil() / 3600.0,
+        max_relative = 1e-12
+    );
+}
+
+#[test]
+fn a_run_past_the_duration_limit_reinvokes_and_pays_for_it() {
+    let profiles = Profiles::builtin().unwrap();
+    let long = SCENARIO.replace("epochs = 2", "epochs = 400");
+    let scenario = Scenario::from_text(
+        &long,
+        "long.toml",
+        std::path::Path::new("."),
+        &[],
+        &profiles,
+    )
+    .unwrap();
+    let model = FaasModel::new(&scenario, &profiles).unwrap();
+    let p = model.predict(&config()).unwrap();
+    assert!(p.detail.invocations_per_worker > 1.0);
+    let restarts = p.detail.invocations_per_worker - 1.0;
+    assert_relative_eq!(
+        p.time.startup_s,
+        COLD_START_S * (1.0 + restarts) + 10.0 * INVOKE_INTERVAL_S,
+        max_relative = 1e-12
+    );
+    let load_once = S3_LATENCY_S + 1e8 / FN_BANDWIDTH;
+    assert_relative_eq!(
+        p.time.load_s,
+        load_once * p.detail.invocations_per_worker,
+        max_relative = 1e-12
+    );
+    assert_relative_eq!(
+        p.cost.requests_usd,
+        10.0 * p.detail.invocations_per_worker * 0.2e-6,
+        max_relative = 1e-12
+    );
+}
+
+#[test]
+fn a_model_over_400_kb_is_split_into_dynamodb_items() {
+    let profiles = Profiles::builtin().unwrap();
+    let big = SCENARIO.replace(
+        "model = \"lr\"",
+        "model = { params = 250000, flops_per_sample = 1e3 }",
+    );
+    let scenario =
+        Scenario::from_text(&big, "big.toml", std::path::Path::new("."), &[], &profiles).unwrap();
+    let model = FaasModel::new(&scenario, &profiles).unwrap();
+    let cfg = FaasConfig {
+        channel: ChannelKind::DynamoDb,
+        ..config()
+    };
+    let p = model.predict(&cfg).unwrap();
+    // A 1 MB model needs three items of at most 400 KB: 11 PUT objects × 3 requests a round.
+    assert_relative_eq!(p.detail.channel_puts, 20.0 * 11.0 * 3.0);
+}
+
+#[test]
+fn too_little_memory_for_the_shard_is_infeasible() {
+    let (scenario, profiles) = setup();
+    let cfg = FaasConfig {
+        workers: 1,
+        memory_mb: 256,
+        ..config()
+    };
+    let err = FaasModel::new(&scenario, &profiles)
+        .unwrap()
+        .predict(&cfg)
+        .unwrap_err();
+    assert!(err.to_string().contains("256 MB"), "{err}");
+}
