@@ -5,6 +5,10 @@ use clap::Parser;
 fn main() {
     let cli = stratus::cli::Cli::parse();
     if let Err(err) = stratus::cli::run(cli) {
+        if stratus::cli::exit::is_broken_pipe(&err) {
+            // The reader went away (`stratus plan --format csv | head`): nothing left to say.
+            return;
+        }
         eprintln!("error: {err:#}");
         std::process::exit(stratus::cli::exit::exit_code(&err));
     }

@@ -51,7 +51,7 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
                 &candidate
             )
         ),
-        Format::Json => print_json(&json::candidate(&candidate))?,
+        Format::Json => print_json(&json::candidate(&candidate, scenario.workload.algorithm))?,
         Format::Csv => csv_rows::write_candidates(std::io::stdout().lock(), [&candidate])?,
     }
     Ok(())

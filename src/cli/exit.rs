@@ -54,3 +54,16 @@ fn faas_model_input(_: &FaasModelError) -> bool {
 fn iaas_model_input(_: &IaasModelError) -> bool {
     true
 }
+
+/// Whether the error is stdout's reader having gone away.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        let io = cause.downcast_ref::<std::io::Error>().or_else(|| {
+            match cause.downcast_ref::<csv::Error>()?.kind() {
+                csv::ErrorKind::Io(e) => Some(e),
+                _ => None,
+            }
+        });
+        io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

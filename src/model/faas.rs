@@ -358,8 +358,8 @@ fn channel_setup(
     Ok(setup)
 }
 
-/// The bill of a FaaS run that happened: `workers` functions of `memory_mb`, each running
-/// `duration_s` once (a cold start), and `requests` invocations in all.
+/// The bill of a FaaS run that happened: `workers` functions of `memory_mb`, each billed for
+/// `duration_s` (rounded up to the billing granularity), and `requests` invocations in all.
 pub fn price_run(
     profile: &FaasProfile,
     workers: u32,
@@ -368,7 +368,7 @@ pub fn price_run(
     requests: f64,
 ) -> FaasCost {
     FaasCost {
-        functions_usd: f64::from(workers) * profile.duration_usd(memory_mb, duration_s, true),
+        functions_usd: f64::from(workers) * profile.duration_usd(memory_mb, duration_s, false),
         requests_usd: requests * profile.usd_per_request,
         channel_requests_usd: 0.0,
         channel_node_usd: 0.0,

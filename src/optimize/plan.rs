@@ -6,7 +6,7 @@
 
 use crate::model::{Candidate, FaasModel, IaasModel, Platform};
 use crate::profile::Profiles;
-use crate::scenario::{Objective, Scenario};
+use crate::scenario::{Algorithm, Objective, Scenario};
 
 use super::search::{faas_candidates, iaas_candidates};
 use super::select::{NoFeasiblePlan, best};
@@ -16,6 +16,7 @@ use super::verdict::{Verdict, compare};
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub scenario: String,
+    pub algorithm: Algorithm,
     pub objective: Objective,
     /// Every candidate searched, FaaS first.
     pub candidates: Vec<Candidate>,
@@ -79,6 +80,7 @@ pub fn plan(
     let verdict = decide(&candidates, &faas, &iaas, objective)?;
     Ok(Plan {
         scenario: scenario.name.clone(),
+        algorithm: scenario.workload.algorithm,
         objective: objective.clone(),
         candidates,
         faas,

@@ -8,17 +8,19 @@ use serde_json::{Map, Value, json};
 
 use crate::model::{Candidate, Config, Outcome, TimeBreakdown};
 use crate::optimize::plan::Plan;
+use crate::scenario::Algorithm;
 
 /// A number, or `null` when it is not finite.
 pub fn number(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
 }
 
-/// The `config` object of a candidate.
-pub fn config(config: &Config) -> Value {
+/// The `config` object of a candidate; `algorithm` is the workload's.
+pub fn config(config: &Config, algorithm: Algorithm) -> Value {
     match config {
         Config::Faas(c) => {
             let mut map = Map::new();
+            map.insert("algorithm".into(), json!(algorithm.name()));
             map.insert("workers".into(), json!(c.workers));
             map.insert("memory_mb".into(), json!(c.memory_mb));
             map.insert("channel".into(), json!(c.channel.name()));
@@ -29,7 +31,9 @@ pub fn config(config: &Config) -> Value {
             }
             Value::Object(map)
         }
-        Config::Iaas(c) => json!({ "instance": c.instance, "workers": c.workers }),
+        Config::Iaas(c) => {
+            json!({ "instance": c.instance, "workers": c.workers, "algorithm": algorithm.name() })
+        }
     }
 }
 
@@ -55,10 +59,10 @@ pub fn cost(outcome: &Outcome) -> Value {
 }
 
 /// A candidate: its prediction, or `feasible: false` and the reason.
-pub fn candidate(candidate: &Candidate) -> Value {
+pub fn candidate(candidate: &Candidate, algorithm: Algorithm) -> Value {
     let mut map = Map::new();
     map.insert("platform".into(), json!(candidate.platform().name()));
-    map.insert("config".into(), config(&candidate.config));
+    map.insert("config".into(), config(&candidate.config, algorithm));
     match &candidate.outcome {
         Ok(outcome) => {
             map.insert("time_s".into(), time(&outcome.time));
@@ -76,13 +80,13 @@ pub fn candidate(candidate: &Candidate) -> Value {
 /// The `plan` document.
 pub fn plan(plan: &Plan) -> Value {
     let best = |slot: &Option<Result<usize, crate::optimize::select::NoFeasiblePlan>>| match slot {
-        Some(Ok(i)) => candidate(&plan.candidates[*i]),
+        Some(Ok(i)) => candidate(&plan.candidates[*i], plan.algorithm),
         Some(Err(why)) => json!({ "feasible": false, "reason": why.to_string() }),
         None => Value::Null,
     };
     let front: Vec<Value> = crate::optimize::pareto::frontier(&plan.candidates)
         .into_iter()
-        .map(candidate)
+        .map(|c| candidate(c, plan.algorithm))
         .collect();
     json!({
         "scenario": plan.scenario,
