@@ -12,6 +12,7 @@ use crate::model::limits::{self, Segments, Work};
 use crate::model::link::{Link, Op};
 use crate::model::patterns::{Pattern, RoundComm, RoundContext};
 use crate::model::{Infeasible, TimeBreakdown};
+use crate::profile::faas::FunctionSize;
 use crate::profile::{ChannelKind, FaasProfile, ProfileError, Profiles};
 use crate::scenario::{Scenario, Sync};
 use crate::units::{BYTES_PER_MB, BYTES_PER_MEMORY_MB, SECONDS_PER_HOUR, round_up_to_increment};
@@ -136,12 +137,15 @@ impl FaasModel {
         &self.profile
     }
 
-    /// The link a function of `memory_mb` has to `channel`.
-    pub fn link(&self, channel: ChannelKind, memory_mb: u32) -> Link {
+    /// What a function of `memory_mb` gets for this workload's kernel.
+    pub fn size(&self, memory_mb: u32) -> FunctionSize {
+        self.profile.size(memory_mb, self.facts.flops_per_byte)
+    }
+
+    /// The link a function of `size` has to `channel`.
+    pub fn link(&self, channel: ChannelKind, size: &FunctionSize) -> Link {
         let mut link = self.channels[channel as usize].link;
-        link.client_bytes_per_s = link
-            .client_bytes_per_s
-            .min(self.profile.bandwidth_mb_s(memory_mb) * BYTES_PER_MB);
+        link.client_bytes_per_s = link.client_bytes_per_s.min(size.bandwidth_bytes_per_s);
         link
     }
 
@@ -149,29 +153,27 @@ impl FaasModel {
     pub fn round_context<'a>(
         &'a self,
         cfg: &FaasConfig,
+        size: &FunctionSize,
         link: &'a Link,
         compute_s: f64,
     ) -> RoundContext<'a> {
         RoundContext {
             workers: f64::from(cfg.workers),
             bytes: self.facts.sync_bytes,
-            merge_bytes_per_s: self.profile.memory_bytes_per_s(cfg.memory_mb),
+            merge_bytes_per_s: size.memory_bytes_per_s,
             link,
             invoke_s: self.profile.warm_invoke_s,
             update_bytes_per_s: self.channels[cfg.channel as usize].update_bytes_per_s,
             compute_s,
             synchronous: cfg.sync.is_synchronous(),
             profile: &self.profile,
-            memory_mb: cfg.memory_mb,
+            usd_per_s: size.usd_per_s,
         }
     }
 
-    /// Seconds one worker computes per round.
-    pub fn compute_per_round_s(&self, cfg: &FaasConfig) -> f64 {
-        self.facts.flops_per_worker_round(cfg.workers)
-            / self
-                .profile
-                .flops_per_s(cfg.memory_mb, self.facts.flops_per_byte)
+    /// Seconds one of `workers` workers of `size` computes per round.
+    pub fn compute_per_round_s(&self, workers: u32, size: &FunctionSize) -> f64 {
+        self.facts.flops_per_worker_round(workers) / size.flops_per_s
     }
 
     /// Predicts the time and bill of one configuration.
@@ -184,18 +186,19 @@ impl FaasModel {
             });
         }
         let setup = &self.channels[cfg.channel as usize];
-        let link = self.link(cfg.channel, cfg.memory_mb);
-        let compute_s = self.compute_per_round_s(cfg);
+        let size = self.size(cfg.memory_mb);
+        let link = self.link(cfg.channel, &size);
+        let compute_s = self.compute_per_round_s(cfg.workers, &size);
         let comm = cfg
             .pattern
-            .round(&self.round_context(cfg, &link, compute_s));
+            .round(&self.round_context(cfg, &size, &link, compute_s));
         let w = f64::from(cfg.workers);
         let barrier_s = if cfg.sync == Sync::Hsp {
             self.epoch_barriers * barrier_s(&link, w)
         } else {
             0.0
         };
-        let load_s = self.load_s(cfg);
+        let load_s = self.load_s(cfg.workers, &size);
         let checkpoint = (
             link.phase_s(Op::Put, 1.0, self.facts.model_bytes, w),
             link.phase_s(Op::Get, 1.0, self.facts.model_bytes, w),
@@ -224,7 +227,7 @@ impl FaasModel {
                 + barrier_s
                 + restarts * (checkpoint.0 + checkpoint.1),
         };
-        let cost = self.bill(cfg, &segments, &comm, time.total_s());
+        let cost = self.bill(cfg, &size, &segments, &comm, time.total_s());
         Ok(FaasPrediction {
             time,
             cost,
@@ -250,16 +253,17 @@ impl FaasModel {
         bytes / BYTES_PER_MEMORY_MB + self.profile.runtime_baseline_mb
     }
 
-    /// Seconds one worker takes to read its shard of the dataset from S3.
-    pub fn load_s(&self, cfg: &FaasConfig) -> f64 {
-        let shard = self.facts.stored_bytes / f64::from(cfg.workers);
-        self.link(ChannelKind::S3, cfg.memory_mb)
-            .transfer_s(shard, f64::from(cfg.workers))
+    /// Seconds one of `workers` functions of `size` takes to read its shard from S3.
+    pub fn load_s(&self, workers: u32, size: &FunctionSize) -> f64 {
+        let shard = self.facts.stored_bytes / f64::from(workers);
+        self.link(ChannelKind::S3, size)
+            .transfer_s(shard, f64::from(workers))
     }
 
     fn bill(
         &self,
         cfg: &FaasConfig,
+        size: &FunctionSize,
         segments: &Segments,
         comm: &RoundComm,
         total_s: f64,
@@ -268,7 +272,7 @@ impl FaasModel {
         let rounds = self.facts.rounds;
         let p = &self.profile;
         let setup = &self.channels[cfg.channel as usize];
-        let worker_usd = segments.sum_over(|d| p.duration_usd(cfg.memory_mb, d, true));
+        let worker_usd = segments.sum_over(|d| p.billed_s(d, true) * size.usd_per_s);
         let s3 = &self.channels[ChannelKind::S3 as usize];
         let shard = self.facts.stored_bytes / w;
         let data_gets = w * segments.count * s3.link.units(Op::Get, shard);

@@ -147,8 +147,9 @@ pub fn model_tree(
         pattern: crate::model::Pattern::Tree(Vec::new()),
         sync: crate::scenario::Sync::Bsp,
     };
-    let link = model.link(channel, memory_mb);
-    let ctx = model.round_context(&cfg, &link, 0.0);
+    let size = model.size(memory_mb);
+    let link = model.link(channel, &size);
+    let ctx = model.round_context(&cfg, &size, &link, 0.0);
     best_tree(workers, |m, n| {
         crate::model::patterns::tree::layer_s(&ctx, f64::from(m), f64::from(n))
     })

@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 
-use crate::units::{MEMORY_MB_PER_GB, round_up_to_increment};
+use crate::units::{BYTES_PER_MB, MEMORY_MB_PER_GB, round_up_to_increment};
 
 /// The memory sizes a platform allows.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,21 @@ pub enum CpuShare {
     Proportional { mb_per_vcpu: f64, max_vcpus: f64 },
     /// One vCPU figure per allowed size (Google Cloud Functions).
     PerSize(Vec<f64>),
+}
+
+/// What one memory size buys on a platform, computed once per configuration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FunctionSize {
+    pub memory_mb: u32,
+    pub vcpus: f64,
+    /// Network bandwidth of the function, bytes per second.
+    pub bandwidth_bytes_per_s: f64,
+    /// Bytes per second the function streams from memory (merging models).
+    pub memory_bytes_per_s: f64,
+    /// FLOP/s of the training kernel at this size.
+    pub flops_per_s: f64,
+    /// Dollars per second running (before rounding).
+    pub usd_per_s: f64,
 }
 
 /// One FaaS platform, checked.
@@ -286,36 +301,23 @@ impl FaasProfile {
                 max_vcpus,
             } => (f64::from(memory_mb) / mb_per_vcpu).min(*max_vcpus),
             CpuShare::PerSize(vcpus) => {
-                let sizes = self.all_memory_sizes();
-                let index = sizes.partition_point(|&mb| mb < memory_mb);
+                let index = match &self.memory {
+                    MemorySizes::List(sizes) => sizes.partition_point(|&mb| mb < memory_mb),
+                    MemorySizes::Range { .. } => 0,
+                };
                 vcpus[index.min(vcpus.len() - 1)]
             }
         }
     }
 
-    /// Floating-point operations per second at `memory_mb` for work of the given arithmetic
-    /// intensity (FLOPs per byte of memory traffic): the roofline per vCPU times the vCPUs.
-    pub fn flops_per_s(&self, memory_mb: u32, flops_per_byte: f64) -> f64 {
-        let per_vcpu =
-            (self.peak_gflops_per_vcpu).min(flops_per_byte * self.memory_gb_s_per_vcpu) * 1e9;
-        per_vcpu * self.vcpus(memory_mb)
-    }
-
-    /// Bytes per second a function of `memory_mb` streams from memory (for merges).
-    pub fn memory_bytes_per_s(&self, memory_mb: u32) -> f64 {
-        self.memory_gb_s_per_vcpu * 1e9 * self.vcpus(memory_mb)
-    }
-
     /// Network bandwidth of one function in MB/s: its NIC, or less where its CPU share limits it.
     pub fn bandwidth_mb_s(&self, memory_mb: u32) -> f64 {
-        self.bandwidth_mb_s
-            .min(self.bandwidth_mb_s_per_vcpu * self.vcpus(memory_mb))
+        self.size(memory_mb, 1.0).bandwidth_bytes_per_s / BYTES_PER_MB
     }
 
     /// Dollars per second of one running function of `memory_mb` (before rounding).
     pub fn usd_per_s(&self, memory_mb: u32) -> f64 {
-        f64::from(memory_mb) / MEMORY_MB_PER_GB * self.usd_per_gb_s
-            + self.vcpus(memory_mb) * self.usd_per_vcpu_s
+        self.size(memory_mb, 1.0).usd_per_s
     }
 
     /// Dollars per MB-second: `p` of Feng et al.'s C(z) = p·n·z·t(z).
@@ -331,6 +333,27 @@ impl FaasProfile {
             0.0
         };
         round_up_to_increment(duration_s + init_s, self.billing_granularity_s)
+    }
+
+    /// What `memory_mb` buys for work of arithmetic intensity `flops_per_byte`.
+    pub fn size(&self, memory_mb: u32, flops_per_byte: f64) -> FunctionSize {
+        let vcpus = self.vcpus(memory_mb);
+        let per_vcpu_flops = self
+            .peak_gflops_per_vcpu
+            .min(flops_per_byte * self.memory_gb_s_per_vcpu)
+            * 1e9;
+        FunctionSize {
+            memory_mb,
+            vcpus,
+            bandwidth_bytes_per_s: self
+                .bandwidth_mb_s
+                .min(self.bandwidth_mb_s_per_vcpu * vcpus)
+                * BYTES_PER_MB,
+            memory_bytes_per_s: self.memory_gb_s_per_vcpu * 1e9 * vcpus,
+            flops_per_s: per_vcpu_flops * vcpus,
+            usd_per_s: f64::from(memory_mb) / MEMORY_MB_PER_GB * self.usd_per_gb_s
+                + vcpus * self.usd_per_vcpu_s,
+        }
     }
 
     /// The duration part of one invocation's bill: billed seconds at the memory size's rate.

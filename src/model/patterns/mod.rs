@@ -93,9 +93,9 @@ pub struct RoundContext<'a> {
     pub compute_s: f64,
     /// Whether the round ends at a barrier (BSP).
     pub synchronous: bool,
-    /// The platform and memory size aggregator functions run at.
+    /// The platform aggregator functions run on, and their dollars per second.
     pub profile: &'a FaasProfile,
-    pub memory_mb: u32,
+    pub usd_per_s: f64,
 }
 
 /// The communication of one round: critical-path time and what it asked of the channel.
@@ -181,7 +181,7 @@ pub(crate) mod test_support {
             compute_s: 0.0,
             synchronous: true,
             profile,
-            memory_mb: 1024,
+            usd_per_s: profile.usd_per_s(1024),
         }
     }
 }

@@ -34,7 +34,7 @@ pub fn round(ctx: &RoundContext, layers: &[u32]) -> RoundComm {
         comm.add(link, Op::Put, aggregators, m);
         comm.aggregator_invocations += aggregators;
         let busy_s = layer - ctx.invoke_s;
-        comm.aggregator_usd += aggregators * ctx.profile.duration_usd(ctx.memory_mb, busy_s, false);
+        comm.aggregator_usd += aggregators * ctx.profile.billed_s(busy_s, false) * ctx.usd_per_s;
     }
     let (misses, detect_s) = link.polling(up_s);
     let fetch_s = link.phase_s(Op::Get, 1.0, m, w);
