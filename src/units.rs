@@ -16,6 +16,11 @@ pub const SECONDS_PER_HOUR: f64 = 3600.0;
 /// Bytes per second in one gigabit per second of network bandwidth.
 pub const BYTES_PER_S_PER_GBPS: f64 = 1e9 / 8.0;
 
+/// Whether `x` is a positive, finite number (NaN is not).
+pub fn is_positive(x: f64) -> bool {
+    x > 0.0 && x.is_finite()
+}
+
 /// Rounds a duration up to a whole number of billing increments (`increment_s` > 0).
 /// A tiny tolerance keeps 0.3 s billed as three 100 ms units despite float error.
 pub fn round_up_to_increment(duration_s: f64, increment_s: f64) -> f64 {

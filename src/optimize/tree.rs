@@ -54,6 +54,31 @@ pub fn structure_cost(structure: &[u32], layer_cost: impl Fn(u32, u32) -> f64) -
         .sum()
 }
 
+/// The per-round-time-optimal tree for `workers` functions of `memory_mb` on `channel`, with
+/// layer costs from the model (a layer's invocation, its slowest aggregator's fan-in GETs,
+/// merge and PUT). The polling delay at the root is not additive over layers and is left out
+/// of the objective (it is at most one poll interval).
+pub fn model_tree(
+    model: &crate::model::FaasModel,
+    workers: u32,
+    memory_mb: u32,
+    channel: crate::profile::ChannelKind,
+) -> Tree {
+    let cfg = crate::model::FaasConfig {
+        workers,
+        memory_mb,
+        channel,
+        pattern: crate::model::Pattern::Tree(Vec::new()),
+        sync: crate::scenario::Sync::Bsp,
+    };
+    let size = model.size(memory_mb);
+    let link = model.link(channel, &size);
+    let ctx = model.round_context(&cfg, &size, &link, 0.0);
+    best_tree(workers, |m, n| {
+        crate::model::patterns::tree::layer_s(&ctx, f64::from(m), f64::from(n))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,29 +153,4 @@ mod tests {
             assert_relative_eq!(structure_cost(&tree.structure, cost), tree.cost, max_relative = 1e-12);
         }
     }
-}
-
-/// The per-round-time-optimal tree for `workers` functions of `memory_mb` on `channel`, with
-/// layer costs from the model (a layer's invocation, its slowest aggregator's fan-in GETs,
-/// merge and PUT). The polling delay at the root is not additive over layers and is left out
-/// of the objective (it is at most one poll interval).
-pub fn model_tree(
-    model: &crate::model::FaasModel,
-    workers: u32,
-    memory_mb: u32,
-    channel: crate::profile::ChannelKind,
-) -> Tree {
-    let cfg = crate::model::FaasConfig {
-        workers,
-        memory_mb,
-        channel,
-        pattern: crate::model::Pattern::Tree(Vec::new()),
-        sync: crate::scenario::Sync::Bsp,
-    };
-    let size = model.size(memory_mb);
-    let link = model.link(channel, &size);
-    let ctx = model.round_context(&cfg, &size, &link, 0.0);
-    best_tree(workers, |m, n| {
-        crate::model::patterns::tree::layer_s(&ctx, f64::from(m), f64::from(n))
-    })
 }

@@ -12,7 +12,7 @@ use std::str::FromStr;
 use serde::Deserialize;
 
 use super::{ProfileError, from_table, invalid, sources::Source};
-use crate::units::BYTES_PER_S_PER_GBPS;
+use crate::units::{BYTES_PER_S_PER_GBPS, is_positive};
 
 /// The kinds of channel, in a fixed order (used to index per-channel tables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -157,7 +157,7 @@ impl ChannelProfile {
         ];
         for (key, value) in positive {
             if let Some(v) = value
-                && !(v > 0.0)
+                && !is_positive(v)
             {
                 return Err(format!("{key} must be positive (got {v})"));
             }
@@ -223,7 +223,7 @@ struct RawCacheNode {
 /// Parses the ElastiCache node file.
 pub fn parse_cache_nodes(source: &Source) -> Result<BTreeMap<String, CacheNode>, ProfileError> {
     let raw: RawCacheNodes = from_table(&source.file, &source.table)?;
-    if !(raw.defaults.billing_increment_s > 0.0) {
+    if !is_positive(raw.defaults.billing_increment_s) {
         return Err(invalid(
             &source.file,
             "defaults.billing_increment_s must be positive",
@@ -232,7 +232,7 @@ pub fn parse_cache_nodes(source: &Source) -> Result<BTreeMap<String, CacheNode>,
     raw.nodes
         .into_iter()
         .map(|(name, node)| {
-            if !(node.network_gbps > 0.0) {
+            if !is_positive(node.network_gbps) {
                 return Err(invalid(
                     &source.file,
                     format!("nodes.\"{name}\".network_gbps must be positive"),

@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 
-use crate::units::{BYTES_PER_MB, MEMORY_MB_PER_GB, round_up_to_increment};
+use crate::units::{BYTES_PER_MB, MEMORY_MB_PER_GB, is_positive, round_up_to_increment};
 
 /// The memory sizes a platform allows.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,7 +204,7 @@ impl FaasProfile {
             ("runtime.baseline_mb", self.runtime_baseline_mb),
         ];
         for (key, value) in rules {
-            if !(value > 0.0 && value.is_finite()) {
+            if !is_positive(value) {
                 return Err(format!("{key} must be a positive number (got {value})"));
             }
         }
@@ -231,7 +231,10 @@ impl FaasProfile {
                 min_mb,
                 max_mb,
                 step_mb,
-            } => (*min_mb..=*max_mb).contains(&memory_mb) && (memory_mb - min_mb) % step_mb == 0,
+            } => {
+                (*min_mb..=*max_mb).contains(&memory_mb)
+                    && (memory_mb - min_mb).is_multiple_of(*step_mb)
+            }
             MemorySizes::List(sizes) => sizes.contains(&memory_mb),
         };
         if allowed {
@@ -396,7 +399,7 @@ fn cpu_share(raw: &RawCpu, memory: &MemorySizes) -> Result<CpuShare, String> {
     match (&raw.vcpus_by_size, raw.mb_per_vcpu, raw.max_vcpus) {
         (Some(vcpus), None, None) => match memory {
             MemorySizes::List(sizes) if sizes.len() == vcpus.len() => {
-                if vcpus.iter().any(|&v| !(v > 0.0)) {
+                if !vcpus.iter().all(|&v| is_positive(v)) {
                     return Err("cpu.vcpus_by_size must be positive".into());
                 }
                 Ok(CpuShare::PerSize(vcpus.clone()))

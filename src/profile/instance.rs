@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{ProfileError, from_table, invalid, sources::Source};
-use crate::units::{BYTES_PER_S_PER_GBPS, SECONDS_PER_HOUR};
+use crate::units::{BYTES_PER_S_PER_GBPS, SECONDS_PER_HOUR, is_positive};
 
 /// A GPU attached to an instance.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -112,7 +112,7 @@ impl InstanceType {
             ("memory_gb_s_per_vcpu", self.memory_gb_s_per_vcpu),
         ];
         for (key, value) in positive {
-            if !(value > 0.0 && value.is_finite()) {
+            if !is_positive(value) {
                 return Err(format!("{key} must be a positive number (got {value})"));
             }
         }
@@ -155,7 +155,6 @@ impl InstanceType {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::profile::Profiles;
     use approx::assert_relative_eq;
 
