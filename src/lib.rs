@@ -13,4 +13,5 @@ pub mod optimize;
 pub mod profile;
 pub mod report;
 pub mod scenario;
+pub mod sim;
 pub mod units;
