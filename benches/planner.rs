@@ -6,6 +6,7 @@ use std::hint::black_box;
 
 use stratus::model::{FaasConfig, FaasModel, Pattern};
 use stratus::optimize::plan::plan;
+use stratus::optimize::tree::{TreeGoal, model_tree};
 use stratus::profile::{ChannelKind, Profiles};
 use stratus::scenario::{Scenario, Sync};
 
@@ -68,5 +69,21 @@ fn bench_model(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_plan, bench_model);
+fn bench_tree(c: &mut Criterion) {
+    let profiles = Profiles::builtin().unwrap();
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/feng2018-case-a.toml");
+    let scenario = Scenario::from_path(&path, &["faas.workers=10000".into()], &profiles).unwrap();
+    let model = FaasModel::new(&scenario, &profiles).unwrap();
+    let mut group = c.benchmark_group("tree-dp");
+    group.sample_size(10);
+    for workers in [1_000u32, 10_000] {
+        group.bench_with_input(BenchmarkId::from_parameter(workers), &workers, |b, &w| {
+            b.iter(|| model_tree(&model, w, 512, ChannelKind::S3, TreeGoal::Time))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_plan, bench_model, bench_tree);
 criterion_main!(benches);

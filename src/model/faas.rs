@@ -10,7 +10,7 @@
 use crate::model::facts::{FactsError, WorkloadFacts};
 use crate::model::limits::{self, Segments, Work};
 use crate::model::link::{Link, Op};
-use crate::model::patterns::{Pattern, RoundComm, RoundContext};
+use crate::model::patterns::{Pattern, RequestPrices, RoundComm, RoundContext};
 use crate::model::{Infeasible, TimeBreakdown};
 use crate::profile::faas::FunctionSize;
 use crate::profile::{ChannelKind, FaasProfile, ProfileError, Profiles};
@@ -58,6 +58,8 @@ pub struct FaasDetail {
     pub memory_needed_mb: f64,
     pub compute_per_round_s: f64,
     pub comm_per_round_s: f64,
+    /// Aggregator functions, their invocations and the round's channel requests, per round.
+    pub aggregation_usd_per_round: f64,
 }
 
 /// The model's prediction for one FaaS configuration.
@@ -171,6 +173,16 @@ impl FaasModel {
         }
     }
 
+    /// What requests cost through `channel` on this platform.
+    pub fn request_prices(&self, channel: ChannelKind) -> RequestPrices {
+        let setup = &self.channels[channel as usize];
+        RequestPrices {
+            put_unit_usd: setup.usd_per_put_unit,
+            get_unit_usd: setup.usd_per_get_unit,
+            invocation_usd: self.profile.usd_per_request,
+        }
+    }
+
     /// Seconds one of `workers` workers of `size` computes per round.
     pub fn compute_per_round_s(&self, workers: u32, size: &FunctionSize) -> f64 {
         self.facts.flops_per_worker_round(workers) / size.flops_per_s
@@ -240,8 +252,18 @@ impl FaasModel {
                 memory_needed_mb,
                 compute_per_round_s: compute_s,
                 comm_per_round_s: comm.time_s,
+                aggregation_usd_per_round: self.round_usd(cfg.channel, &comm),
             },
         })
+    }
+
+    /// Dollars of one round's aggregators, their invocations and its channel requests.
+    fn round_usd(&self, channel: ChannelKind, comm: &RoundComm) -> f64 {
+        let prices = self.request_prices(channel);
+        comm.aggregator_usd
+            + comm.aggregator_invocations * prices.invocation_usd
+            + comm.put_units * prices.put_unit_usd
+            + comm.get_units * prices.get_unit_usd
     }
 
     /// MB a worker needs: its data shard, model state (model, gradient, merge buffer; ADMM also

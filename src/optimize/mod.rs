@@ -11,3 +11,4 @@ pub mod search;
 pub mod select;
 pub mod tree;
 pub mod verdict;
+pub mod workers;

@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use super::tree::model_tree;
+use super::tree::{TreeGoal, model_tree};
 use crate::model::{
     Bill, Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Outcome, Pattern,
 };
@@ -82,12 +82,9 @@ pub fn patterns(
         .map(|kind| match kind {
             PatternKind::AllReduce => Pattern::AllReduce,
             PatternKind::ScatterReduce => Pattern::ScatterReduce,
-            PatternKind::Tree => Pattern::Tree(
-                space
-                    .structure
-                    .clone()
-                    .unwrap_or_else(|| model_tree(model, workers, memory_mb, channel).structure),
-            ),
+            PatternKind::Tree => Pattern::Tree(space.structure.clone().unwrap_or_else(|| {
+                model_tree(model, workers, memory_mb, channel, TreeGoal::Time).structure
+            })),
         })
         .collect();
     if patterns.is_empty() {

@@ -98,6 +98,15 @@ pub struct RoundContext<'a> {
     pub usd_per_s: f64,
 }
 
+/// What requests cost on a platform and channel.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RequestPrices {
+    pub put_unit_usd: f64,
+    pub get_unit_usd: f64,
+    /// One function invocation.
+    pub invocation_usd: f64,
+}
+
 /// The communication of one round: critical-path time and what it asked of the channel.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RoundComm {

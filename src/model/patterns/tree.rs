@@ -6,7 +6,7 @@
 //! root's result is polled for and fetched by every worker. Per layer: a fixed invocation
 //! overhead plus fan-in transfers — Feng's W + s·L + d·Σ fan-in.
 
-use super::{RoundComm, RoundContext};
+use super::{RequestPrices, RoundComm, RoundContext};
 use crate::model::link::Op;
 
 /// Seconds one aggregation layer takes when `children` objects feed `aggregators` functions.
@@ -17,6 +17,30 @@ pub fn layer_s(ctx: &RoundContext, aggregators: f64, children: f64) -> f64 {
         + link.phase_s(Op::Get, fan_in, ctx.bytes, aggregators)
         + fan_in * ctx.bytes / ctx.merge_bytes_per_s
         + link.phase_s(Op::Put, 1.0, ctx.bytes, aggregators)
+}
+
+/// Dollars one aggregation layer costs per round: its aggregators' billed work and invocations,
+/// the requests they make (each child's object fetched once, one result PUT each), and the polls
+/// the waiting workers make meanwhile (counted per poll period, so exact up to one poll each).
+pub fn layer_usd(
+    ctx: &RoundContext,
+    prices: RequestPrices,
+    aggregators: f64,
+    children: f64,
+) -> f64 {
+    let elapsed_s = layer_s(ctx, aggregators, children);
+    let busy_s = elapsed_s - ctx.invoke_s;
+    let link = ctx.link;
+    let period_s = link.poll_interval_s.max(link.latency_s);
+    let polls = if link.poll_interval_s > 0.0 {
+        ctx.workers * elapsed_s / period_s
+    } else {
+        0.0
+    };
+    aggregators * (ctx.profile.billed_s(busy_s, false) * ctx.usd_per_s + prices.invocation_usd)
+        + children * link.units(Op::Get, ctx.bytes) * prices.get_unit_usd
+        + aggregators * link.units(Op::Put, ctx.bytes) * prices.put_unit_usd
+        + polls * prices.get_unit_usd
 }
 
 /// One round through the tree `layers` (root first).
