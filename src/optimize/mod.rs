@@ -10,5 +10,6 @@ pub mod plan;
 pub mod search;
 pub mod select;
 pub mod tree;
+pub mod tuning;
 pub mod verdict;
 pub mod workers;

@@ -112,6 +112,30 @@ pub fn optimize_workers(
     })
 }
 
+/// The best plan's configuration on `platform` (ignoring budget and deadline): the choices a
+/// one-dimensional optimiser keeps fixed while it varies its own.
+pub fn best_template(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    objective: &Objective,
+    platform: Platform,
+) -> Result<Config, PlanError> {
+    let unconstrained = Objective {
+        budget_usd: None,
+        deadline_s: None,
+        ..objective.clone()
+    };
+    let base = plan(scenario, profiles, &unconstrained)?;
+    base.best(platform)
+        .map(|c| c.config.clone())
+        .ok_or_else(|| {
+            PlanError::NothingQualifies(format!(
+                "the scenario has no runnable {} plan",
+                platform.label()
+            ))
+        })
+}
+
 /// Every count up to `max` — or, for trees (each count solves a DP), a ladder of about 60.
 fn sweep_counts(template: &Config, max: u32) -> Vec<u32> {
     let is_tree = matches!(
@@ -134,7 +158,8 @@ fn sweep_counts(template: &Config, max: u32) -> Vec<u32> {
     counts
 }
 
-fn faas_point(model: &FaasModel, template: &FaasConfig, workers: u32) -> Candidate {
+/// The candidate `template` becomes with `workers` workers (trees re-solved for the count).
+pub fn faas_point(model: &FaasModel, template: &FaasConfig, workers: u32) -> Candidate {
     let pattern = match &template.pattern {
         Pattern::Tree(_) => Pattern::Tree(
             model_tree(
