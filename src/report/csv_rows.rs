@@ -36,18 +36,20 @@ fn header() -> Vec<String> {
     header.push("total_usd".into());
     header.extend(COST_PARTS.iter().map(|p| format!("{p}_usd")));
     header.push("reason".into());
+    header.push("pareto".into());
     header
 }
 
-/// Writes `candidates` as CSV with a header line.
-pub fn write_candidates<'a>(
-    out: impl Write,
-    candidates: impl IntoIterator<Item = &'a Candidate>,
-) -> csv::Result<()> {
+/// Writes `candidates` as CSV with a header line; the `pareto` column marks those on the
+/// time–cost Pareto front of the set.
+pub fn write_candidates(out: impl Write, candidates: &[Candidate]) -> csv::Result<()> {
+    let front = crate::optimize::pareto::frontier(candidates);
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(header())?;
     for candidate in candidates {
-        writer.write_record(row(candidate))?;
+        let mut fields = row(candidate);
+        fields.push(front.iter().any(|c| std::ptr::eq(*c, candidate)).to_string());
+        writer.write_record(fields)?;
     }
     writer.flush()?;
     Ok(())
