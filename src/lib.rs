@@ -5,6 +5,6 @@
 //! `cli → {optimize, sim, calibrate, report} → model → {scenario, profile, units}`,
 //! and `sim → kernels → data`.
 
+pub mod cli;
 pub mod data;
 pub mod kernels;
-pub mod cli;

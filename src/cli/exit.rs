@@ -8,7 +8,11 @@ pub struct InputError(pub String);
 
 /// The exit code for an error: 2 when any cause in its chain is bad input, else 1.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    if err.chain().any(is_input_error) { 2 } else { 1 }
+    if err.chain().any(is_input_error) {
+        2
+    } else {
+        1
+    }
 }
 
 fn is_input_error(cause: &(dyn std::error::Error + 'static)) -> bool {
