@@ -3,6 +3,7 @@
 
 pub mod exit;
 pub mod output;
+pub mod train;
 
 use clap::{Parser, Subcommand};
 
@@ -16,9 +17,14 @@ pub struct Cli {
 
 /// Every subcommand of `stratus`.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Train a model with the real kernels (no time model).
+    Train(train::TrainArgs),
+}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {}
+    match cli.command {
+        Command::Train(args) => train::run(args),
+    }
 }

@@ -116,6 +116,14 @@ impl Dataset {
         };
         features + self.labels.len() * size_of::<u32>()
     }
+    /// Mean squared Euclidean norm of the rows, Σ‖x‖²/n (sets default step sizes).
+    pub fn mean_squared_norm(&self) -> f64 {
+        let squares: f64 = match &self.features {
+            Features::Dense(m) => m.values().iter().map(|v| f64::from(*v).powi(2)).sum(),
+            Features::Sparse(m) => m.entries().map(|(_, v)| f64::from(v).powi(2)).sum(),
+        };
+        squares / self.rows().max(1) as f64
+    }
     /// The rows at `ids`, copied in that order (for train/test splits).
     pub fn select(&self, ids: &[u32]) -> Dataset {
         let features = match &self.features {
@@ -182,6 +190,7 @@ mod tests {
             (3, 4, 4, 2)
         );
         assert_eq!(set.bytes_in_memory(), 4 * 8 + 4 * 8 + 3 * 4);
+        assert!((set.mean_squared_norm() - 30.0 / 3.0).abs() < 1e-9);
     }
 
     #[test]

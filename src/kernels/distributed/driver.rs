@@ -14,6 +14,7 @@ use super::rounds::{
     merge_models,
 };
 use super::{Algorithm, CommStats, Worker, rounds_per_epoch};
+use crate::data::shard::shuffled_order;
 use crate::data::{Dataset, Partition};
 use crate::kernels::Kernel;
 use crate::kernels::sgd::Sgd;
@@ -57,15 +58,20 @@ pub struct TrainOutcome {
     pub flops: u64,
 }
 
-/// Trains on a seeded shuffled partition of `data` across `config.workers` workers.
+/// Trains on a seeded shuffled partition of `data` across `config.workers` workers. Like
+/// LambdaML's pre-partitioned files, the shuffled rows are first laid out contiguously (one
+/// copy of the data for the whole run, none per worker), so each worker streams its shard
+/// instead of gathering rows from random places; the result is the same as training on
+/// [`Partition::shuffled`] views of `data`.
 pub fn train(
     kernel: &dyn Kernel,
     data: &Dataset,
     config: &TrainConfig,
     observer: &mut dyn FnMut(&EpochReport),
 ) -> TrainOutcome {
-    let partition = Partition::shuffled(data.rows(), config.workers, config.seed);
-    train_partitioned(kernel, data, &partition, config, observer)
+    let laid_out = data.select(&shuffled_order(data.rows(), config.seed));
+    let partition = Partition::in_order(data.rows(), config.workers);
+    train_partitioned(kernel, &laid_out, &partition, config, observer)
 }
 
 /// Trains with a given partition (its worker count wins over `config.workers`).
@@ -129,7 +135,8 @@ fn run_epoch(
         Algorithm::GaSgd => {
             for round in 0..rounds_per_epoch(workers) {
                 let params = &global.params;
-                reports.extend(parallel(workers, |w| {
+                let split = config.batch_size >= PARALLEL_MIN_ROWS;
+                reports.extend(for_each_worker(workers, split, |w| {
                     ga_round(kernel, w, params, w.batch(round))
                 }));
                 let contributions = workers
@@ -145,13 +152,15 @@ fn run_epoch(
         }
         Algorithm::MaSgd => {
             let params = &global.params;
-            reports = parallel(workers, |w| ma_round(kernel, w, params, config.sgd));
+            reports = for_each_worker(workers, true, |w| ma_round(kernel, w, params, config.sgd));
             merge_models(global, workers.iter().map(|w| w.contribution.as_slice()));
             comm.record_round(workers.len(), model_bytes, model_bytes);
         }
         Algorithm::Admm(admm) => {
             let z = &global.params;
-            reports = parallel(workers, |w| admm_round(kernel, w, z, admm, config.sgd.lr));
+            reports = for_each_worker(workers, true, |w| {
+                admm_round(kernel, w, z, admm, config.sgd.lr)
+            });
             merge_admm(
                 global,
                 workers.iter().map(|w| w.contribution.as_slice()),
@@ -163,10 +172,20 @@ fn run_epoch(
     reports
 }
 
-/// Runs `round` on every worker, in parallel, returning reports in worker order.
-fn parallel(
+/// Global batches below this many rows run their workers one after another: handing them to
+/// threads would cost more than the gradients.
+const PARALLEL_MIN_ROWS: usize = 4096;
+
+/// Runs `round` on every worker, on threads when `split` and there are several, returning
+/// reports in worker order (so results do not depend on the thread count).
+fn for_each_worker(
     workers: &mut [Worker],
+    split: bool,
     round: impl Fn(&mut Worker) -> RoundReport + Sync + Send,
 ) -> Vec<RoundReport> {
-    workers.par_iter_mut().map(round).collect()
+    if split && workers.len() > 1 {
+        workers.par_iter_mut().map(round).collect()
+    } else {
+        workers.iter_mut().map(round).collect()
+    }
 }

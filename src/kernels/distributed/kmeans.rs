@@ -8,6 +8,7 @@
 use rayon::prelude::*;
 
 use super::CommStats;
+use crate::data::shard::shuffled_order;
 use crate::data::{Dataset, Partition};
 use crate::kernels::kmeans::KMeans;
 
@@ -46,20 +47,60 @@ pub struct KMeansOutcome {
     pub comm: CommStats,
 }
 
-/// Runs distributed k-means; `observer(round, inertia)` sees each round's starting inertia.
+/// Runs distributed k-means `restarts` times from different k-means++ seeds and keeps the run
+/// with the lowest final inertia (communication of every run is counted);
+/// `observer(run, round, inertia)` sees each round's starting inertia (run and round 1-based).
 pub fn train_kmeans(
     model: &KMeans,
     data: &Dataset,
     workers: usize,
     iterations: usize,
+    restarts: usize,
+    seed: u64,
+    observer: &mut dyn FnMut(usize, usize, f64),
+) -> KMeansOutcome {
+    let laid_out = data.select(&shuffled_order(data.rows(), seed));
+    let partition = Partition::in_order(data.rows(), workers);
+    let mut best: Option<KMeansOutcome> = None;
+    let mut comm = CommStats::default();
+    for restart in 0..restarts.max(1) as u64 {
+        let run = lloyd_run(
+            model,
+            &laid_out,
+            &partition,
+            iterations,
+            seed.wrapping_add(restart),
+            &mut |round, inertia| observer(restart as usize + 1, round, inertia),
+        );
+        comm.rounds += run.comm.rounds;
+        comm.messages += run.comm.messages;
+        comm.bytes += run.comm.bytes;
+        if best
+            .as_ref()
+            .is_none_or(|b| run.inertia.last() < b.inertia.last())
+        {
+            best = Some(run);
+        }
+    }
+    KMeansOutcome {
+        comm,
+        ..best.expect("at least one run")
+    }
+}
+
+/// One distributed Lloyd run from a k-means++ start seeded by `seed`.
+fn lloyd_run(
+    model: &KMeans,
+    data: &Dataset,
+    partition: &Partition,
+    iterations: usize,
     seed: u64,
     observer: &mut dyn FnMut(usize, f64),
 ) -> KMeansOutcome {
-    let partition = Partition::shuffled(data.rows(), workers, seed);
     let shards = partition.shards(data);
     let all: Vec<u32> = (0..data.rows() as u32).collect();
     let mut centroids = model.init_plus_plus(&crate::data::Shard::new(data, &all), seed);
-    let mut stats = vec![vec![0.0; model.stats_len()]; workers];
+    let mut stats = vec![vec![0.0; model.stats_len()]; shards.len()];
     let mut sum = vec![0.0; model.stats_len()];
     let mut outcome = KMeansOutcome {
         centroids: Vec::new(),
@@ -67,13 +108,12 @@ pub fn train_kmeans(
         comm: CommStats::default(),
     };
     for round in 1..=iterations {
-        let inertia: f64 = shards
+        let per_worker: Vec<f64> = shards
             .par_iter()
             .zip(stats.par_iter_mut())
             .map(|(s, st)| kmeans_round(model, &centroids, s, st))
-            .collect::<Vec<_>>()
-            .iter()
-            .sum();
+            .collect();
+        let inertia = per_worker.iter().sum();
         observer(round, inertia);
         outcome.inertia.push(inertia);
         merge_kmeans(
@@ -84,7 +124,7 @@ pub fn train_kmeans(
         );
         outcome
             .comm
-            .record_round(workers, model.stats_bytes(), model.model_bytes());
+            .record_round(shards.len(), model.stats_bytes(), model.model_bytes());
     }
     outcome.inertia.push(model.inertia(&centroids, data));
     outcome.centroids = centroids;
