@@ -76,7 +76,7 @@ pub struct TrainArgs {
     /// Learning rate. Default 2 / mean‖x‖² (lr, svm) or 0.05 (mlp).
     #[arg(long)]
     pub lr: Option<f32>,
-    /// L2 strength (ADMM: L1 strength λ on the consensus model). Default 1e-5.
+    /// L2 strength, default 1e-5 (ADMM: L1 strength λ on the consensus model, default 0).
     #[arg(long)]
     pub l2: Option<f32>,
     #[arg(long, default_value_t = 1)]

@@ -189,3 +189,148 @@ fn for_each_worker(
         workers.iter_mut().map(round).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::synthetic::{higgs_like, rcv1_like};
+    use crate::kernels::LogisticRegression;
+    use crate::kernels::distributed::Admm;
+    use approx::assert_relative_eq;
+
+    fn config(algorithm: Algorithm, workers: usize, batch_size: usize) -> TrainConfig {
+        TrainConfig {
+            algorithm,
+            workers,
+            epochs: 3,
+            batch_size,
+            sgd: Sgd { lr: 0.5, l2: 1e-4 },
+            seed: 5,
+        }
+    }
+
+    /// Row ids in the order single-worker SGD must visit them to see, in every round, exactly
+    /// the rows the w workers see together: round r takes each worker's r-th local batch.
+    fn interleaved_order(partition: &Partition, data: &Dataset, batch_size: usize) -> Vec<u32> {
+        let shards = partition.shards(data);
+        let w = shards.len();
+        let mut order = Vec::new();
+        for round in 0.. {
+            let before = order.len();
+            for (j, shard) in shards.iter().enumerate() {
+                let b = super::super::worker::local_batch(batch_size, w, j);
+                let start = (round * b).min(shard.len());
+                order.extend_from_slice(&shard.ids()[start..(start + b).min(shard.len())]);
+            }
+            if order.len() == before {
+                return order;
+            }
+        }
+        unreachable!()
+    }
+
+    #[test]
+    fn ga_sgd_over_workers_equals_single_worker_sgd_with_the_same_global_batch() {
+        let data = higgs_like(1_200, 8);
+        let kernel = LogisticRegression::new(data.features());
+        let partition = Partition::shuffled(data.rows(), 4, 3);
+        let distributed = train_partitioned(
+            &kernel,
+            &data,
+            &partition,
+            &config(Algorithm::GaSgd, 4, 40),
+            &mut |_| {},
+        );
+        let single = Partition::from_order(interleaved_order(&partition, &data, 40), 1);
+        let reference = train_partitioned(
+            &kernel,
+            &data,
+            &single,
+            &config(Algorithm::GaSgd, 1, 40),
+            &mut |_| {},
+        );
+        // Equal up to float summation order: the workers' partial gradient sums are added
+        // together, where the single worker sums the same rows in one run.
+        for (a, b) in distributed.params.iter().zip(&reference.params) {
+            assert_relative_eq!(a, b, epsilon = 1e-5, max_relative = 1e-4);
+        }
+        assert_eq!(distributed.comm.rounds, reference.comm.rounds);
+    }
+
+    #[test]
+    fn every_algorithm_lowers_the_training_loss_on_sparse_data() {
+        let data = rcv1_like(2_000, 4);
+        let kernel = LogisticRegression::new(data.features());
+        let start = kernel.evaluate(&kernel.init_params(0), &data).loss;
+        let admm = Algorithm::Admm(Admm {
+            rho: 1e-3,
+            lambda: 1e-7,
+            local_epochs: 2,
+        });
+        for algorithm in [Algorithm::GaSgd, Algorithm::MaSgd, admm] {
+            let mut cfg = config(algorithm, 4, 64);
+            cfg.sgd.lr = 4.0;
+            let outcome = train(&kernel, &data, &cfg, &mut |_| {});
+            assert!(
+                outcome.losses[2] < 0.95 * start,
+                "{algorithm:?}: {:?} vs {start}",
+                outcome.losses
+            );
+        }
+    }
+
+    #[test]
+    fn communication_is_counted_per_round() {
+        let data = higgs_like(1_000, 1);
+        let kernel = LogisticRegression::new(28);
+        let ga = train(
+            &kernel,
+            &data,
+            &config(Algorithm::GaSgd, 5, 100),
+            &mut |_| {},
+        );
+        let ma = train(
+            &kernel,
+            &data,
+            &config(Algorithm::MaSgd, 5, 100),
+            &mut |_| {},
+        );
+        let model_bytes = 29 * 4;
+        assert_eq!(
+            ga.comm,
+            CommStats {
+                rounds: 30,
+                messages: 300,
+                bytes: 30 * 5 * 2 * model_bytes
+            }
+        );
+        assert_eq!(
+            ma.comm,
+            CommStats {
+                rounds: 3,
+                messages: 30,
+                bytes: 3 * 5 * 2 * model_bytes
+            }
+        );
+    }
+
+    #[test]
+    fn the_observer_sees_every_epoch_in_order() {
+        let data = higgs_like(300, 2);
+        let mut epochs = Vec::new();
+        let outcome = train(
+            &LogisticRegression::new(28),
+            &data,
+            &config(Algorithm::MaSgd, 2, 30),
+            &mut |r| epochs.push((r.epoch, r.train_loss)),
+        );
+        assert_eq!(
+            epochs.iter().map(|e| e.0).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(
+            epochs.iter().map(|e| e.1).collect::<Vec<_>>(),
+            outcome.losses
+        );
+    }
+}

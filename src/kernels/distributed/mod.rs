@@ -47,7 +47,9 @@ pub enum Algorithm {
     Admm(Admm),
 }
 
-/// ADMM settings.
+/// ADMM settings. The local loss is the *mean* loss of the worker's shard, so ρ is relative to
+/// it: with learning rate η each local step pulls w towards z − u by η·ρ of the gap (keep η·ρ
+/// well below 1/steps-per-epoch or the workers barely move).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Admm {
     pub rho: f32,
