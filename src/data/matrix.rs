@@ -6,7 +6,7 @@
 //! non-zero. Kernels reach rows through the [`Rows`] and [`Row`] traits, so one generic
 //! function serves both layouts and is monomorphised for each.
 
-use super::vecops;
+use super::vecops::{self, LANES};
 
 /// Read access to one feature row, the operations the kernels need.
 pub trait Row: Copy {
@@ -30,6 +30,14 @@ pub trait Rows: Sync {
     fn row(&self, i: usize) -> Self::Row<'_>;
     fn rows(&self) -> usize;
     fn cols(&self) -> usize;
+
+    /// g ← g + Σ_k alpha[k]·row(ids[k]): the gradient contribution of a block of rows.
+    #[inline(always)]
+    fn add_scaled_rows(&self, ids: &[u32], alpha: &[f32], g: &mut [f32]) {
+        for (&i, &a) in ids.iter().zip(alpha) {
+            self.row(i as usize).add_scaled_to(a, g);
+        }
+    }
 }
 
 impl Row for &[f32] {
@@ -103,6 +111,41 @@ impl Rows for DenseMatrix {
     }
     fn cols(&self) -> usize {
         self.cols
+    }
+
+    /// Adds the block column-chunk by column-chunk, so each chunk of g is loaded and stored
+    /// once per block instead of once per row.
+    #[inline(always)]
+    fn add_scaled_rows(&self, ids: &[u32], alpha: &[f32], g: &mut [f32]) {
+        let d = self.cols;
+        let g = &mut g[..d];
+        let full = d / LANES * LANES;
+        for start in (0..full).step_by(LANES) {
+            let mut acc = [0.0f32; LANES];
+            for (&i, &a) in ids.iter().zip(alpha) {
+                let x = &self.values[i as usize * d + start..][..LANES];
+                for lane in 0..LANES {
+                    acc[lane] += a * x[lane];
+                }
+            }
+            for (gj, add) in g[start..start + LANES].iter_mut().zip(acc) {
+                *gj += add;
+            }
+        }
+        let quad = full + (d - full) / 4 * 4;
+        if quad > full {
+            let mut acc = [0.0f32; 4];
+            for (&i, &a) in ids.iter().zip(alpha) {
+                let x = &self.values[i as usize * d + full..][..4];
+                for lane in 0..4 {
+                    acc[lane] += a * x[lane];
+                }
+            }
+            g[full..quad].iter_mut().zip(acc).for_each(|(gj, add)| *gj += add);
+        }
+        for (&i, &a) in ids.iter().zip(alpha) {
+            vecops::axpy(a, &self.row(i as usize)[quad..], &mut g[quad..]);
+        }
     }
 }
 

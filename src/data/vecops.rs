@@ -7,21 +7,24 @@
 /// Lanes per chunk: eight `f32` accumulators fill two SSE or one AVX register.
 pub const LANES: usize = 8;
 
-/// Σ a_i b_i over the common length.
+/// Σ a_i b_i over the common length: eight lanes per step, then one four-lane step, then the
+/// last 0–3 products.
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
     let mut acc = [0.0f32; LANES];
     let (chunks_a, chunks_b) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let tail: f32 = chunks_a
-        .remainder()
-        .iter()
-        .zip(chunks_b.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
+    let (rest_a, rest_b) = (chunks_a.remainder(), chunks_b.remainder());
     for (x, y) in chunks_a.zip(chunks_b) {
         for lane in 0..LANES {
+            acc[lane] += x[lane] * y[lane];
+        }
+    }
+    let (quad_a, quad_b) = (rest_a.chunks_exact(4), rest_b.chunks_exact(4));
+    let tail: f32 = quad_a.remainder().iter().zip(quad_b.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in quad_a.zip(quad_b) {
+        for lane in 0..4 {
             acc[lane] += x[lane] * y[lane];
         }
     }

@@ -291,7 +291,7 @@ mod tests {
             let model = Mlp::new(4, &[5, 3], 3);
             let params = model.init_params(seed);
             let set = Dataset::new(Features::Dense(DenseMatrix::new(4, x)), labels, 3);
-            prop_assume!(no_hidden_unit_near_zero(&model, &params, &set, 0.05));
+            prop_assume!(no_hidden_unit_near_zero(&model, &params, &set, 0.01));
             prop_assert!(finite_difference_error(&model, &params, &set, 1e-3) < 2e-2);
         }
     }

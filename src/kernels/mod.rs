@@ -11,10 +11,12 @@
 //! simulator can charge compute time as FLOPs ÷ rate.
 
 pub mod distributed;
+pub mod fastmath;
 pub mod kmeans;
 pub mod linear;
 pub mod mlp;
 pub mod sgd;
+pub mod wide;
 
 use std::ops::Range;
 
