@@ -76,7 +76,7 @@ impl DenseMatrix {
     /// A matrix of `values.len() / cols` rows. Panics if `values` is not whole rows (a caller bug).
     pub fn new(cols: usize, values: Vec<f32>) -> Self {
         assert!(
-            cols > 0 && values.len() % cols == 0,
+            cols > 0 && values.len().is_multiple_of(cols),
             "dense values must be whole rows"
         );
         DenseMatrix { cols, values }
@@ -141,7 +141,10 @@ impl Rows for DenseMatrix {
                     acc[lane] += a * x[lane];
                 }
             }
-            g[full..quad].iter_mut().zip(acc).for_each(|(gj, add)| *gj += add);
+            g[full..quad]
+                .iter_mut()
+                .zip(acc)
+                .for_each(|(gj, add)| *gj += add);
         }
         for (&i, &a) in ids.iter().zip(alpha) {
             vecops::axpy(a, &self.row(i as usize)[quad..], &mut g[quad..]);

@@ -22,7 +22,12 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
         }
     }
     let (quad_a, quad_b) = (rest_a.chunks_exact(4), rest_b.chunks_exact(4));
-    let tail: f32 = quad_a.remainder().iter().zip(quad_b.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f32 = quad_a
+        .remainder()
+        .iter()
+        .zip(quad_b.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     for (x, y) in quad_a.zip(quad_b) {
         for lane in 0..4 {
             acc[lane] += x[lane] * y[lane];
@@ -121,6 +126,6 @@ mod tests {
 
     #[test]
     fn sum_adds_every_element() {
-        assert_relative_eq!(sum(&vec![0.5; 37]), 18.5);
+        assert_relative_eq!(sum(&[0.5; 37]), 18.5);
     }
 }

@@ -18,7 +18,12 @@ pub fn exp(x: f32) -> f32 {
     const ROUNDER: f32 = 12_582_912.0;
     let k = (x * LOG2_E + ROUNDER) - ROUNDER;
     let r = (x - k * LN2_HI) - k * LN2_LO;
-    let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5
+                + r * (1.0 / 6.0
+                    + r * (1.0 / 24.0
+                        + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
     let scale = f32::from_bits((((k as i32) + 127) as u32) << 23);
     p * scale
 }
@@ -28,7 +33,10 @@ pub fn exp(x: f32) -> f32 {
 pub fn ln_1p_unit(e: f32) -> f32 {
     let u = e / (2.0 + e);
     let u2 = u * u;
-    let series = 1.0 + u2 * (1.0 / 3.0 + u2 * (1.0 / 5.0 + u2 * (1.0 / 7.0 + u2 * (1.0 / 9.0 + u2 * (1.0 / 11.0 + u2 * (1.0 / 13.0))))));
+    let series = 1.0
+        + u2 * (1.0 / 3.0
+            + u2 * (1.0 / 5.0
+                + u2 * (1.0 / 7.0 + u2 * (1.0 / 9.0 + u2 * (1.0 / 11.0 + u2 * (1.0 / 13.0))))));
     2.0 * u * series
 }
 
@@ -41,7 +49,10 @@ mod tests {
         for i in -8700..=8800 {
             let x = i as f32 * 0.01;
             let (fast, exact) = (exp(x), x.exp());
-            assert!(((fast - exact) / exact).abs() < 1e-6, "x {x}: {fast} vs {exact}");
+            assert!(
+                ((fast - exact) / exact).abs() < 1e-6,
+                "x {x}: {fast} vs {exact}"
+            );
         }
     }
 
@@ -50,7 +61,10 @@ mod tests {
         for i in 1..=10_000 {
             let e = i as f32 * 1e-4;
             let (fast, exact) = (ln_1p_unit(e), e.ln_1p());
-            assert!(((fast - exact) / exact).abs() < 1e-6, "e {e}: {fast} vs {exact}");
+            assert!(
+                ((fast - exact) / exact).abs() < 1e-6,
+                "e {e}: {fast} vs {exact}"
+            );
         }
         assert_eq!(ln_1p_unit(0.0), 0.0);
     }

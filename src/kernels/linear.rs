@@ -32,7 +32,10 @@ impl MarginLoss for Logistic {
         let e = fastmath::exp(-z.abs());
         let inverse = 1.0 / (1.0 + e);
         let probability = if z >= 0.0 { inverse } else { e * inverse };
-        (z.max(0.0) + fastmath::ln_1p_unit(e) - y * z, probability - y)
+        (
+            z.max(0.0) + fastmath::ln_1p_unit(e) - y * z,
+            probability - y,
+        )
     }
     const FLOPS: u64 = 30;
 }
@@ -92,7 +95,9 @@ impl<L: MarginLoss> Kernel for Linear<L> {
     ) -> f64 {
         let ids = &shard.ids()[rows];
         let labels = shard.data().labels();
-        crate::with_rows!(shard.data().matrix(), |m| wide::run(|| gradient_sum::<L, _>(m, ids, labels, params, grad)))
+        crate::with_rows!(shard.data().matrix(), |m| wide::run(
+            || gradient_sum::<L, _>(m, ids, labels, params, grad)
+        ))
     }
 
     fn score(
@@ -104,7 +109,9 @@ impl<L: MarginLoss> Kernel for Linear<L> {
     ) -> Score {
         let ids = &shard.ids()[rows];
         let labels = shard.data().labels();
-        crate::with_rows!(shard.data().matrix(), |m| wide::run(|| score_sum::<L, _>(m, ids, labels, params)))
+        crate::with_rows!(shard.data().matrix(), |m| wide::run(|| score_sum::<L, _>(
+            m, ids, labels, params
+        )))
     }
 
     fn batch_cost(&self, shard: &Shard, rows: Range<usize>) -> BatchCost {
@@ -123,7 +130,13 @@ const BLOCK: usize = 8;
 
 /// Σ over `ids` of the loss gradient, added into `grad`; returns the loss sum.
 #[inline(always)]
-fn gradient_sum<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params: &[f32], grad: &mut [f32]) -> f64 {
+fn gradient_sum<L: MarginLoss, M: Rows>(
+    m: &M,
+    ids: &[u32],
+    labels: &[u32],
+    params: &[f32],
+    grad: &mut [f32],
+) -> f64 {
     let d = m.cols();
     let (w, b) = (&params[..d], params[d]);
     let (grad_w, grad_b) = grad[..=d].split_at_mut(d);
@@ -151,7 +164,10 @@ fn gradient_sum<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], para
 fn score_sum<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params: &[f32]) -> Score {
     let d = m.cols();
     let (w, b) = (&params[..d], params[d]);
-    let mut score = Score { rows: ids.len(), ..Score::default() };
+    let mut score = Score {
+        rows: ids.len(),
+        ..Score::default()
+    };
     for block in ids.chunks(BLOCK) {
         let (mut z, mut y) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
         for (k, &i) in block.iter().enumerate() {

@@ -19,14 +19,25 @@ pub fn shared_data_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    assert!(!in_ci, "shared data not found at {} (CI=true requires it; set STRATUS_DATA)", dir.display());
-    eprintln!("skipped: shared data not found at {} (set STRATUS_DATA to run this test)", dir.display());
+    assert!(
+        !in_ci,
+        "shared data not found at {} (CI=true requires it; set STRATUS_DATA)",
+        dir.display()
+    );
+    eprintln!(
+        "skipped: shared data not found at {} (set STRATUS_DATA to run this test)",
+        dir.display()
+    );
     None
 }
 
 /// A file under `datasets/` of the shared data directory.
 pub fn dataset(relative: &str) -> Option<PathBuf> {
     let path = shared_data_dir()?.join("datasets").join(relative);
-    assert!(path.exists(), "{} is missing from the shared data", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing from the shared data",
+        path.display()
+    );
     Some(path)
 }

@@ -174,17 +174,24 @@ pub fn merge_gradients<'c>(
     contributions: impl IntoIterator<Item = (&'c [f32], usize)>,
     sgd: Sgd,
 ) {
-    global.sum.fill(0.0);
-    let mut rows = 0;
-    for (gradient, count) in contributions {
-        global
-            .sum
-            .iter_mut()
-            .zip(gradient)
-            .for_each(|(s, g)| *s += g);
-        rows += count;
+    let mut contributions = contributions.into_iter();
+    let (first, second) = (contributions.next(), contributions.next());
+    if let (Some((gradient, rows)), None) = (first, second) {
+        // One worker: step from its gradient directly (the same numbers as summing into zeros).
+        sgd.step(&mut global.params, gradient, rows);
+    } else {
+        global.sum.fill(0.0);
+        let mut rows = 0;
+        for (gradient, count) in first.into_iter().chain(second).chain(contributions) {
+            global
+                .sum
+                .iter_mut()
+                .zip(gradient)
+                .for_each(|(s, g)| *s += g);
+            rows += count;
+        }
+        sgd.step(&mut global.params, &global.sum, rows);
     }
-    sgd.step(&mut global.params, &global.sum, rows);
     global.version += 1;
 }
 
