@@ -4,7 +4,7 @@
 mod common;
 
 use stratus::data::{Dataset, LoadOptions, delimited::LabelColumn, load};
-use stratus::kernels::distributed::kmeans::train_kmeans;
+use stratus::kernels::distributed::kmeans::{KMeansConfig, train_kmeans};
 use stratus::kernels::distributed::{Algorithm, TrainConfig, TrainOutcome, train};
 use stratus::kernels::kmeans::KMeans;
 use stratus::kernels::sgd::Sgd;
@@ -126,7 +126,13 @@ fn kmeans_on_digits_reaches_the_reference_inertia_and_never_rises_between_lloyd_
     };
     let model = KMeans::new(10, data.features());
     let mut history: Vec<(usize, f64)> = Vec::new();
-    let outcome = train_kmeans(&model, &data, 4, 30, 3, 1, &mut |run, _, inertia| {
+    let config = KMeansConfig {
+        workers: 4,
+        iterations: 30,
+        restarts: 3,
+        seed: 1,
+    };
+    let outcome = train_kmeans(&model, &data, &config, &mut |run, _, inertia| {
         history.push((run, inertia))
     });
     for pair in history.windows(2).filter(|p| p[0].0 == p[1].0) {

@@ -18,7 +18,7 @@ use super::exit::InputError;
 use super::output::Format;
 use crate::data::delimited::LabelColumn;
 use crate::data::{Dataset, LoadOptions, Standardizer};
-use crate::kernels::distributed::kmeans::train_kmeans;
+use crate::kernels::distributed::kmeans::{KMeansConfig, train_kmeans};
 use crate::kernels::distributed::{Admm, Algorithm, EpochReport, TrainConfig, train};
 use crate::kernels::kmeans::KMeans;
 use crate::kernels::sgd::Sgd;
@@ -242,6 +242,31 @@ fn build_kernel(args: &TrainArgs, data: &Dataset) -> Result<Box<dyn Kernel>, Inp
     })
 }
 
+fn train_config(args: &TrainArgs, train_set: &Dataset) -> TrainConfig {
+    let (sgd, batch_size) = sgd_settings(args, train_set);
+    let admm = Admm {
+        rho: args.rho,
+        lambda: args.l2.unwrap_or(0.0),
+        local_epochs: args.local_epochs,
+    };
+    let algorithm = match args.algorithm {
+        AlgorithmKind::GaSgd => Algorithm::GaSgd,
+        AlgorithmKind::MaSgd => Algorithm::MaSgd,
+        AlgorithmKind::Admm => Algorithm::Admm(admm),
+    };
+    let epochs = args
+        .epochs
+        .unwrap_or_else(|| default_epochs(train_set.rows(), batch_size));
+    TrainConfig {
+        algorithm,
+        workers: args.workers,
+        epochs,
+        batch_size,
+        sgd,
+        seed: args.seed,
+    }
+}
+
 fn run_sgd(
     args: &TrainArgs,
     train_set: &Dataset,
@@ -249,52 +274,22 @@ fn run_sgd(
     curve: &mut Curve,
 ) -> anyhow::Result<Map<String, Value>> {
     let kernel = build_kernel(args, train_set)?;
-    let (sgd, batch_size) = sgd_settings(args, train_set);
-    let algorithm = match args.algorithm {
-        AlgorithmKind::GaSgd => Algorithm::GaSgd,
-        AlgorithmKind::MaSgd => Algorithm::MaSgd,
-        AlgorithmKind::Admm => Algorithm::Admm(Admm {
-            rho: args.rho,
-            lambda: sgd.l2,
-            local_epochs: args.local_epochs,
-        }),
-    };
-    let epochs = args
-        .epochs
-        .unwrap_or_else(|| default_epochs(train_set.rows(), batch_size));
-    let config = TrainConfig {
-        algorithm,
-        workers: args.workers,
-        epochs,
-        batch_size,
-        sgd,
-        seed: args.seed,
-    };
-    let mut failure = None;
-    let mut observer = |report: &EpochReport| {
-        let test = test_set.map(|t| kernel.evaluate(report.params, t));
-        let mut row = vec![("train_loss", report.train_loss)];
-        if let Some(t) = test {
-            row.extend([("test_loss", t.loss), ("test_accuracy", t.accuracy)]);
-        }
-        if let Err(e) = curve.record(report.epoch, &row) {
-            failure.get_or_insert(e);
-        }
-    };
-    let outcome = train(kernel.as_ref(), train_set, &config, &mut observer);
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    let mut results = Map::new();
-    results.insert(
-        "model".into(),
-        json!(
-            args.model
-                .to_possible_value()
-                .map(|v| v.get_name().to_string())
-        ),
+    let config = train_config(args, train_set);
+    let outcome = train(
+        kernel.as_ref(),
+        train_set,
+        &config,
+        &mut |report: &EpochReport| {
+            let mut row = vec![("train_loss", report.train_loss)];
+            if let Some(eval) = test_set.map(|t| kernel.evaluate(report.params, t)) {
+                row.extend([("test_loss", eval.loss), ("test_accuracy", eval.accuracy)]);
+            }
+            curve.record(report.epoch, &row);
+        },
     );
-    results.insert("epochs".into(), json!(epochs));
+    let mut results = Map::new();
+    results.insert("model".into(), json!(value_name(args.model)));
+    results.insert("epochs".into(), json!(config.epochs));
     results.insert(
         "train_loss".into(),
         json!(outcome.losses.last().copied().unwrap_or(f64::NAN)),
@@ -308,7 +303,7 @@ fn run_sgd(
         &mut results,
         args,
         train_set,
-        epochs,
+        config.epochs,
         outcome.seconds,
         outcome.comm,
     );
@@ -323,40 +318,33 @@ fn run_kmeans(
 ) -> anyhow::Result<Map<String, Value>> {
     let model = KMeans::new(args.k, train_set.features());
     let iterations = args.epochs.unwrap_or(30);
-    let mut failure = None;
     let started = Instant::now();
-    let outcome = train_kmeans(
-        &model,
-        train_set,
-        args.workers,
+    let mut observer = |run: usize, round, inertia| {
+        curve.record(round, &[("run", run as f64), ("inertia", inertia)])
+    };
+    let config = KMeansConfig {
+        workers: args.workers,
         iterations,
-        args.n_init,
-        args.seed,
-        &mut |run, round, inertia| {
-            if let Err(e) = curve.record(round, &[("run", run as f64), ("inertia", inertia)]) {
-                failure.get_or_insert(e);
-            }
-        },
-    );
+        restarts: args.n_init,
+        seed: args.seed,
+    };
+    let outcome = train_kmeans(&model, train_set, &config, &mut observer);
     let seconds = started.elapsed().as_secs_f64();
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    let inertia = *outcome.inertia.last().expect("final inertia");
     let mut results = Map::new();
     results.insert("model".into(), json!("kmeans"));
     results.insert("epochs".into(), json!(iterations));
-    results.insert("inertia".into(), json!(inertia));
-    results.insert(
-        "train_loss".into(),
-        json!(inertia / train_set.rows().max(1) as f64),
+    insert_inertia(
+        &mut results,
+        "",
+        *outcome.inertia.last().expect("final inertia"),
+        train_set.rows(),
     );
     if let Some(test) = test_set {
-        let test_inertia = model.inertia(&outcome.centroids, test);
-        results.insert("test_inertia".into(), json!(test_inertia));
-        results.insert(
-            "test_loss".into(),
-            json!(test_inertia / test.rows().max(1) as f64),
+        insert_inertia(
+            &mut results,
+            "test_",
+            model.inertia(&outcome.centroids, test),
+            test.rows(),
         );
     }
     insert_run_figures(
@@ -368,6 +356,25 @@ fn run_kmeans(
         outcome.comm,
     );
     Ok(results)
+}
+
+/// `{prefix}inertia`, and its mean per row as `{prefix}inertia_per_row` and as the
+/// `train_loss` or `test_loss`.
+fn insert_inertia(results: &mut Map<String, Value>, prefix: &str, inertia: f64, rows: usize) {
+    let per_row = inertia / rows.max(1) as f64;
+    results.insert(format!("{prefix}inertia"), json!(inertia));
+    results.insert(format!("{prefix}inertia_per_row"), json!(per_row));
+    let loss = if prefix.is_empty() {
+        "train_loss"
+    } else {
+        "test_loss"
+    };
+    results.insert(loss.into(), json!(per_row));
+}
+
+/// The flag spelling of a value (`ga-sgd`, `lr`).
+fn value_name(value: impl ValueEnum) -> Option<String> {
+    value.to_possible_value().map(|v| v.get_name().to_string())
 }
 
 fn insert_run_figures(
@@ -385,10 +392,11 @@ fn insert_run_figures(
         json!((data.rows() * epochs) as f64 / seconds.max(1e-12)),
     );
     results.insert("workers".into(), json!(args.workers));
-    let algorithm = args
-        .algorithm
-        .to_possible_value()
-        .map(|v| v.get_name().to_string());
+    let algorithm = if args.model == ModelKind::Kmeans {
+        Some("lloyd".into())
+    } else {
+        value_name(args.algorithm)
+    };
     results.insert("algorithm".into(), json!(algorithm));
     results.insert("comm_bytes".into(), json!(comm.bytes));
     results.insert("comm_messages".into(), json!(comm.messages));
@@ -412,7 +420,7 @@ fn print_results(results: &Map<String, Value>, format: Format) -> anyhow::Result
         }
         Format::Table => {
             for (key, value) in results {
-                writeln!(out, "{key:<15} {}", plain(value))?;
+                writeln!(out, "{key:<20} {}", plain(value))?;
             }
         }
     }
@@ -431,6 +439,8 @@ fn plain(value: &Value) -> String {
 struct Curve {
     file: Option<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>)>,
     header_written: bool,
+    /// The first write failure, reported by [`Curve::finish`].
+    failure: Option<std::io::Error>,
 }
 
 impl Curve {
@@ -447,34 +457,40 @@ impl Curve {
         Ok(Curve {
             file,
             header_written: false,
+            failure: None,
         })
     }
 
     /// Records one epoch's named figures.
-    fn record(&mut self, epoch: usize, figures: &[(&str, f64)]) -> anyhow::Result<()> {
+    fn record(&mut self, epoch: usize, figures: &[(&str, f64)]) {
         let Some((_, _, writer)) = &mut self.file else {
             let parts: Vec<String> = figures
                 .iter()
                 .map(|(n, v)| format!("{} {v:.6}", n.replace('_', " ")))
                 .collect();
             eprintln!("epoch {epoch}: {}", parts.join(", "));
-            return Ok(());
+            return;
         };
-        if !std::mem::replace(&mut self.header_written, true) {
-            let names: Vec<&str> = figures.iter().map(|(n, _)| *n).collect();
-            writeln!(writer, "epoch,{}", names.join(","))?;
+        let mut write = || -> std::io::Result<()> {
+            if !std::mem::replace(&mut self.header_written, true) {
+                let names: Vec<&str> = figures.iter().map(|(n, _)| *n).collect();
+                writeln!(writer, "epoch,{}", names.join(","))?;
+            }
+            let row: Vec<String> = figures.iter().map(|(_, v)| v.to_string()).collect();
+            writeln!(writer, "{epoch},{}", row.join(","))
+        };
+        if let Err(e) = write() {
+            self.failure.get_or_insert(e);
         }
-        let row: Vec<String> = figures.iter().map(|(_, v)| v.to_string()).collect();
-        writeln!(writer, "{epoch},{}", row.join(","))?;
-        Ok(())
     }
 
+    /// Moves the finished curve into place, or reports the first write failure.
     fn finish(self) -> anyhow::Result<()> {
-        if let Some((path, temp, mut writer)) = self.file {
-            writer.flush()?;
-            std::fs::rename(&temp, &path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        Ok(())
+        let Some((path, temp, mut writer)) = self.file else {
+            return Ok(());
+        };
+        let written = self.failure.map_or_else(|| writer.flush(), Err);
+        let moved = written.and_then(|()| std::fs::rename(&temp, &path));
+        moved.with_context(|| format!("cannot write {}", path.display()))
     }
 }

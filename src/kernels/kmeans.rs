@@ -234,6 +234,25 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_lloyd_step_never_raises_inertia(
+            values in proptest::collection::vec(-5.0f32..5.0, 40),
+            seed in 0u64..100,
+        ) {
+            let data = Dataset::new(Features::Dense(DenseMatrix::new(2, values)), vec![0; 20], 2);
+            let model = KMeans::new(3, 2);
+            let ids: Vec<u32> = (0..20).collect();
+            let mut centroids = model.init_plus_plus(&Shard::new(&data, &ids), seed);
+            let mut previous = f64::INFINITY;
+            for _ in 0..5 {
+                let inertia = lloyd(&model, &data, &mut centroids);
+                proptest::prop_assert!(inertia <= previous * (1.0 + 1e-6));
+                previous = inertia;
+            }
+        }
+    }
+
     #[test]
     fn an_empty_cluster_keeps_its_centre() {
         let (model, data) = (KMeans::new(2, 2), two_blobs());

@@ -21,6 +21,7 @@ pub mod wide;
 use std::ops::Range;
 
 use crate::data::{Dataset, Shard};
+use sgd::Sgd;
 
 pub use linear::{LinearSvm, LogisticRegression};
 pub use mlp::Mlp;
@@ -93,6 +94,19 @@ pub trait Kernel: Send + Sync {
 
     /// Work of [`Kernel::gradient`] on the shard positions `rows`.
     fn batch_cost(&self, shard: &Shard, rows: Range<usize>) -> BatchCost;
+
+    /// Applies one update from a gradient summed over `rows` rows (plain SGD with L2 decay).
+    fn step(&self, params: &mut [f32], grad_sum: &[f32], rows: usize, sgd: Sgd) {
+        sgd.step(params, grad_sum, rows);
+    }
+
+    /// Work of [`Kernel::step`].
+    fn step_cost(&self) -> BatchCost {
+        BatchCost {
+            flops: Sgd::flops(self.num_params()),
+            bytes: 0,
+        }
+    }
 
     /// Model size on the wire.
     fn model_bytes(&self) -> usize {

@@ -47,7 +47,7 @@ pub struct EpochReport<'a> {
 }
 
 /// The trained model and what it took.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TrainOutcome {
     pub params: Vec<f32>,
     /// Training loss after each epoch.
@@ -82,83 +82,66 @@ pub fn train_partitioned(
     config: &TrainConfig,
     observer: &mut dyn FnMut(&EpochReport),
 ) -> TrainOutcome {
-    let count = partition.workers();
-    let mut workers: Vec<Worker> = (0..count)
-        .map(|j| {
-            Worker::new(
-                kernel,
-                j,
-                count,
-                partition.shard(data, j),
-                config.batch_size,
-            )
-        })
-        .collect();
+    let mut workers = make_workers(kernel, data, partition, config.batch_size);
     let mut global = GlobalModel::new(kernel.init_params(config.seed));
-    let mut outcome = TrainOutcome {
-        params: Vec::new(),
-        losses: Vec::new(),
-        comm: CommStats::default(),
-        seconds: 0.0,
-        flops: 0,
-    };
+    let mut outcome = TrainOutcome::default();
     for epoch in 1..=config.epochs {
         let started = Instant::now();
-        let reports = run_epoch(kernel, &mut workers, &mut global, config, &mut outcome.comm);
+        outcome.flops += run_epoch(kernel, &mut workers, &mut global, config, &mut outcome.comm);
         outcome.seconds += started.elapsed().as_secs_f64();
-        outcome.flops += reports.iter().map(|r| r.cost.flops).sum::<u64>();
         let train_loss = kernel.evaluate(&global.params, data).loss;
         outcome.losses.push(train_loss);
+        let (params, comm, seconds) = (global.params.as_slice(), outcome.comm, outcome.seconds);
         observer(&EpochReport {
             epoch,
             train_loss,
-            params: &global.params,
-            comm: outcome.comm,
-            seconds: outcome.seconds,
+            params,
+            comm,
+            seconds,
         });
     }
     outcome.params = global.params;
     outcome
 }
 
-/// One epoch of the configured algorithm; returns every worker round's report.
+/// One worker per piece of `partition`, each with its share of the global batch.
+pub fn make_workers<'a>(
+    kernel: &dyn Kernel,
+    data: &'a Dataset,
+    partition: &'a Partition,
+    batch_size: usize,
+) -> Vec<Worker<'a>> {
+    let count = partition.workers();
+    (0..count)
+        .map(|j| Worker::new(kernel, j, count, partition.shard(data, j), batch_size))
+        .collect()
+}
+
+/// One epoch of the configured algorithm; returns the floating-point operations of the rounds.
 fn run_epoch(
     kernel: &dyn Kernel,
     workers: &mut [Worker],
     global: &mut GlobalModel,
     config: &TrainConfig,
     comm: &mut CommStats,
-) -> Vec<RoundReport> {
+) -> u64 {
     let model_bytes = kernel.model_bytes();
-    let mut reports = Vec::new();
-    match config.algorithm {
+    let reports = match config.algorithm {
         Algorithm::GaSgd => {
-            for round in 0..rounds_per_epoch(workers) {
-                let params = &global.params;
-                let split = config.batch_size >= PARALLEL_MIN_ROWS;
-                reports.extend(for_each_worker(workers, split, |w| {
-                    ga_round(kernel, w, params, w.batch(round))
-                }));
-                let contributions = workers
-                    .iter()
-                    .zip(&reports[reports.len() - workers.len()..]);
-                merge_gradients(
-                    global,
-                    contributions.map(|(w, r)| (w.contribution.as_slice(), r.rows)),
-                    config.sgd,
-                );
-                comm.record_round(workers.len(), model_bytes, model_bytes);
-            }
+            return (0..rounds_per_epoch(workers))
+                .map(|r| ga_step(kernel, workers, global, config, r, comm))
+                .sum();
         }
         Algorithm::MaSgd => {
             let params = &global.params;
-            reports = for_each_worker(workers, true, |w| ma_round(kernel, w, params, config.sgd));
+            let reports =
+                for_each_worker(workers, true, |w| ma_round(kernel, w, params, config.sgd));
             merge_models(global, workers.iter().map(|w| w.contribution.as_slice()));
-            comm.record_round(workers.len(), model_bytes, model_bytes);
+            reports
         }
         Algorithm::Admm(admm) => {
             let z = &global.params;
-            reports = for_each_worker(workers, true, |w| {
+            let reports = for_each_worker(workers, true, |w| {
                 admm_round(kernel, w, z, admm, config.sgd.lr)
             });
             merge_admm(
@@ -166,10 +149,38 @@ fn run_epoch(
                 workers.iter().map(|w| w.contribution.as_slice()),
                 admm,
             );
-            comm.record_round(workers.len(), model_bytes, model_bytes);
+            reports
         }
-    }
-    reports
+    };
+    comm.record_round(workers.len(), model_bytes, model_bytes);
+    total_flops(&reports)
+}
+
+/// One GA-SGD round: every worker's gradient on mini-batch `round`, then one merged step.
+fn ga_step(
+    kernel: &dyn Kernel,
+    workers: &mut [Worker],
+    global: &mut GlobalModel,
+    config: &TrainConfig,
+    round: usize,
+    comm: &mut CommStats,
+) -> u64 {
+    let params = &global.params;
+    let split = config.batch_size >= PARALLEL_MIN_ROWS;
+    let reports = for_each_worker(workers, split, |w| {
+        ga_round(kernel, w, params, w.batch(round))
+    });
+    let contributions = workers
+        .iter()
+        .zip(&reports)
+        .map(|(w, r)| (w.contribution.as_slice(), r.rows));
+    merge_gradients(global, contributions, config.sgd);
+    comm.record_round(workers.len(), kernel.model_bytes(), kernel.model_bytes());
+    total_flops(&reports) + kernel.step_cost().flops
+}
+
+fn total_flops(reports: &[RoundReport]) -> u64 {
+    reports.iter().map(|r| r.cost.flops).sum()
 }
 
 /// Global batches below this many rows run their workers one after another: handing them to

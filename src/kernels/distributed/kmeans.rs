@@ -38,6 +38,18 @@ pub fn merge_kmeans<'c>(
     model.update(centroids, sum);
 }
 
+/// Settings of a distributed k-means run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KMeansConfig {
+    pub workers: usize,
+    /// Lloyd rounds per run.
+    pub iterations: usize,
+    /// Runs from different k-means++ seeds (seed, seed + 1, …); the lowest final inertia wins.
+    pub restarts: usize,
+    /// Seeds the partition and the first run's k-means++ draw.
+    pub seed: u64,
+}
+
 /// Centroids after `iterations` Lloyd rounds, with the inertia before each round and at the end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KMeansOutcome {
@@ -53,12 +65,15 @@ pub struct KMeansOutcome {
 pub fn train_kmeans(
     model: &KMeans,
     data: &Dataset,
-    workers: usize,
-    iterations: usize,
-    restarts: usize,
-    seed: u64,
+    config: &KMeansConfig,
     observer: &mut dyn FnMut(usize, usize, f64),
 ) -> KMeansOutcome {
+    let KMeansConfig {
+        workers,
+        iterations,
+        restarts,
+        seed,
+    } = *config;
     let laid_out = data.select(&shuffled_order(data.rows(), seed));
     let partition = Partition::in_order(data.rows(), workers);
     let mut best: Option<KMeansOutcome> = None;
@@ -72,9 +87,7 @@ pub fn train_kmeans(
             seed.wrapping_add(restart),
             &mut |round, inertia| observer(restart as usize + 1, round, inertia),
         );
-        comm.rounds += run.comm.rounds;
-        comm.messages += run.comm.messages;
-        comm.bytes += run.comm.bytes;
+        comm.add(run.comm);
         if best
             .as_ref()
             .is_none_or(|b| run.inertia.last() < b.inertia.last())

@@ -28,7 +28,7 @@ pub mod kmeans;
 pub mod rounds;
 pub mod worker;
 
-pub use driver::{EpochReport, TrainConfig, TrainOutcome, train, train_partitioned};
+pub use driver::{EpochReport, TrainConfig, TrainOutcome, make_workers, train, train_partitioned};
 pub use rounds::{
     GlobalModel, RoundReport, admm_round, ga_round, ma_round, merge_admm, merge_gradients,
     merge_models,
@@ -76,6 +76,13 @@ pub struct CommStats {
 }
 
 impl CommStats {
+    /// Adds another run's counts.
+    pub fn add(&mut self, other: CommStats) {
+        self.rounds += other.rounds;
+        self.messages += other.messages;
+        self.bytes += other.bytes;
+    }
+
     /// Counts one synchronous round: each of `workers` uploads `up_bytes` and downloads `down_bytes`.
     pub fn record_round(&mut self, workers: usize, up_bytes: usize, down_bytes: usize) {
         self.rounds += 1;

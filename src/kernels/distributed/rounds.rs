@@ -65,7 +65,7 @@ pub fn ga_round(
 /// contribution.
 pub fn ma_round(kernel: &dyn Kernel, worker: &mut Worker, global: &[f32], sgd: Sgd) -> RoundReport {
     worker.params.copy_from_slice(global);
-    let report = local_epoch(kernel, worker, |w, g, rows| sgd.step(w, g, rows));
+    let report = local_epoch(kernel, worker, |w, g, rows| kernel.step(w, g, rows, sgd));
     worker.contribution.copy_from_slice(&worker.params);
     worker.rounds_done += 1;
     report
@@ -127,11 +127,7 @@ fn local_epoch(
             &mut worker.scratch,
         );
         step(&mut worker.params, &worker.contribution, batch.len());
-        let cost = kernel.batch_cost(&worker.shard, batch.clone())
-            + BatchCost {
-                flops: Sgd::flops(worker.params.len()),
-                bytes: 0,
-            };
+        let cost = kernel.batch_cost(&worker.shard, batch.clone()) + kernel.step_cost();
         report = merge_reports(
             report,
             RoundReport {
