@@ -52,7 +52,9 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
             )
         ),
         Format::Json => print_json(&json::candidate(&candidate, scenario.workload.algorithm))?,
-        Format::Csv => csv_rows::write_candidates(std::io::stdout().lock(), std::slice::from_ref(&candidate))?,
+        Format::Csv => {
+            csv_rows::write_candidates(std::io::stdout().lock(), std::slice::from_ref(&candidate))?
+        }
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod exit;
 pub mod output;
 pub mod plan;
 pub mod profiles;
+pub mod train;
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +36,8 @@ pub enum Command {
     Cost(cost::CostArgs),
     /// List the known platforms, instance types, channels and cache nodes.
     Profiles(profiles::ProfilesArgs),
+    /// Train a model with the real kernels (no time model).
+    Train(train::TrainArgs),
 }
 
 /// Runs the parsed command line.
@@ -44,5 +47,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Estimate(args) => estimate::run(&args),
         Command::Cost(args) => cost::run(&args),
         Command::Profiles(args) => profiles::run(&args),
+        Command::Train(args) => train::run(args),
     }
 }

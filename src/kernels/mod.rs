@@ -1,1 +1,167 @@
-//! SGD kernels (LR, SVM, k-means, MLP) and the distributed algorithms that drive them (GA-SGD, MA-SGD, ADMM).
+//! # Kernels
+//!
+//! The real SGD workloads behind the simulator, after LambdaML (Jiang et al., SIGMOD 2021):
+//! logistic regression and linear SVM ([`linear`]), a ReLU multilayer perceptron ([`mlp`]),
+//! k-means ([`kmeans`]), the SGD update ([`sgd`]), and the distributed algorithms GA-SGD,
+//! MA-SGD and ADMM over in-process workers ([`distributed`]).
+//!
+//! A [`Kernel`] knows nothing of time or workers: it computes the summed gradient and loss of
+//! a parameter vector on a range of a shard's rows into a caller's buffer, scores a model, and
+//! says what a mini-batch costs in floating-point operations and bytes, so a discrete-event
+//! simulator can charge compute time as FLOPs ÷ rate.
+
+pub mod distributed;
+pub mod fastmath;
+pub mod kmeans;
+pub mod linear;
+pub mod mlp;
+pub mod sgd;
+pub mod wide;
+
+use std::ops::Range;
+
+use crate::data::{Dataset, Shard};
+use sgd::Sgd;
+
+pub use linear::{LinearSvm, LogisticRegression};
+pub use mlp::Mlp;
+
+/// Work of one mini-batch: floating-point operations and bytes of data streamed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchCost {
+    pub flops: u64,
+    pub bytes: u64,
+}
+
+impl std::ops::Add for BatchCost {
+    type Output = BatchCost;
+    fn add(self, other: BatchCost) -> BatchCost {
+        BatchCost {
+            flops: self.flops + other.flops,
+            bytes: self.bytes + other.bytes,
+        }
+    }
+}
+
+/// Summed loss and correct predictions over some rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Score {
+    pub loss_sum: f64,
+    pub correct: usize,
+    pub rows: usize,
+}
+
+/// Mean loss and accuracy of a model on a dataset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    pub loss: f64,
+    pub accuracy: f64,
+}
+
+/// A differentiable model trained by mini-batch SGD on a flat `f32` parameter vector
+/// (`num_params() * 4` bytes on the wire). Implementations allocate nothing per call.
+pub trait Kernel: Send + Sync {
+    /// Length of the parameter vector.
+    fn num_params(&self) -> usize;
+
+    /// Seeded initial parameters.
+    fn init_params(&self, seed: u64) -> Vec<f32>;
+
+    /// `f32` scratch space [`Kernel::gradient`] and [`Kernel::score`] need.
+    fn scratch_len(&self) -> usize {
+        0
+    }
+
+    /// Adds Σ ∇ℓ_i(params) over the shard positions `rows` to `grad` (length `num_params`) and
+    /// returns Σ ℓ_i. Regularisation is left to the update rule.
+    fn gradient(
+        &self,
+        params: &[f32],
+        shard: &Shard,
+        rows: Range<usize>,
+        grad: &mut [f32],
+        scratch: &mut [f32],
+    ) -> f64;
+
+    /// Summed loss and correct predictions over the shard positions `rows`.
+    fn score(
+        &self,
+        params: &[f32],
+        shard: &Shard,
+        rows: Range<usize>,
+        scratch: &mut [f32],
+    ) -> Score;
+
+    /// Work of [`Kernel::gradient`] on the shard positions `rows`.
+    fn batch_cost(&self, shard: &Shard, rows: Range<usize>) -> BatchCost;
+
+    /// Applies one update from a gradient summed over `rows` rows (plain SGD with L2 decay).
+    fn step(&self, params: &mut [f32], grad_sum: &[f32], rows: usize, sgd: Sgd) {
+        sgd.step(params, grad_sum, rows);
+    }
+
+    /// Work of [`Kernel::step`].
+    fn step_cost(&self) -> BatchCost {
+        BatchCost {
+            flops: Sgd::flops(self.num_params()),
+            bytes: 0,
+        }
+    }
+
+    /// Model size on the wire.
+    fn model_bytes(&self) -> usize {
+        self.num_params() * size_of::<f32>()
+    }
+
+    /// Mean loss and accuracy of `params` on every row of `data`.
+    fn evaluate(&self, params: &[f32], data: &Dataset) -> Evaluation {
+        let ids: Vec<u32> = (0..data.rows() as u32).collect();
+        let shard = Shard::new(data, &ids);
+        let score = self.score(
+            params,
+            &shard,
+            0..shard.len(),
+            &mut vec![0.0; self.scratch_len()],
+        );
+        let rows = score.rows.max(1) as f64;
+        Evaluation {
+            loss: score.loss_sum / rows,
+            accuracy: score.correct as f64 / rows,
+        }
+    }
+}
+
+/// Test helpers shared by the kernels' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Checks `gradient` against central finite differences of the summed loss, in f64 steps of
+    /// `h`; returns the largest error relative to max(1, |analytic|).
+    pub fn finite_difference_error(
+        kernel: &dyn Kernel,
+        params: &[f32],
+        data: &Dataset,
+        h: f32,
+    ) -> f32 {
+        let ids: Vec<u32> = (0..data.rows() as u32).collect();
+        let shard = Shard::new(data, &ids);
+        let mut scratch = vec![0.0; kernel.scratch_len()];
+        let mut grad = vec![0.0; kernel.num_params()];
+        kernel.gradient(params, &shard, 0..shard.len(), &mut grad, &mut scratch);
+        let mut loss_at = |p: &[f32]| {
+            kernel
+                .score(p, &shard, 0..shard.len(), &mut scratch)
+                .loss_sum
+        };
+        let mut worst = 0.0f32;
+        for i in 0..params.len() {
+            let (mut up, mut down) = (params.to_vec(), params.to_vec());
+            up[i] += h;
+            down[i] -= h;
+            let numeric = ((loss_at(&up) - loss_at(&down)) / (2.0 * f64::from(h))) as f32;
+            worst = worst.max((numeric - grad[i]).abs() / grad[i].abs().max(1.0));
+        }
+        worst
+    }
+}

@@ -48,7 +48,12 @@ pub fn write_candidates(out: impl Write, candidates: &[Candidate]) -> csv::Resul
     writer.write_record(header())?;
     for candidate in candidates {
         let mut fields = row(candidate);
-        fields.push(front.iter().any(|c| std::ptr::eq(*c, candidate)).to_string());
+        fields.push(
+            front
+                .iter()
+                .any(|c| std::ptr::eq(*c, candidate))
+                .to_string(),
+        );
         writer.write_record(fields)?;
     }
     writer.flush()?;

@@ -1,0 +1,496 @@
+//! # `stratus train`
+//!
+//! Trains a model with the real kernels and no time model: loads the data (format recognised
+//! by name and content), optionally splits off or loads a test set and standardises with the
+//! training statistics, runs the distributed driver, and prints `epochs`, `train_loss`,
+//! `test_loss`, `test_accuracy` (with a test set) and `seconds` (training rounds only; loading
+//! and evaluation excluded). Per-epoch losses go to stderr, or to a CSV with `--curve`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use serde_json::{Map, Value, json};
+
+use super::exit::InputError;
+use super::output::Format;
+use crate::data::delimited::LabelColumn;
+use crate::data::{Dataset, LoadOptions, Standardizer};
+use crate::kernels::distributed::kmeans::{KMeansConfig, train_kmeans};
+use crate::kernels::distributed::{Admm, Algorithm, EpochReport, TrainConfig, train};
+use crate::kernels::kmeans::KMeans;
+use crate::kernels::sgd::Sgd;
+use crate::kernels::{Kernel, LinearSvm, LogisticRegression, Mlp};
+
+/// Models `stratus train` can fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelKind {
+    Lr,
+    Svm,
+    Kmeans,
+    Mlp,
+}
+
+/// Distributed algorithms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlgorithmKind {
+    GaSgd,
+    MaSgd,
+    Admm,
+}
+
+/// Synchronisation protocols the in-process driver runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SyncKind {
+    Bsp,
+}
+
+/// Input formats, recognised from name and content unless given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    Libsvm,
+    Csv,
+    Idx,
+}
+
+/// Flags of `stratus train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Training data: LIBSVM, CSV/TSV (optionally .gz) or MNIST IDX images.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Test data in the same format.
+    #[arg(long)]
+    pub test: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    pub model: ModelKind,
+    /// Passes over the data (k-means: Lloyd iterations, default 30; ADMM: rounds). Default:
+    /// enough for about 1,000 updates, 10 to 100.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Global mini-batch size, split across workers. Default 64 (lr, svm) or 32 (mlp).
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Learning rate. Default 2 / mean‖x‖² (lr, svm) or 0.05 (mlp).
+    #[arg(long)]
+    pub lr: Option<f32>,
+    /// L2 strength, default 1e-5 (ADMM: L1 strength λ on the consensus model, default 0).
+    #[arg(long)]
+    pub l2: Option<f32>,
+    #[arg(long, default_value_t = 1)]
+    pub workers: usize,
+    #[arg(long, value_enum, default_value = "ga-sgd")]
+    pub algorithm: AlgorithmKind,
+    #[arg(long, value_enum, default_value = "bsp")]
+    pub sync: SyncKind,
+    /// ADMM penalty ρ.
+    #[arg(long, default_value_t = Admm::default().rho)]
+    pub rho: f32,
+    /// ADMM local epochs per round.
+    #[arg(long, default_value_t = Admm::default().local_epochs)]
+    pub local_epochs: usize,
+    /// Clusters for k-means.
+    #[arg(long, default_value_t = 10)]
+    pub k: usize,
+    /// k-means runs from different k-means++ seeds; the lowest inertia wins.
+    #[arg(long, default_value_t = 3)]
+    pub n_init: usize,
+    /// Hidden layer widths for the MLP, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "64")]
+    pub hidden: Vec<usize>,
+    /// Standardise features with the training set's mean and variance (sparse: scale only).
+    #[arg(long)]
+    pub standardize: bool,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write per-epoch losses to this CSV instead of stderr.
+    #[arg(long)]
+    pub curve: Option<PathBuf>,
+    /// Label field of delimited rows: first, last or a 0-based index.
+    #[arg(long, default_value = "last")]
+    pub label_col: LabelColumn,
+    /// Input format (recognised from name and content when absent).
+    #[arg(long, value_enum)]
+    pub data_format: Option<DataFormat>,
+    /// IDX labels file (default: named like the images file).
+    #[arg(long)]
+    pub labels: Option<PathBuf>,
+    /// Without --test, hold out this fraction of the data (seeded) as the test set.
+    #[arg(long)]
+    pub test_fraction: Option<f64>,
+}
+
+/// Default learning rate of the linear models: 2 / mean‖x‖², half the 1/L step of the
+/// logistic loss (L = ‖x‖²/4), so one default suits binary, TF-IDF and standardised features.
+fn default_linear_lr(data: &Dataset) -> f32 {
+    (2.0 / data.mean_squared_norm().max(1e-6)) as f32
+}
+
+/// Default passes: enough for about 1,000 updates, between 10 and 100 (small sets such as
+/// rcv1-small need more passes than large ones).
+fn default_epochs(rows: usize, batch_size: usize) -> usize {
+    let updates_per_epoch = rows.div_ceil(batch_size).max(1);
+    1000usize.div_ceil(updates_per_epoch).clamp(10, 100)
+}
+
+/// Learning rate, L2 strength and batch size for `model`, from flags or per-model defaults.
+fn sgd_settings(args: &TrainArgs, data: &Dataset) -> (Sgd, usize) {
+    let (lr, l2, batch_size) = match args.model {
+        ModelKind::Mlp => (0.05, 1e-5, 32),
+        _ => (default_linear_lr(data), 1e-5, 64),
+    };
+    (
+        Sgd {
+            lr: args.lr.unwrap_or(lr),
+            l2: args.l2.unwrap_or(l2),
+        },
+        args.batch_size.unwrap_or(batch_size),
+    )
+}
+
+/// Runs `stratus train`.
+pub fn run(args: TrainArgs) -> anyhow::Result<()> {
+    validate(&args)?;
+    let (train_set, test_set) = load_sets(&args)?;
+    let mut curve = Curve::open(args.curve.as_deref())?;
+    let results = match args.model {
+        ModelKind::Kmeans => run_kmeans(&args, &train_set, test_set.as_ref(), &mut curve)?,
+        _ => run_sgd(&args, &train_set, test_set.as_ref(), &mut curve)?,
+    };
+    curve.finish()?;
+    print_results(&results, args.format)
+}
+
+fn validate(args: &TrainArgs) -> Result<(), InputError> {
+    let bad = |m: String| Err(InputError(m));
+    if args.workers == 0 {
+        return bad(format!(
+            "--workers must be at least 1 (got {})",
+            args.workers
+        ));
+    }
+    if args.batch_size == Some(0) || args.epochs == Some(0) {
+        return bad("--batch-size and --epochs must be at least 1".into());
+    }
+    if let Some(f) = args.test_fraction.filter(|f| !(0.0..1.0).contains(f)) {
+        return bad(format!("--test-fraction must be in [0, 1) (got {f})"));
+    }
+    if args.hidden.contains(&0) || args.k == 0 {
+        return bad("--hidden widths and --k must be at least 1".into());
+    }
+    if args.lr.is_some_and(|lr| !(lr > 0.0 && lr.is_finite())) {
+        return bad("--lr must be a positive number".into());
+    }
+    Ok(())
+}
+
+fn load_sets(args: &TrainArgs) -> anyhow::Result<(Dataset, Option<Dataset>)> {
+    let options = LoadOptions {
+        format: args.data_format.map(|f| match f {
+            DataFormat::Libsvm => crate::data::Format::Libsvm,
+            DataFormat::Csv => crate::data::Format::Delimited,
+            DataFormat::Idx => crate::data::Format::Idx,
+        }),
+        label_column: args.label_col,
+        idx_labels: args.labels.clone(),
+    };
+    let mut train_set = crate::data::load(&args.data, &options)?;
+    let mut test_set = match (&args.test, args.test_fraction) {
+        (Some(path), _) => {
+            let options = LoadOptions {
+                idx_labels: None,
+                ..options
+            };
+            let mut test = crate::data::load(path, &options)?;
+            train_set
+                .align_with(&mut test)
+                .map_err(|e| e.in_file(path, false))?;
+            Some(test)
+        }
+        (None, Some(fraction)) if fraction > 0.0 => {
+            let (train, test) = train_set.split(fraction, args.seed);
+            train_set = train;
+            Some(test)
+        }
+        _ => None,
+    };
+    if args.standardize {
+        let scaler = Standardizer::fit(&train_set);
+        scaler.apply(&mut train_set);
+        test_set.iter_mut().for_each(|t| scaler.apply(t));
+    }
+    Ok((train_set, test_set))
+}
+
+fn build_kernel(args: &TrainArgs, data: &Dataset) -> Result<Box<dyn Kernel>, InputError> {
+    let binary_only = matches!(args.model, ModelKind::Lr | ModelKind::Svm);
+    if binary_only && data.classes() > 2 {
+        return Err(InputError(format!(
+            "--model lr and svm need binary labels; {} has {} classes (use --model mlp)",
+            args.data.display(),
+            data.classes()
+        )));
+    }
+    Ok(match args.model {
+        ModelKind::Lr => Box::new(LogisticRegression::new(data.features())),
+        ModelKind::Svm => Box::new(LinearSvm::new(data.features())),
+        _ => Box::new(Mlp::new(data.features(), &args.hidden, data.classes())),
+    })
+}
+
+fn train_config(args: &TrainArgs, train_set: &Dataset) -> TrainConfig {
+    let (sgd, batch_size) = sgd_settings(args, train_set);
+    let admm = Admm {
+        rho: args.rho,
+        lambda: args.l2.unwrap_or(0.0),
+        local_epochs: args.local_epochs,
+    };
+    let algorithm = match args.algorithm {
+        AlgorithmKind::GaSgd => Algorithm::GaSgd,
+        AlgorithmKind::MaSgd => Algorithm::MaSgd,
+        AlgorithmKind::Admm => Algorithm::Admm(admm),
+    };
+    let epochs = args
+        .epochs
+        .unwrap_or_else(|| default_epochs(train_set.rows(), batch_size));
+    TrainConfig {
+        algorithm,
+        workers: args.workers,
+        epochs,
+        batch_size,
+        sgd,
+        seed: args.seed,
+    }
+}
+
+fn run_sgd(
+    args: &TrainArgs,
+    train_set: &Dataset,
+    test_set: Option<&Dataset>,
+    curve: &mut Curve,
+) -> anyhow::Result<Map<String, Value>> {
+    let kernel = build_kernel(args, train_set)?;
+    let config = train_config(args, train_set);
+    let outcome = train(
+        kernel.as_ref(),
+        train_set,
+        &config,
+        &mut |report: &EpochReport| {
+            let mut row = vec![("train_loss", report.train_loss)];
+            if let Some(eval) = test_set.map(|t| kernel.evaluate(report.params, t)) {
+                row.extend([("test_loss", eval.loss), ("test_accuracy", eval.accuracy)]);
+            }
+            curve.record(report.epoch, &row);
+        },
+    );
+    let mut results = Map::new();
+    results.insert("model".into(), json!(value_name(args.model)));
+    results.insert("epochs".into(), json!(config.epochs));
+    results.insert(
+        "train_loss".into(),
+        json!(outcome.losses.last().copied().unwrap_or(f64::NAN)),
+    );
+    if let Some(test) = test_set {
+        let eval = kernel.evaluate(&outcome.params, test);
+        results.insert("test_loss".into(), json!(eval.loss));
+        results.insert("test_accuracy".into(), json!(eval.accuracy));
+    }
+    insert_run_figures(
+        &mut results,
+        args,
+        train_set,
+        config.epochs,
+        outcome.seconds,
+        outcome.comm,
+    );
+    Ok(results)
+}
+
+fn run_kmeans(
+    args: &TrainArgs,
+    train_set: &Dataset,
+    test_set: Option<&Dataset>,
+    curve: &mut Curve,
+) -> anyhow::Result<Map<String, Value>> {
+    let model = KMeans::new(args.k, train_set.features());
+    let iterations = args.epochs.unwrap_or(30);
+    let started = Instant::now();
+    let mut observer = |run: usize, round, inertia| {
+        curve.record(round, &[("run", run as f64), ("inertia", inertia)])
+    };
+    let config = KMeansConfig {
+        workers: args.workers,
+        iterations,
+        restarts: args.n_init,
+        seed: args.seed,
+    };
+    let outcome = train_kmeans(&model, train_set, &config, &mut observer);
+    let seconds = started.elapsed().as_secs_f64();
+    let mut results = Map::new();
+    results.insert("model".into(), json!("kmeans"));
+    results.insert("epochs".into(), json!(iterations));
+    insert_inertia(
+        &mut results,
+        "",
+        *outcome.inertia.last().expect("final inertia"),
+        train_set.rows(),
+    );
+    if let Some(test) = test_set {
+        insert_inertia(
+            &mut results,
+            "test_",
+            model.inertia(&outcome.centroids, test),
+            test.rows(),
+        );
+    }
+    insert_run_figures(
+        &mut results,
+        args,
+        train_set,
+        iterations,
+        seconds,
+        outcome.comm,
+    );
+    Ok(results)
+}
+
+/// `{prefix}inertia`, and its mean per row as `{prefix}inertia_per_row` and as the
+/// `train_loss` or `test_loss`.
+fn insert_inertia(results: &mut Map<String, Value>, prefix: &str, inertia: f64, rows: usize) {
+    let per_row = inertia / rows.max(1) as f64;
+    results.insert(format!("{prefix}inertia"), json!(inertia));
+    results.insert(format!("{prefix}inertia_per_row"), json!(per_row));
+    let loss = if prefix.is_empty() {
+        "train_loss"
+    } else {
+        "test_loss"
+    };
+    results.insert(loss.into(), json!(per_row));
+}
+
+/// The flag spelling of a value (`ga-sgd`, `lr`).
+fn value_name(value: impl ValueEnum) -> Option<String> {
+    value.to_possible_value().map(|v| v.get_name().to_string())
+}
+
+fn insert_run_figures(
+    results: &mut Map<String, Value>,
+    args: &TrainArgs,
+    data: &Dataset,
+    epochs: usize,
+    seconds: f64,
+    comm: crate::kernels::distributed::CommStats,
+) {
+    results.insert("seconds".into(), json!(seconds));
+    results.insert("rows".into(), json!(data.rows()));
+    results.insert(
+        "rows_per_s".into(),
+        json!((data.rows() * epochs) as f64 / seconds.max(1e-12)),
+    );
+    results.insert("workers".into(), json!(args.workers));
+    let algorithm = if args.model == ModelKind::Kmeans {
+        Some("lloyd".into())
+    } else {
+        value_name(args.algorithm)
+    };
+    results.insert("algorithm".into(), json!(algorithm));
+    results.insert("comm_bytes".into(), json!(comm.bytes));
+    results.insert("comm_messages".into(), json!(comm.messages));
+}
+
+fn print_results(results: &Map<String, Value>, format: Format) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(results)?)?,
+        Format::Csv => {
+            writeln!(
+                out,
+                "{}",
+                results.keys().cloned().collect::<Vec<_>>().join(",")
+            )?;
+            writeln!(
+                out,
+                "{}",
+                results.values().map(plain).collect::<Vec<_>>().join(",")
+            )?;
+        }
+        Format::Table => {
+            for (key, value) in results {
+                writeln!(out, "{key:<20} {}", plain(value))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) if n.is_f64() => format!("{:.6}", n.as_f64().unwrap_or(f64::NAN)),
+        other => other.to_string(),
+    }
+}
+
+/// Per-epoch losses: a CSV written to a temporary file and renamed into place, or stderr.
+struct Curve {
+    file: Option<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>)>,
+    header_written: bool,
+    /// The first write failure, reported by [`Curve::finish`].
+    failure: Option<std::io::Error>,
+}
+
+impl Curve {
+    fn open(path: Option<&Path>) -> anyhow::Result<Self> {
+        let file = match path {
+            Some(path) => {
+                let temp = path.with_extension("csv.partial");
+                let handle = std::fs::File::create(&temp)
+                    .with_context(|| format!("cannot write {}", temp.display()))?;
+                Some((path.to_path_buf(), temp, std::io::BufWriter::new(handle)))
+            }
+            None => None,
+        };
+        Ok(Curve {
+            file,
+            header_written: false,
+            failure: None,
+        })
+    }
+
+    /// Records one epoch's named figures.
+    fn record(&mut self, epoch: usize, figures: &[(&str, f64)]) {
+        let Some((_, _, writer)) = &mut self.file else {
+            let parts: Vec<String> = figures
+                .iter()
+                .map(|(n, v)| format!("{} {v:.6}", n.replace('_', " ")))
+                .collect();
+            eprintln!("epoch {epoch}: {}", parts.join(", "));
+            return;
+        };
+        let mut write = || -> std::io::Result<()> {
+            if !std::mem::replace(&mut self.header_written, true) {
+                let names: Vec<&str> = figures.iter().map(|(n, _)| *n).collect();
+                writeln!(writer, "epoch,{}", names.join(","))?;
+            }
+            let row: Vec<String> = figures.iter().map(|(_, v)| v.to_string()).collect();
+            writeln!(writer, "{epoch},{}", row.join(","))
+        };
+        if let Err(e) = write() {
+            self.failure.get_or_insert(e);
+        }
+    }
+
+    /// Moves the finished curve into place, or reports the first write failure.
+    fn finish(self) -> anyhow::Result<()> {
+        let Some((path, temp, mut writer)) = self.file else {
+            return Ok(());
+        };
+        let written = self.failure.map_or_else(|| writer.flush(), Err);
+        let moved = written.and_then(|()| std::fs::rename(&temp, &path));
+        moved.with_context(|| format!("cannot write {}", path.display()))
+    }
+}
