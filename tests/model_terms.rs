@@ -55,9 +55,9 @@ const FN_BANDWIDTH: f64 = 99.8e6; // 1 vCPU at 1,769 MB: 131 MB/s by CPU, capped
 const S3_POLL_S: f64 = 0.05;
 const INIT_S: f64 = 0.119;
 
-/// LR on 100 dense features: 4·100 + 10 FLOPs over 404 bytes a row; roofline min(20, 5 × intensity).
+/// LR on 100 dense features: 4·100 + 32 FLOPs over 404 bytes a row; roofline min(20, 5 × intensity).
 fn lr_rate_per_vcpu() -> f64 {
-    (410.0 / 404.0 * 5.0_f64).min(20.0) * 1e9
+    (432.0 / 404.0 * 5.0_f64).min(20.0) * 1e9
 }
 
 #[test]
@@ -96,7 +96,8 @@ fn faas_compute_is_flops_over_the_cpu_share_rate() {
         .predict(&config())
         .unwrap();
     // 10 rounds an epoch × 2 epochs; each worker takes 10,000 rows a round.
-    let per_round = 10_000.0 * 410.0 / lr_rate_per_vcpu();
+    // Plus one SGD step of 3 FLOPs for each of the 101 parameters.
+    let per_round = (10_000.0 * 432.0 + 303.0) / lr_rate_per_vcpu();
     assert_relative_eq!(
         p.detail.compute_per_round_s,
         per_round,
@@ -134,8 +135,9 @@ fn faas_bill_follows_the_price_lists() {
         .predict(&config())
         .unwrap();
     let (round, polls) = allreduce_round_s();
-    let duration =
-        S3_LATENCY_S + 1e8 / FN_BANDWIDTH + 20.0 * (10_000.0 * 410.0 / lr_rate_per_vcpu() + round);
+    let duration = S3_LATENCY_S
+        + 1e8 / FN_BANDWIDTH
+        + 20.0 * ((10_000.0 * 432.0 + 303.0) / lr_rate_per_vcpu() + round);
     let billed_s = ((duration + INIT_S) * 1000.0).ceil() / 1000.0;
     assert_relative_eq!(
         p.cost.functions_usd,
@@ -185,7 +187,7 @@ fn iaas_terms_match_hand_arithmetic() {
         S3_LATENCY_S + 5e8 / nic,
         max_relative = 1e-12
     );
-    let compute = 50_000.0 * 410.0 / (8.0 * lr_rate_per_vcpu());
+    let compute = (50_000.0 * 432.0 + 303.0) / (8.0 * lr_rate_per_vcpu());
     assert_relative_eq!(p.time.compute_s, 20.0 * compute, max_relative = 1e-12);
     let ring = 2.0 * 1.0 / 2.0 * 404.0 / nic + 2.0 * 0.0005;
     assert_relative_eq!(p.time.comm_s, 20.0 * ring, max_relative = 1e-12);

@@ -26,7 +26,7 @@ pub enum Format {
 }
 
 /// How to read a dataset file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadOptions {
     /// The format; recognised from name and content when `None`.
     pub format: Option<Format>,

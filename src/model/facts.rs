@@ -4,7 +4,7 @@
 //! scenario so that evaluating one configuration is a handful of arithmetic operations: bytes
 //! per synchronisation, rounds, work per sample, data sizes (LambdaML's R × (compute + comm)).
 
-use crate::scenario::{Algorithm, TrainingLength, Workload};
+use crate::scenario::{Algorithm, ModelKind, TrainingLength, Workload};
 
 /// Configuration-independent facts of a workload.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +33,8 @@ pub struct WorkloadFacts {
     pub epochs: f64,
     /// Rounds per epoch (for per-epoch barriers).
     pub rounds_per_epoch: f64,
+    /// FLOPs each worker spends per round on model updates (SGD steps of 3 FLOPs a parameter).
+    pub update_flops_per_round: f64,
 }
 
 /// Why the facts cannot be computed.
@@ -49,10 +51,26 @@ impl WorkloadFacts {
     pub fn new(workload: &Workload) -> Result<Self, FactsError> {
         let rows = workload.dataset.rows as f64;
         let batch = (workload.batch_size as f64).min(rows);
-        let rounds_per_epoch = match workload.algorithm {
-            Algorithm::GaSgd => (rows / batch).ceil(),
-            Algorithm::MaSgd => 1.0,
-            Algorithm::Admm => 1.0 / f64::from(workload.local_epochs),
+        let batches_per_epoch = (rows / batch).ceil();
+        let kmeans = match workload.model.kind {
+            ModelKind::KMeans { k } => Some(f64::from(k)),
+            _ => None,
+        };
+        // k-means makes one Lloyd step (a pass over the data) per round, whatever the algorithm.
+        let rounds_per_epoch = match (kmeans, workload.algorithm) {
+            (Some(_), _) => 1.0,
+            (None, Algorithm::GaSgd) => batches_per_epoch,
+            (None, Algorithm::MaSgd) => 1.0,
+            (None, Algorithm::Admm) => 1.0 / f64::from(workload.local_epochs),
+        };
+        let step_flops = 3.0 * workload.model.params as f64;
+        let update_flops_per_round = match (kmeans, workload.algorithm) {
+            (Some(_), _) => 0.0,
+            (None, Algorithm::GaSgd) => step_flops,
+            (None, Algorithm::MaSgd) => batches_per_epoch * step_flops,
+            (None, Algorithm::Admm) => {
+                f64::from(workload.local_epochs) * batches_per_epoch * step_flops
+            }
         };
         let (epochs, rounds) = match workload.length {
             TrainingLength::Epochs(epochs) => (epochs, (epochs * rounds_per_epoch).ceil().max(1.0)),
@@ -63,10 +81,11 @@ impl WorkloadFacts {
         Ok(WorkloadFacts {
             rows,
             model_bytes,
-            sync_bytes: if workload.algorithm == Algorithm::Admm {
-                2.0 * model_bytes
-            } else {
-                model_bytes
+            sync_bytes: match (kmeans, workload.algorithm) {
+                // Per-cluster sums and counts in f64.
+                (Some(k), _) => 8.0 * k * (workload.dataset.features as f64 + 1.0),
+                (None, Algorithm::Admm) => 2.0 * model_bytes,
+                (None, _) => model_bytes,
             },
             flops_per_sample: workload.model.flops_per_sample,
             flops_per_byte: workload.model.flops_per_byte,
@@ -77,11 +96,14 @@ impl WorkloadFacts {
             samples_per_round: rows / rounds_per_epoch,
             epochs,
             rounds_per_epoch,
+            update_flops_per_round,
         })
     }
 
-    /// FLOPs one of `workers` workers spends per round.
+    /// FLOPs one of `workers` workers spends per round: its share of the round's samples, and
+    /// its model updates.
     pub fn flops_per_worker_round(&self, workers: u32) -> f64 {
         self.samples_per_round / f64::from(workers) * self.flops_per_sample
+            + self.update_flops_per_round
     }
 }

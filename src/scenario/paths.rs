@@ -26,10 +26,25 @@ pub fn resolve(base_dir: &Path, text: &str) -> PathBuf {
     }
 }
 
-/// The shape of a data file (rows, features, density, classes, stored bytes).
-pub fn scan_shape(path: &Path, format: &str) -> Result<super::Dataset, String> {
-    let _ = (path, format);
-    Err("file datasets are not wired to the data readers yet".into())
+/// Reads a data file and describes its shape (rows, features, density, classes, bytes on disk).
+pub fn scan_shape(
+    path: &Path,
+    options: &crate::data::LoadOptions,
+) -> Result<super::Dataset, String> {
+    let data = crate::data::load(path, options).map_err(|e| e.to_string())?;
+    let stored_bytes = std::fs::metadata(path)
+        .map(|m| m.len() as f64)
+        .unwrap_or(0.0);
+    let cells = (data.rows() * data.features()).max(1) as f64;
+    Ok(super::Dataset {
+        name: String::new(),
+        rows: data.rows() as u64,
+        features: data.features() as u64,
+        density: (data.nnz() as f64 / cells).clamp(f64::MIN_POSITIVE, 1.0),
+        classes: data.classes() as u32,
+        stored_bytes,
+        source: super::DataSource::Shape,
+    })
 }
 
 #[cfg(test)]

@@ -73,11 +73,11 @@ pub enum DataSource {
     Catalogue,
     /// A shape given in the scenario.
     Shape,
-    /// A real file the simulator trains on.
+    /// A real file the simulator trains on (and its test set, if any).
     File {
         path: PathBuf,
-        format: String,
         test: Option<PathBuf>,
+        options: crate::data::LoadOptions,
     },
 }
 
@@ -362,26 +362,63 @@ fn shape_dataset(table: &toml::Table) -> Checked<Dataset> {
 }
 
 fn file_dataset(table: &toml::Table, base_dir: &std::path::Path) -> Checked<Dataset> {
-    const ALLOWED: [&str; 3] = ["path", "format", "test"];
+    const ALLOWED: [&str; 4] = ["path", "format", "test", "label"];
     reject_unknown("workload.dataset", table, &ALLOWED)?;
     let path = super::paths::resolve(base_dir, &string("workload.dataset.path", &table["path"])?);
-    let format = match table.get("format") {
-        Some(v) => string("workload.dataset.format", v)?,
-        None => "libsvm".into(),
-    };
+    let options = load_options(table)?;
     let test = table
         .get("test")
         .map(|v| string("workload.dataset.test", v).map(|t| super::paths::resolve(base_dir, &t)))
         .transpose()?;
-    let shape = super::paths::scan_shape(&path, &format)
+    let shape = super::paths::scan_shape(&path, &options)
         .map_err(|message| KeyProblem::new("workload.dataset.path", Problem::Other(message)))?;
     Ok(Dataset {
         name: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        source: DataSource::File { path, format, test },
+        source: DataSource::File {
+            path,
+            test,
+            options,
+        },
         ..shape
+    })
+}
+
+fn load_options(table: &toml::Table) -> Checked<crate::data::LoadOptions> {
+    use crate::data::Format;
+    let format = match table
+        .get("format")
+        .map(|v| string("workload.dataset.format", v))
+        .transpose()?
+    {
+        None => None,
+        Some(name) => Some(match name.as_str() {
+            "libsvm" | "svmlight" => Format::Libsvm,
+            "csv" | "tsv" | "delimited" => Format::Delimited,
+            "idx" => Format::Idx,
+            other => {
+                return Err(KeyProblem::new(
+                    "workload.dataset.format",
+                    Problem::UnknownName(format!(
+                        "unknown format `{other}` (known: libsvm, csv, tsv, idx)"
+                    )),
+                ));
+            }
+        }),
+    };
+    let label_column = match table.get("label") {
+        None => Default::default(),
+        Some(toml::Value::Integer(i)) if *i >= 0 => {
+            crate::data::delimited::LabelColumn::Index(*i as usize)
+        }
+        Some(v) => super::values::parsed("workload.dataset.label", v)?,
+    };
+    Ok(crate::data::LoadOptions {
+        format,
+        label_column,
+        idx_labels: None,
     })
 }
 
@@ -419,7 +456,9 @@ fn named_model(
     let nnz = dataset.nnz_per_row();
     let d = dataset.features as f64;
     let (kind, params, flops) = match name {
-        "lr" => (ModelKind::Lr, d + 1.0, 4.0 * nnz + 10.0),
+        // FLOPs per row as the kernels count them: 2 for the margin and 2 for the gradient per
+        // non-zero, plus the loss and its derivative (30 for the logistic, 4 for the hinge) and 2.
+        "lr" => (ModelKind::Lr, d + 1.0, 4.0 * nnz + 32.0),
         "svm" => (ModelKind::Svm, d + 1.0, 4.0 * nnz + 6.0),
         "kmeans" => {
             let k = match &raw.k {
@@ -429,7 +468,7 @@ fn named_model(
             (
                 ModelKind::KMeans { k },
                 f64::from(k) * d,
-                3.0 * f64::from(k) * nnz + d,
+                3.0 * f64::from(k) * nnz + 2.0 * f64::from(k),
             )
         }
         "mlp" => mlp_shape(raw, dataset)?,
@@ -478,10 +517,11 @@ fn mlp_shape(raw: &RawWorkload, dataset: &Dataset) -> Checked<(ModelKind, f64, f
     widths.extend(hidden.iter().map(|&h| f64::from(h)));
     widths.push(outputs);
     let params: f64 = widths.windows(2).map(|w| w[0] * w[1] + w[1]).sum();
-    // The first layer only touches the row's non-zeros.
+    // The first layer only touches the row's non-zeros and needs no input gradient: forward,
+    // weight gradient and (for later layers) input gradient are 2 FLOPs per multiply-add each.
     let first = dataset.nnz_per_row() * widths[1];
     let rest: f64 = widths[1..].windows(2).map(|w| w[0] * w[1]).sum();
-    Ok((ModelKind::Mlp { hidden }, params, 6.0 * (first + rest)))
+    Ok((ModelKind::Mlp { hidden }, params, 4.0 * first + 6.0 * rest))
 }
 
 fn custom_model(table: &toml::Table, dataset: &Dataset) -> Checked<Model> {
