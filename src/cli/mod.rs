@@ -8,6 +8,8 @@ pub mod exit;
 pub mod output;
 pub mod plan;
 pub mod profiles;
+mod progress;
+pub mod simulate;
 pub mod train;
 
 use clap::{Parser, Subcommand};
@@ -36,6 +38,8 @@ pub enum Command {
     Cost(cost::CostArgs),
     /// List the known platforms, instance types, channels and cache nodes.
     Profiles(profiles::ProfilesArgs),
+    /// Simulate one configuration in virtual time with the real SGD kernels.
+    Simulate(simulate::SimulateArgs),
     /// Train a model with the real kernels (no time model).
     Train(train::TrainArgs),
 }
@@ -47,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Estimate(args) => estimate::run(&args),
         Command::Cost(args) => cost::run(&args),
         Command::Profiles(args) => profiles::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
         Command::Train(args) => train::run(args),
     }
 }

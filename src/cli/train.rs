@@ -124,12 +124,6 @@ pub struct TrainArgs {
     pub test_fraction: Option<f64>,
 }
 
-/// Default learning rate of the linear models: 2 / mean‖x‖², half the 1/L step of the
-/// logistic loss (L = ‖x‖²/4), so one default suits binary, TF-IDF and standardised features.
-fn default_linear_lr(data: &Dataset) -> f32 {
-    (2.0 / data.mean_squared_norm().max(1e-6)) as f32
-}
-
 /// Default passes: enough for about 1,000 updates, between 10 and 100 (small sets such as
 /// rcv1-small need more passes than large ones).
 fn default_epochs(rows: usize, batch_size: usize) -> usize {
@@ -141,7 +135,7 @@ fn default_epochs(rows: usize, batch_size: usize) -> usize {
 fn sgd_settings(args: &TrainArgs, data: &Dataset) -> (Sgd, usize) {
     let (lr, l2, batch_size) = match args.model {
         ModelKind::Mlp => (0.05, 1e-5, 32),
-        _ => (default_linear_lr(data), 1e-5, 64),
+        _ => (crate::kernels::sgd::default_linear_lr(data), 1e-5, 64),
     };
     (
         Sgd {

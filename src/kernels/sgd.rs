@@ -33,6 +33,12 @@ impl Sgd {
     }
 }
 
+/// Default learning rate of the linear models: 2 / mean‖x‖², half the 1/L step of the
+/// logistic loss (L = ‖x‖²/4), so one default suits binary, TF-IDF and standardised features.
+pub fn default_linear_lr(data: &crate::data::Dataset) -> f32 {
+    (2.0 / data.mean_squared_norm().max(1e-6)) as f32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

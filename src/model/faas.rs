@@ -257,6 +257,21 @@ impl FaasModel {
         })
     }
 
+    /// The bill of `channel`'s node (cache node-hours or the PS VM) for a run of `total_s`.
+    pub fn channel_node_usd(&self, channel: ChannelKind, total_s: f64) -> f64 {
+        node_usd(&self.channels[channel as usize], total_s)
+    }
+
+    /// Bytes per second a parameter server on `channel` applies updates at (infinite elsewhere).
+    pub fn update_bytes_per_s(&self, channel: ChannelKind) -> f64 {
+        self.channels[channel as usize].update_bytes_per_s
+    }
+
+    /// Start-up of `channel` before the functions are invoked.
+    pub fn channel_startup_s(&self, channel: ChannelKind) -> f64 {
+        self.channels[channel as usize].startup_s
+    }
+
     /// Dollars of one round's aggregators, their invocations and its channel requests.
     fn round_usd(&self, channel: ChannelKind, comm: &RoundComm) -> f64 {
         let prices = self.request_prices(channel);
@@ -301,24 +316,34 @@ impl FaasModel {
         let restarts = segments.restarts();
         let checkpoint_puts = w * restarts * setup.link.units(Op::Put, self.facts.model_bytes);
         let checkpoint_gets = w * restarts * setup.link.units(Op::Get, self.facts.model_bytes);
+        // HSP: a flag PUT and GET per worker per epoch.
+        let flags = if cfg.sync == Sync::Hsp {
+            w * self.epoch_barriers
+        } else {
+            0.0
+        };
         FaasCost {
             functions_usd: w * worker_usd + rounds * comm.aggregator_usd,
             requests_usd: (w * segments.count + rounds * comm.aggregator_invocations)
                 * p.usd_per_request,
-            channel_requests_usd: (rounds * comm.put_units + checkpoint_puts)
+            channel_requests_usd: (rounds * comm.put_units + checkpoint_puts + flags)
                 * setup.usd_per_put_unit
-                + (rounds * comm.get_units + checkpoint_gets) * setup.usd_per_get_unit
+                + (rounds * comm.get_units + checkpoint_gets + flags) * setup.usd_per_get_unit
                 + data_gets * s3.usd_per_get_unit,
             channel_node_usd: node_usd(setup, total_s),
         }
     }
 }
 
-/// An HSP barrier at an epoch's end: every worker writes a flag and reads the others'.
+/// An HSP barrier at an epoch's end: every worker writes a flag, the coordinator that sees all
+/// of them tells the workers, and each reads the barrier flag; then all start together.
 fn barrier_s(link: &Link, workers: f64) -> f64 {
     const FLAG_BYTES: f64 = 8.0;
-    link.phase_s(Op::Put, 1.0, FLAG_BYTES, workers)
-        + link.phase_s(Op::Get, 1.0, FLAG_BYTES, workers)
+    // The release is a burst: the rate limit spreads the next requests once, by its slowest op.
+    let stagger_s = link
+        .stagger_s(Op::Put, workers, FLAG_BYTES)
+        .max(link.stagger_s(Op::Get, workers, FLAG_BYTES));
+    link.transfer_s(FLAG_BYTES, workers) + link.transfer_s(FLAG_BYTES, workers) + stagger_s
 }
 
 fn node_usd(setup: &ChannelSetup, total_s: f64) -> f64 {

@@ -88,7 +88,8 @@ impl Link {
     }
 
     /// Seconds for a phase in which each of `clients` makes `per_client` serial transfers of
-    /// `bytes`: their serial time, or the service's rate limit, whichever binds.
+    /// `bytes`: their serial time, or — when the service's rate limit binds — the time to admit
+    /// every request but the last, plus the last one's own transfer.
     pub fn phase_s(&self, op: Op, per_client: f64, bytes: f64, clients: f64) -> f64 {
         if per_client <= 0.0 || clients <= 0.0 {
             return 0.0;
@@ -99,8 +100,33 @@ impl Link {
             Op::Get => self.get_units_per_s,
         };
         match rate {
-            Some(rate) => serial.max(clients * per_client * self.units(op, bytes) / rate),
+            Some(rate) => {
+                let units = self.units(op, bytes);
+                let admitted_s = (clients * per_client - 1.0) * units / rate;
+                serial.max(admitted_s + self.transfer_s(bytes, clients))
+            }
             None => serial,
+        }
+    }
+
+    /// Seconds the rate limit spreads a burst of one request of `bytes` from each of `clients`:
+    /// the last is admitted this long after the first (0 without a limit).
+    pub fn stagger_s(&self, op: Op, clients: f64, bytes: f64) -> f64 {
+        self.rate(op).map_or(0.0, |rate| {
+            (clients - 1.0).max(0.0) * self.units(op, bytes) / rate
+        })
+    }
+
+    /// Seconds the service needs to admit `requests` requests of `bytes` (0 without a limit).
+    pub fn throughput_s(&self, op: Op, requests: f64, bytes: f64) -> f64 {
+        self.rate(op)
+            .map_or(0.0, |rate| requests * self.units(op, bytes) / rate)
+    }
+
+    fn rate(&self, op: Op) -> Option<f64> {
+        match op {
+            Op::Put => self.put_units_per_s,
+            Op::Get => self.get_units_per_s,
         }
     }
 
@@ -151,10 +177,13 @@ mod tests {
 
     #[test]
     fn the_rate_limit_binds_a_phase_of_many_small_requests() {
-        // 100 clients × 50 puts of 1 kB: 5,000 requests at 1,000/s take 5 s, more than 50 × 10 ms.
+        // 100 clients × 50 puts of 1 kB: the 5,000th request is admitted after 4.999 s at
+        // 1,000/s, then takes its own transfer (10 ms + 1 kB at 400/100 MB/s) — far more than
+        // 50 serial transfers.
+        let expected = 4.999 + 0.01 + 1e3 / 4e6;
         assert_relative_eq!(
             link().phase_s(Op::Put, 50.0, 1e3, 100.0),
-            5.0,
+            expected,
             epsilon = 1e-9
         );
     }

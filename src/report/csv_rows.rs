@@ -122,3 +122,32 @@ fn config_fields(config: &Config) -> Vec<String> {
         ],
     }
 }
+
+/// Writes a simulated run's trace: one row per round.
+pub fn write_trace(out: impl Write, rows: &[crate::sim::outcome::TraceRow]) -> csv::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record([
+        "time_s",
+        "epoch",
+        "round",
+        "loss",
+        "bytes",
+        "requests",
+        "active_functions",
+        "usd",
+    ])?;
+    for r in rows {
+        writer.write_record([
+            r.time_s.to_string(),
+            r.epoch.to_string(),
+            r.round.to_string(),
+            r.loss.to_string(),
+            r.bytes.to_string(),
+            r.requests.to_string(),
+            r.active.to_string(),
+            r.usd.to_string(),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}

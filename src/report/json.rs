@@ -101,3 +101,53 @@ pub fn plan(plan: &Plan) -> Value {
         "pareto": front,
     })
 }
+
+/// A simulated run: the SPEC's keys (`time_s`, `cost_usd`, `epochs`, `final_loss`, `converged`)
+/// and what was simulated; with several runs, `quantiles` of each figure.
+pub fn simulation(runs: &[crate::sim::SimOutcome], algorithm: Algorithm) -> Value {
+    let first = &runs[0];
+    let outcome = Outcome {
+        time: first.time,
+        bill: first.bill,
+    };
+    let mut doc = json!({
+        "platform": first.config.platform().name(),
+        "config": config(&first.config, algorithm),
+        "time_s": time(&first.time),
+        "cost_usd": cost(&outcome),
+        "rounds": first.rounds,
+        "epochs": number(first.epochs),
+        "final_loss": number(first.final_loss),
+        "converged": first.converged,
+        "epoch_losses": first.epoch_losses.iter().map(|&l| number(l)).collect::<Vec<_>>(),
+        "test_loss": first.test_loss.map_or(Value::Null, number),
+        "test_accuracy": first.test_accuracy.map_or(Value::Null, number),
+        "events": first.events,
+        "notes": first.notes,
+        "runs": runs.len(),
+    });
+    if runs.len() > 1 {
+        doc["quantiles"] = quantiles(runs);
+    }
+    doc
+}
+
+fn quantiles(runs: &[crate::sim::SimOutcome]) -> Value {
+    use crate::sim::runs::percentile;
+    let pair = |f: &dyn Fn(&crate::sim::SimOutcome) -> f64| {
+        let values: Vec<f64> = runs.iter().map(f).collect();
+        json!({ "p50": number(percentile(&values, 50.0)), "p95": number(percentile(&values, 95.0)) })
+    };
+    json!({
+        "time_s": {
+            "total": pair(&|r| r.time.total_s()),
+            "startup": pair(&|r| r.time.startup_s),
+            "load": pair(&|r| r.time.load_s),
+            "compute": pair(&|r| r.time.compute_s),
+            "comm": pair(&|r| r.time.comm_s),
+        },
+        "cost_usd": { "total": pair(&|r| r.bill.total_usd()) },
+        "epochs": pair(&|r| r.epochs),
+        "final_loss": pair(&|r| r.final_loss),
+    })
+}

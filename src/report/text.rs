@@ -85,3 +85,49 @@ pub fn plan(plan: &Plan) -> String {
     );
     out
 }
+
+/// A simulated run (and the spread of several).
+pub fn simulation(runs: &[crate::sim::SimOutcome]) -> String {
+    use crate::sim::runs::percentile;
+    let first = &runs[0];
+    let simulated = Candidate {
+        config: first.config.clone(),
+        outcome: Ok(Outcome {
+            time: first.time,
+            bill: first.bill,
+        }),
+    };
+    let mut out = candidate("Simulated", &simulated);
+    let _ = writeln!(
+        out,
+        "  training  {} rounds, {:.2} epochs, final loss {:.6}{}",
+        first.rounds,
+        first.epochs,
+        first.final_loss,
+        if first.converged {
+            " (converged)"
+        } else {
+            " (not converged)"
+        }
+    );
+    if let (Some(loss), Some(acc)) = (first.test_loss, first.test_accuracy) {
+        let _ = writeln!(out, "  test      loss {loss:.6}, accuracy {acc:.4}");
+    }
+    if runs.len() > 1 {
+        let times: Vec<f64> = runs.iter().map(|r| r.time.total_s()).collect();
+        let costs: Vec<f64> = runs.iter().map(|r| r.bill.total_usd()).collect();
+        let _ = writeln!(
+            out,
+            "  {} runs   time p50 {} p95 {}; cost p50 {} p95 {}",
+            runs.len(),
+            format_seconds(percentile(&times, 50.0)),
+            format_seconds(percentile(&times, 95.0)),
+            format_usd(percentile(&costs, 50.0)),
+            format_usd(percentile(&costs, 95.0)),
+        );
+    }
+    for note in &first.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    out
+}

@@ -81,6 +81,7 @@ pub struct Scenario {
     pub faas: Option<FaasSpace>,
     pub iaas: Option<IaasSpace>,
     pub objective: Objective,
+    pub simulation: Simulation,
     /// Where the scenario came from, for messages.
     pub file: String,
 }
@@ -97,10 +98,55 @@ pub struct RawScenario {
     pub faas: Option<space::RawFaas>,
     pub iaas: Option<space::RawIaas>,
     pub objective: Option<RawObjective>,
+    pub simulation: Option<RawSimulation>,
 }
 
 fn default_seed() -> u64 {
     42
+}
+
+/// How the simulator runs a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    /// Coefficient of variation of log-normal straggler noise on compute; 0 turns all variance
+    /// (stragglers and cold-start draws) off.
+    pub straggler_cv: f64,
+    /// Rows of a catalogue dataset the simulator executes (synthetic data of its shape); time
+    /// is charged for the full dataset.
+    pub max_rows: u64,
+}
+
+impl Default for Simulation {
+    fn default() -> Self {
+        Simulation {
+            straggler_cv: 0.0,
+            max_rows: 200_000,
+        }
+    }
+}
+
+/// The `[simulation]` table as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    pub straggler_cv: Option<toml::Value>,
+    pub max_rows: Option<toml::Value>,
+}
+
+fn simulation(raw: Option<&RawSimulation>) -> Checked<Simulation> {
+    let mut sim = Simulation::default();
+    let Some(raw) = raw else { return Ok(sim) };
+    if let Some(v) = &raw.straggler_cv {
+        sim.straggler_cv = match v {
+            toml::Value::Integer(0) => 0.0,
+            toml::Value::Float(x) if *x == 0.0 => 0.0,
+            other => values::positive("simulation.straggler_cv", other)?,
+        };
+    }
+    if let Some(v) = &raw.max_rows {
+        sim.max_rows = values::positive("simulation.max_rows", v)? as u64;
+    }
+    Ok(sim)
 }
 
 /// The `[objective]` table as written.
@@ -190,6 +236,7 @@ impl Scenario {
                 .map(|i| space::check_iaas(i, profiles))
                 .transpose()?,
             objective: objective(raw.objective.as_ref())?,
+            simulation: simulation(raw.simulation.as_ref())?,
             file: String::new(),
         })
     }

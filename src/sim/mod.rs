@@ -4,6 +4,19 @@
 //! gradients with the SGD kernels on its shard of real data: time and money advance by the
 //! platform, channel and pattern; convergence, staleness and stragglers come from the arithmetic.
 
+pub mod channel;
+pub mod data;
 pub mod engine;
+pub mod faas;
+pub mod noise;
+pub mod outcome;
+pub mod run;
+pub mod runs;
 pub mod shared_link;
+pub mod store;
 pub mod time;
+pub mod trainer;
+pub mod validate;
+
+pub use outcome::SimOutcome;
+pub use run::{SimError, simulate_config};

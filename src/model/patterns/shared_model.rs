@@ -3,7 +3,9 @@
 //! Under ASP, SSP and within an HSP epoch there is no barrier: each worker GETs the model in
 //! storage, computes on it and PUTs its result back (last writer wins). The model counts one GET
 //! and one PUT of m per worker per round, all workers sharing the channel; staleness changes
-//! how many epochs training needs, which only the simulator measures.
+//! how many epochs training needs, which only the simulator measures. Without a barrier the
+//! workers drift apart, so a rate limit spreads their requests once and afterwards only bounds
+//! the round's throughput.
 
 use super::{RoundComm, RoundContext};
 use crate::model::link::Op;
@@ -11,8 +13,12 @@ use crate::model::link::Op;
 /// One asynchronous round: read, (compute), write.
 pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
+    let serial_s = link.transfer_s(m, w) + link.transfer_s(m, w);
+    let throughput_s = link
+        .throughput_s(Op::Get, w, m)
+        .max(link.throughput_s(Op::Put, w, m));
     let mut comm = RoundComm {
-        time_s: link.phase_s(Op::Get, 1.0, m, w) + link.phase_s(Op::Put, 1.0, m, w),
+        time_s: serial_s.max(throughput_s),
         ..RoundComm::default()
     };
     comm.add(link, Op::Get, w, m);

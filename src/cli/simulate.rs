@@ -1,0 +1,71 @@
+//! `stratus simulate`: the discrete-event simulator on one configuration, with the real kernels.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::common::ScenarioInput;
+use super::estimate::PlatformArg;
+use super::output::{Format, print_json};
+use crate::model::Platform;
+use crate::report::{csv_rows, json, text, write_atomically};
+use crate::sim::runs::{choose_config, simulate_runs};
+
+/// Flags of `stratus simulate`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  stratus simulate scenarios/higgs-lr.toml\n  stratus simulate scenarios/a9a-lr.toml --runs 8 --set simulation.straggler_cv=0.3 --format json\n  stratus simulate scenarios/rcv1-lr.toml --platform iaas --trace trace.csv"
+)]
+pub struct SimulateArgs {
+    /// Scenario file (TOML). Its single configuration, or its best plan, is simulated.
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub input: ScenarioInput,
+    /// Seed of the first run (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Seeded runs (in parallel); prints their 50th and 95th percentiles.
+    #[arg(long, default_value_t = 1)]
+    pub runs: u32,
+    /// Write one row per round of the first run to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// Simulate the FaaS (default) or the IaaS configuration.
+    #[arg(long, value_enum)]
+    pub platform: Option<PlatformArg>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `stratus simulate`.
+pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
+    let profiles = args.input.profiles()?;
+    let scenario = args.input.scenario(Some(&args.scenario), &profiles)?;
+    let platform = match args.platform {
+        Some(PlatformArg::Iaas) => Platform::Iaas,
+        Some(PlatformArg::Faas) => Platform::Faas,
+        None if scenario.faas.is_none() => Platform::Iaas,
+        None => Platform::Faas,
+    };
+    let config = choose_config(&scenario, &profiles, platform)?;
+    let progress = super::progress::runs_bar(args.runs);
+    let runs = simulate_runs(
+        &scenario,
+        &profiles,
+        &config,
+        args.seed.unwrap_or(scenario.seed),
+        args.runs,
+    )?;
+    progress.finish_and_clear();
+    if let Some(path) = &args.trace {
+        write_atomically(path, |w| {
+            csv_rows::write_trace(w, &runs[0].trace).map_err(std::io::Error::other)
+        })?;
+    }
+    match args.format {
+        Format::Json => print_json(&json::simulation(&runs, scenario.workload.algorithm))?,
+        Format::Table => print!("{}", text::simulation(&runs)),
+        Format::Csv => csv_rows::write_trace(std::io::stdout().lock(), &runs[0].trace)?,
+    }
+    Ok(())
+}

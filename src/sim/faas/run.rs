@@ -1,0 +1,809 @@
+//! # One FaaS run
+//!
+//! The event handler behind [`super`]: workers and aggregators are actors that execute their
+//! round's actions one after another; every action that takes time schedules the event that
+//! finishes it, and finishing one starts the next.
+
+use std::sync::Arc;
+
+use super::keys::{Kind, decode, key};
+use super::scripts::{Action, Layout, children_of};
+use crate::model::link::Op;
+use crate::model::{FaasConfig, FaasCost, FaasModel, Pattern, TimeBreakdown};
+use crate::profile::ChannelKind;
+use crate::profile::faas::FunctionSize;
+use crate::scenario::Sync;
+use crate::sim::channel::{Bytes, ChannelSim};
+use crate::sim::engine::{Handler, Scheduler};
+use crate::sim::noise::Noise;
+use crate::sim::outcome::TraceRow;
+use crate::sim::store::Store;
+use crate::sim::time::SimTime;
+use crate::sim::trainer::{Trainer, Work};
+
+/// What happens next.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    /// A worker's first cold start is over.
+    Invoked(u32),
+    /// An actor's current action is done.
+    Advance(u32),
+    /// An actor's bytes start moving through the shared NIC.
+    SharedStart(u32),
+    /// The shared NIC may have finished transfers (stale unless the generation matches).
+    LinkCheck(u64),
+    /// Aggregator `i` has been invoked.
+    AggregatorStart(u32),
+    /// An object appears.
+    Publish(u64),
+    /// The parameter server has applied worker `j`'s update of a round.
+    ServerApplied(u32, u64),
+}
+
+/// The fixed settings of a run.
+#[derive(Debug, Clone)]
+pub struct FaasRunSettings {
+    pub cfg: FaasConfig,
+    /// Rounds to run (an upper bound when a target loss may stop training earlier).
+    pub rounds: u64,
+    pub rounds_per_epoch: u64,
+    pub target_loss: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct WorkerState {
+    round: u64,
+    plan: Vec<Action>,
+    step: usize,
+    invocation_start: SimTime,
+    billed_usd: f64,
+    invocations: u32,
+    startup_s: f64,
+    load_s: f64,
+    compute_s: f64,
+    pending_bytes: f64,
+    round_start: SimTime,
+    last_round_s: f64,
+    snapshot: Option<Arc<Vec<f32>>>,
+    outgoing: Option<Vec<f32>>,
+    loss_sum: f64,
+    rows: usize,
+    finished_at: Option<SimTime>,
+    loaded: bool,
+    rounds_in_invocation: u32,
+    /// Whether this round has been counted as finished (HSP counts it at the barrier).
+    counted: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct AggregatorState {
+    layer: u32,
+    index: u32,
+    children: std::ops::Range<u32>,
+    round: u64,
+    step: u32,
+    pending_bytes: f64,
+    busy_from: SimTime,
+    waiting_for: u32,
+}
+
+/// A FaaS training run: the handler of its events.
+pub struct FaasRun<'a> {
+    model: &'a FaasModel,
+    settings: FaasRunSettings,
+    size: FunctionSize,
+    layout: Layout,
+    trainer: Trainer<'a>,
+    channel: ChannelSim,
+    data_channel: ChannelSim,
+    store: Store<u32>,
+    noise: Noise,
+    workers: Vec<WorkerState>,
+    aggregators: Vec<AggregatorState>,
+    layer_offsets: Vec<u32>,
+    round_done: Vec<u32>,
+    round_loss: Vec<(f64, usize)>,
+    server_free_at: SimTime,
+    server_applied: Vec<u32>,
+    shared_model: Arc<Vec<f32>>,
+    aggregator_usd: f64,
+    aggregator_invocations: f64,
+    epoch_losses: Vec<f64>,
+    trace: Vec<TraceRow>,
+    shard_bytes: f64,
+}
+
+impl<'a> FaasRun<'a> {
+    /// A run of `settings.cfg` on `model`'s platform and channel, computing with `trainer`.
+    pub fn new(
+        model: &'a FaasModel,
+        settings: FaasRunSettings,
+        trainer: Trainer<'a>,
+        noise: Noise,
+    ) -> Self {
+        let cfg = &settings.cfg;
+        let size = model.size(cfg.memory_mb);
+        let link = model.link(cfg.channel, &size);
+        let w = cfg.workers as usize;
+        let layout = Layout {
+            workers: cfg.workers,
+            bytes: model.facts().sync_bytes,
+            pattern: cfg.pattern.clone(),
+            synchronous: cfg.sync.is_synchronous(),
+        };
+        let (aggregators, layer_offsets) = aggregators(&cfg.pattern);
+        let shared_model = Arc::new(trainer.params().to_vec());
+        FaasRun {
+            size,
+            layout,
+            channel: ChannelSim::new(link),
+            data_channel: ChannelSim::new(model.link(ChannelKind::S3, &size)),
+            store: Store::new(link.poll_interval_s, link.latency_s),
+            noise,
+            workers: vec![WorkerState::default(); w],
+            aggregators,
+            layer_offsets,
+            round_done: Vec::new(),
+            round_loss: Vec::new(),
+            server_free_at: SimTime::ZERO,
+            server_applied: Vec::new(),
+            shared_model,
+            aggregator_usd: 0.0,
+            aggregator_invocations: 0.0,
+            epoch_losses: Vec::new(),
+            trace: Vec::new(),
+            shard_bytes: model.facts().stored_bytes / w as f64,
+            trainer,
+            settings,
+            model,
+        }
+    }
+
+    /// Schedules every worker's invocation: after the channel is up, one client invokes them one
+    /// after another, and each pays a cold start.
+    pub fn start(&mut self, scheduler: &mut Scheduler<Event>) {
+        let profile = self.model.profile();
+        let channel_s = self.model.channel_startup_s(self.settings.cfg.channel);
+        for j in 0..self.workers.len() {
+            let invoked_s = channel_s + (j as f64 + 1.0) * profile.invoke_interval_s;
+            let cold_s = self.noise.cold_start_s();
+            self.workers[j].startup_s = invoked_s + cold_s;
+            scheduler.at(
+                SimTime::from_secs(invoked_s + cold_s),
+                Event::Invoked(j as u32),
+            );
+        }
+    }
+
+    fn actor_is_worker(&self, actor: u32) -> bool {
+        (actor as usize) < self.workers.len()
+    }
+
+    /// Starts worker `j`'s next round (or finishes it), with a checkpoint first if the next
+    /// round might not fit the duration limit.
+    fn begin_round(&mut self, j: u32, now: SimTime, s: &mut Scheduler<Event>) {
+        let round = self.workers[j as usize].round;
+        if round >= self.settings.rounds {
+            self.finish_worker(j, now);
+            return;
+        }
+        let mut plan = Vec::new();
+        if !self.workers[j as usize].loaded {
+            self.workers[j as usize].loaded = true;
+            plan.push(Action::Load);
+        } else if self.must_checkpoint(j, now) {
+            self.workers[j as usize].rounds_in_invocation = 0;
+            let ckpt = key(Kind::Checkpoint, 0, j, 0);
+            let bytes = self.model.facts().model_bytes;
+            plan.extend([
+                Action::Put { key: ckpt, bytes },
+                Action::EndInvocation,
+                Action::Restart,
+                Action::Load,
+                Action::Get { key: ckpt, bytes },
+            ]);
+        }
+        if let (Sync::Ssp(k), true) = (self.settings.cfg.sync, round > u64::from(self.ssp_bound()))
+        {
+            plan.push(Action::Await {
+                key: key(Kind::AllDone, round - u64::from(k) - 1, 0, 0),
+            });
+        }
+        plan.extend(self.layout.worker_round(j, round));
+        if self.settings.cfg.sync == Sync::Hsp && self.ends_epoch(round) {
+            const FLAG_BYTES: f64 = 8.0;
+            plan.extend([
+                Action::Put {
+                    key: key(Kind::Barrier, round, j, 0),
+                    bytes: FLAG_BYTES,
+                },
+                Action::AwaitTold {
+                    key: key(Kind::AllDone, round, 0, 0),
+                },
+                Action::Get {
+                    key: key(Kind::AllDone, round, 0, 0),
+                    bytes: FLAG_BYTES,
+                },
+            ]);
+        }
+        let worker = &mut self.workers[j as usize];
+        worker.plan = plan;
+        worker.step = 0;
+        worker.round_start = now;
+        worker.counted = false;
+        self.run(j, now, s);
+    }
+
+    fn ssp_bound(&self) -> u32 {
+        match self.settings.cfg.sync {
+            Sync::Ssp(k) => k,
+            _ => 0,
+        }
+    }
+
+    fn ends_epoch(&self, round: u64) -> bool {
+        (round + 1).is_multiple_of(self.settings.rounds_per_epoch.max(1))
+    }
+
+    /// Whether worker `j` should checkpoint before its next round: the round (as long as its
+    /// last one, or the model's estimate before any) and a checkpoint would pass the limit. An
+    /// invocation always runs at least one round, so a round longer than the limit cannot loop.
+    fn must_checkpoint(&self, j: u32, now: SimTime) -> bool {
+        let worker = &self.workers[j as usize];
+        if worker.rounds_in_invocation == 0 {
+            return false;
+        }
+        let round_s = if worker.last_round_s > 0.0 {
+            worker.last_round_s
+        } else {
+            self.estimated_round_s()
+        };
+        let put_s = self
+            .channel
+            .link()
+            .transfer_s(self.model.facts().model_bytes, self.workers.len() as f64);
+        let elapsed_s = now - worker.invocation_start;
+        elapsed_s + round_s + put_s > self.model.profile().max_duration_s
+    }
+
+    fn estimated_round_s(&self) -> f64 {
+        match self.model.predict(&self.settings.cfg) {
+            Ok(p) => p.detail.compute_per_round_s + p.detail.comm_per_round_s,
+            Err(_) => 0.0,
+        }
+    }
+
+    /// Runs actor `actor`'s actions until one takes time (or its plan ends).
+    fn run(&mut self, actor: u32, now: SimTime, s: &mut Scheduler<Event>) {
+        loop {
+            let Some(action) = self.current(actor) else {
+                self.end_of_plan(actor, now, s);
+                return;
+            };
+            match action {
+                Action::Await { key } => match self.store.wait(key, actor, now) {
+                    Some(_) => self.step(actor),
+                    None => return,
+                },
+                Action::AwaitTold { key } => match self.store.wait_told(key, actor, now) {
+                    Some(_) => self.step(actor),
+                    None => return,
+                },
+                Action::EndInvocation => {
+                    self.close_invocation(actor, now);
+                    self.step(actor);
+                }
+                Action::Done => {
+                    self.end_of_plan(actor, now, s);
+                    return;
+                }
+                other => {
+                    self.begin(actor, other, now, s);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn current(&self, actor: u32) -> Option<Action> {
+        if self.actor_is_worker(actor) {
+            let w = &self.workers[actor as usize];
+            w.plan.get(w.step).copied()
+        } else {
+            let a = &self.aggregators[actor as usize - self.workers.len()];
+            Some(
+                self.layout
+                    .aggregator(a.layer, a.index, a.children.clone(), a.round, a.step),
+            )
+        }
+    }
+
+    fn step(&mut self, actor: u32) {
+        if self.actor_is_worker(actor) {
+            self.workers[actor as usize].step += 1;
+        } else {
+            self.aggregators[actor as usize - self.workers.len()].step += 1;
+        }
+    }
+
+    /// Starts an action that takes time.
+    fn begin(&mut self, actor: u32, action: Action, now: SimTime, s: &mut Scheduler<Event>) {
+        match action {
+            Action::Compute => {
+                let duration_s = self.compute(actor, now);
+                s.at(now + duration_s, Event::Advance(actor));
+            }
+            Action::Put { bytes, .. } => self.transfer(actor, Op::Put, bytes, now, s),
+            Action::Get { key, bytes } => {
+                if decode(key).is_some_and(|(kind, ..)| kind == Kind::Model)
+                    && self.actor_is_worker(actor)
+                {
+                    self.workers[actor as usize].snapshot = Some(Arc::clone(&self.shared_model));
+                }
+                self.transfer(actor, Op::Get, bytes, now, s)
+            }
+            Action::Merge { bytes } => s.at(
+                now + bytes / self.size.memory_bytes_per_s,
+                Event::Advance(actor),
+            ),
+            Action::Restart => {
+                let cold_s = self.noise.cold_start_s();
+                self.workers[actor as usize].startup_s += cold_s;
+                s.at(now + cold_s, Event::Advance(actor));
+            }
+            Action::Load => {
+                let Bytes::DoneAt(done) = self.data_channel.start(now, Op::Get, self.shard_bytes)
+                else {
+                    unreachable!("S3 has no shared NIC")
+                };
+                self.workers[actor as usize].load_s += done - now;
+                s.at(done, Event::Advance(actor));
+            }
+            Action::Await { .. }
+            | Action::AwaitTold { .. }
+            | Action::EndInvocation
+            | Action::Done => {
+                unreachable!("instant actions")
+            }
+        }
+    }
+
+    fn transfer(&mut self, actor: u32, op: Op, bytes: f64, now: SimTime, s: &mut Scheduler<Event>) {
+        match self.channel.start(now, op, bytes) {
+            Bytes::DoneAt(done) => s.at(done, Event::Advance(actor)),
+            Bytes::SharedFrom(from) => {
+                self.set_pending(actor, bytes);
+                s.at(from, Event::SharedStart(actor));
+            }
+        }
+    }
+
+    fn set_pending(&mut self, actor: u32, bytes: f64) {
+        if self.actor_is_worker(actor) {
+            self.workers[actor as usize].pending_bytes = bytes;
+        } else {
+            self.aggregators[actor as usize - self.workers.len()].pending_bytes = bytes;
+        }
+    }
+
+    /// Runs the kernel for worker `j`'s round and returns how long it takes in virtual time.
+    fn compute(&mut self, actor: u32, _now: SimTime) -> f64 {
+        let j = actor as usize;
+        let round = self.workers[j].round;
+        let work: Work = if self.layout.synchronous {
+            self.trainer.compute(j, round)
+        } else {
+            let snapshot = self.workers[j]
+                .snapshot
+                .take()
+                .unwrap_or_else(|| Arc::clone(&self.shared_model));
+            let (work, model) = self.trainer.compute_async(j, round, &snapshot);
+            self.workers[j].outgoing = Some(model);
+            work
+        };
+        let duration_s = work.flops / self.size.flops_per_s * self.noise.straggler();
+        let worker = &mut self.workers[j];
+        worker.compute_s += duration_s;
+        worker.loss_sum += work.loss_sum;
+        worker.rows += work.rows;
+        duration_s
+    }
+
+    /// An actor's current action is done: its side effects, then the next action.
+    fn finish(&mut self, actor: u32, now: SimTime, s: &mut Scheduler<Event>) {
+        match self.current(actor) {
+            Some(Action::Put { key, .. }) => self.stored(actor, key, now, s),
+            Some(Action::Restart) => self.workers[actor as usize].invocation_start = now,
+            _ => {}
+        }
+        self.step(actor);
+        self.run(actor, now, s);
+    }
+
+    /// A PUT completed: the object exists (and the server or the tree may react).
+    fn stored(&mut self, actor: u32, key: u64, now: SimTime, s: &mut Scheduler<Event>) {
+        let Some((kind, round, a, _)) = decode(key) else {
+            return;
+        };
+        match (kind, &self.settings.cfg.pattern) {
+            (Kind::Contribution, Pattern::ParameterServer) => {
+                self.server_receives(a, round, now, s)
+            }
+            (Kind::Model, _) => {
+                if let Some(model) = self.workers[actor as usize].outgoing.take() {
+                    self.shared_model = Arc::new(model);
+                }
+                self.publish(key, now, s);
+            }
+            (Kind::Barrier, _) => self.count_round(actor, now, s),
+            _ => self.publish(key, now, s),
+        }
+    }
+
+    /// Makes `key` exist: waiters poll it up, and a tree parent may be complete.
+    fn publish(&mut self, key: u64, now: SimTime, s: &mut Scheduler<Event>) {
+        for found in self.store.publish(key, now) {
+            self.channel.count_polls(found.missed_polls);
+            if found.at <= now {
+                self.step(found.actor);
+                self.run(found.actor, now, s);
+            } else {
+                s.at(found.at, Event::Advance(found.actor));
+            }
+        }
+        if let (Some((kind, round, a, b)), Pattern::Tree(_)) =
+            (decode(key), &self.settings.cfg.pattern)
+        {
+            let child = match kind {
+                Kind::Contribution => Some((self.layout.layers() - 1, a)),
+                Kind::Aggregate => Some((a, b)),
+                _ => None,
+            };
+            if let Some((layer, index)) = child.filter(|(layer, _)| *layer > 0) {
+                self.child_arrived(layer, index, round, now, s);
+            }
+        }
+    }
+
+    /// A child object of tree layer `layer` arrived: its parent is invoked once all are there.
+    fn child_arrived(
+        &mut self,
+        layer: u32,
+        index: u32,
+        round: u64,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
+        let structure = self
+            .settings
+            .cfg
+            .pattern
+            .structure()
+            .expect("a tree")
+            .to_vec();
+        let (parents, children) = (structure[layer as usize - 1], structure[layer as usize]);
+        let parent = parent_of(index, parents, children);
+        let flat = (self.layer_offsets[layer as usize - 1] + parent) as usize;
+        let agg = &mut self.aggregators[flat];
+        if agg.round != round || agg.waiting_for == 0 {
+            agg.round = round;
+            agg.waiting_for = agg.children.len() as u32;
+        }
+        agg.waiting_for -= 1;
+        if agg.waiting_for == 0 {
+            s.at(
+                now + self.model.profile().warm_invoke_s,
+                Event::AggregatorStart(flat as u32),
+            );
+        }
+    }
+
+    fn server_receives(&mut self, j: u32, round: u64, now: SimTime, s: &mut Scheduler<Event>) {
+        let update_s = self.layout.bytes / self.model.update_bytes_per_s(self.settings.cfg.channel);
+        let applied_at = self.server_free_at.max(now) + update_s;
+        self.server_free_at = applied_at;
+        if !self.layout.synchronous {
+            s.at(applied_at, Event::ServerApplied(j, round));
+            return;
+        }
+        let r = round as usize;
+        if self.server_applied.len() <= r {
+            self.server_applied.resize(r + 1, 0);
+        }
+        self.server_applied[r] += 1;
+        if self.server_applied[r] == self.settings.cfg.workers {
+            s.at(applied_at, Event::Publish(key(Kind::Result, round, 0, 0)));
+        }
+    }
+
+    /// An actor ran out of actions: a worker's round is over; an aggregator's invocation ends.
+    fn end_of_plan(&mut self, actor: u32, now: SimTime, s: &mut Scheduler<Event>) {
+        if !self.actor_is_worker(actor) {
+            let agg = &self.aggregators[actor as usize - self.workers.len()];
+            let busy_s = now - agg.busy_from;
+            self.aggregator_usd +=
+                self.model.profile().billed_s(busy_s, false) * self.size.usd_per_s;
+            self.aggregator_invocations += 1.0;
+            return;
+        }
+        self.count_round(actor, now, s);
+        let worker = &mut self.workers[actor as usize];
+        worker.last_round_s = now - worker.round_start;
+        worker.round += 1;
+        worker.rounds_in_invocation += 1;
+        self.begin_round(actor, now, s);
+    }
+
+    /// Counts worker `actor`'s current round as finished, once.
+    fn count_round(&mut self, actor: u32, now: SimTime, s: &mut Scheduler<Event>) {
+        let worker = &mut self.workers[actor as usize];
+        if std::mem::replace(&mut worker.counted, true) {
+            return;
+        }
+        let round = worker.round;
+        let (loss, rows) = (
+            std::mem::take(&mut worker.loss_sum),
+            std::mem::take(&mut worker.rows),
+        );
+        self.round_finished(round, loss, rows, now, s);
+    }
+
+    /// Counts a worker's finished round; when all have, the round is over for the run.
+    fn round_finished(
+        &mut self,
+        round: u64,
+        loss: f64,
+        rows: usize,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
+        let r = round as usize;
+        if self.round_done.len() <= r {
+            self.round_done.resize(r + 1, 0);
+            self.round_loss.resize(r + 1, (0.0, 0));
+        }
+        self.round_done[r] += 1;
+        self.round_loss[r].0 += loss;
+        self.round_loss[r].1 += rows;
+        if self.round_done[r] as usize == self.workers.len() {
+            self.publish(key(Kind::AllDone, round, 0, 0), now, s);
+            self.record_round(round, now);
+        }
+    }
+
+    fn record_round(&mut self, round: u64, now: SimTime) {
+        let (loss_sum, rows) = self.round_loss[round as usize];
+        if self.ends_epoch(round) {
+            let params: &[f32] = if self.layout.synchronous {
+                self.trainer.params()
+            } else {
+                &self.shared_model
+            };
+            let loss = self.trainer.train_loss(params);
+            self.epoch_losses.push(loss);
+            if self.settings.target_loss.is_some_and(|t| loss <= t) {
+                self.settings.rounds = self.settings.rounds.min(round + 1);
+            }
+        }
+        let counts = self.channel.counts;
+        self.trace.push(TraceRow {
+            time_s: now.secs(),
+            epoch: round / self.settings.rounds_per_epoch.max(1) + 1,
+            round: round + 1,
+            loss: loss_sum / rows.max(1) as f64,
+            bytes: counts.bytes,
+            requests: counts.puts + counts.gets,
+            active: self
+                .workers
+                .iter()
+                .filter(|w| w.finished_at.is_none())
+                .count() as u32,
+            usd: self.accrued_usd(now),
+        });
+    }
+
+    fn accrued_usd(&self, now: SimTime) -> f64 {
+        let running: f64 = self
+            .workers
+            .iter()
+            .map(|w| {
+                w.billed_usd
+                    + (now - w.invocation_start).max(0.0)
+                        * self.size.usd_per_s
+                        * f64::from(w.finished_at.is_none())
+            })
+            .sum();
+        running
+            + self.aggregator_usd
+            + self.request_usd()
+            + self
+                .model
+                .channel_node_usd(self.settings.cfg.channel, now.secs())
+    }
+
+    fn request_usd(&self) -> f64 {
+        let prices = self.model.request_prices(self.settings.cfg.channel);
+        let s3 = self.model.request_prices(ChannelKind::S3);
+        let invocations: f64 = self.workers.iter().map(|w| f64::from(w.invocations)).sum();
+        let c = &self.channel.counts;
+        (invocations + self.aggregator_invocations) * prices.invocation_usd
+            + c.put_units * prices.put_unit_usd
+            + c.get_units * prices.get_unit_usd
+            + self.data_channel.counts.get_units * s3.get_unit_usd
+    }
+
+    fn close_invocation(&mut self, actor: u32, now: SimTime) {
+        let worker = &mut self.workers[actor as usize];
+        let duration_s = now - worker.invocation_start;
+        worker.billed_usd += self.model.profile().billed_s(duration_s, true) * self.size.usd_per_s;
+        worker.invocations += 1;
+    }
+
+    fn finish_worker(&mut self, j: u32, now: SimTime) {
+        if self.workers[j as usize].finished_at.is_none() {
+            self.close_invocation(j, now);
+            self.workers[j as usize].finished_at = Some(now);
+        }
+    }
+
+    /// The run's end: every worker's finish, the time split of the last one, and the bill.
+    pub fn summary(&self) -> RunSummary {
+        let (last, end) = self
+            .workers
+            .iter()
+            .enumerate()
+            .map(|(j, w)| (j, w.finished_at.unwrap_or(SimTime::ZERO)))
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .unwrap_or((0, SimTime::ZERO));
+        let w = &self.workers[last];
+        let busy = w.startup_s + w.load_s + w.compute_s;
+        let time = TimeBreakdown {
+            startup_s: w.startup_s,
+            load_s: w.load_s,
+            compute_s: w.compute_s,
+            comm_s: (end.secs() - busy).max(0.0),
+        };
+        let prices = self.model.request_prices(self.settings.cfg.channel);
+        let s3 = self.model.request_prices(ChannelKind::S3);
+        let c = &self.channel.counts;
+        let invocations: f64 = self.workers.iter().map(|w| f64::from(w.invocations)).sum();
+        let cost = FaasCost {
+            functions_usd: self.workers.iter().map(|w| w.billed_usd).sum::<f64>()
+                + self.aggregator_usd,
+            requests_usd: (invocations + self.aggregator_invocations) * prices.invocation_usd,
+            channel_requests_usd: c.put_units * prices.put_unit_usd
+                + c.get_units * prices.get_unit_usd
+                + self.data_channel.counts.get_units * s3.get_unit_usd,
+            channel_node_usd: self
+                .model
+                .channel_node_usd(self.settings.cfg.channel, end.secs()),
+        };
+        RunSummary {
+            time,
+            cost,
+            rounds: self.settings.rounds,
+            epoch_losses: self.epoch_losses.clone(),
+            trace: self.trace.clone(),
+            final_params: if self.layout.synchronous {
+                self.trainer.params().to_vec()
+            } else {
+                self.shared_model.to_vec()
+            },
+        }
+    }
+}
+
+/// What a finished run measured.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    pub time: TimeBreakdown,
+    pub cost: FaasCost,
+    pub rounds: u64,
+    pub epoch_losses: Vec<f64>,
+    pub trace: Vec<TraceRow>,
+    pub final_params: Vec<f32>,
+}
+
+impl Handler<Event> for FaasRun<'_> {
+    fn handle(&mut self, event: Event, s: &mut Scheduler<Event>) {
+        let now = s.now();
+        match event {
+            Event::Invoked(j) => {
+                self.workers[j as usize].invocation_start = now;
+                self.begin_round(j, now, s);
+            }
+            Event::Advance(actor) => self.finish(actor, now, s),
+            Event::SharedStart(actor) => {
+                let bytes = if self.actor_is_worker(actor) {
+                    self.workers[actor as usize].pending_bytes
+                } else {
+                    self.aggregators[actor as usize - self.workers.len()].pending_bytes
+                };
+                let shared = self.channel.shared().expect("a shared NIC");
+                shared.start(now, bytes, u64::from(actor));
+                self.check_link(s);
+            }
+            Event::LinkCheck(generation) => {
+                let shared = self.channel.shared().expect("a shared NIC");
+                if shared.generation() == generation {
+                    for actor in shared.complete_due(now) {
+                        self.finish(actor as u32, now, s);
+                    }
+                    self.check_link(s);
+                }
+            }
+            Event::AggregatorStart(i) => {
+                let agg = &mut self.aggregators[i as usize];
+                agg.step = 0;
+                agg.busy_from = now;
+                let actor = self.workers.len() as u32 + i;
+                self.run(actor, now, s);
+            }
+            Event::Publish(key) => self.publish(key, now, s),
+            Event::ServerApplied(j, round) => {
+                if let Some(model) = self.workers[j as usize].outgoing.take() {
+                    self.shared_model = Arc::new(model);
+                }
+                self.publish(key(Kind::Applied, round, j, 0), now, s);
+            }
+        }
+    }
+}
+
+impl FaasRun<'_> {
+    fn check_link(&mut self, s: &mut Scheduler<Event>) {
+        let shared = self.channel.shared().expect("a shared NIC");
+        if let Some(next) = shared.next_completion() {
+            s.at(next, Event::LinkCheck(shared.generation()));
+        }
+    }
+}
+
+/// Aggregator states of a tree (none for other patterns) and the flat index of each layer's first.
+fn aggregators(pattern: &Pattern) -> (Vec<AggregatorState>, Vec<u32>) {
+    let Some(structure) = pattern.structure() else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut states = Vec::new();
+    let mut offsets = Vec::new();
+    for (layer, pair) in structure.windows(2).enumerate() {
+        offsets.push(states.len() as u32);
+        for index in 0..pair[0] {
+            states.push(AggregatorState {
+                layer: layer as u32,
+                index,
+                children: children_of(index, pair[0], pair[1]),
+                ..AggregatorState::default()
+            });
+        }
+    }
+    (states, offsets)
+}
+
+/// The aggregator of `parents` that child `child` of `children` belongs to (the inverse of
+/// [`children_of`]).
+fn parent_of(child: u32, parents: u32, children: u32) -> u32 {
+    let (base, extra) = (children / parents, children % parents);
+    let boundary = extra * (base + 1);
+    if child < boundary {
+        child / (base + 1)
+    } else {
+        extra + (child - boundary) / base.max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parent_of_inverts_children_of() {
+        for (parents, children) in [(22, 100), (5, 22), (1, 7), (3, 3)] {
+            for p in 0..parents {
+                for c in children_of(p, parents, children) {
+                    assert_eq!(parent_of(c, parents, children), p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! # Running a simulation
+//!
+//! Prepares one simulated run of a configuration — data, kernel, partition, learning settings,
+//! variance — drives the engine to the end and collects what it measured. FaaS runs are
+//! event-driven ([`super::faas`]); an IaaS cluster is synchronous (every round ends with a ring
+//! AllReduce after the slowest VM), so its rounds are stepped directly.
+
+use crate::data::Partition;
+use crate::data::shard::shuffled_order;
+use crate::kernels::distributed::Admm;
+use crate::kernels::sgd::{Sgd, default_linear_lr};
+use crate::model::link::{Link, Op};
+use crate::model::patterns::ring;
+use crate::model::{
+    Bill, Config, FaasConfig, FaasModel, IaasConfig, IaasCost, IaasModel, TimeBreakdown,
+    WorkloadFacts,
+};
+use crate::profile::{ChannelKind, Profiles};
+use crate::scenario::{Algorithm, ModelKind, Scenario, TrainingLength};
+
+use super::data::{Math, SimData, SimDataError, prepare};
+use super::engine::Simulation;
+use super::faas::{FaasRun, FaasRunSettings};
+use super::noise::Noise;
+use super::outcome::{SimOutcome, TraceRow, converged};
+use super::trainer::{Learning, Scaling, Trainer, evaluate};
+
+/// Why a simulation cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error(transparent)]
+    Data(#[from] SimDataError),
+    #[error(transparent)]
+    Faas(#[from] crate::model::faas::FaasModelError),
+    #[error(transparent)]
+    Iaas(#[from] crate::model::iaas::IaasModelError),
+    #[error(transparent)]
+    Profile(#[from] crate::profile::ProfileError),
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// Simulates `config` of `scenario` with the given seed.
+pub fn simulate_config(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    config: &Config,
+    seed: u64,
+) -> Result<SimOutcome, SimError> {
+    let bounded = with_bounded_length(scenario);
+    let data = prepare(&scenario.workload, scenario.simulation.max_rows, seed)?;
+    match config {
+        Config::Faas(cfg) => simulate_faas(&bounded, profiles, cfg, &data, seed),
+        Config::Iaas(cfg) => simulate_iaas(&bounded, profiles, cfg, &data, seed),
+    }
+}
+
+/// The scenario with "auto" epochs replaced by their upper bound, so rounds can be planned.
+fn with_bounded_length(scenario: &Scenario) -> Scenario {
+    let mut bounded = scenario.clone();
+    if let TrainingLength::Auto { max_epochs, .. } = bounded.workload.length {
+        bounded.workload.length = TrainingLength::Epochs(f64::from(max_epochs));
+    }
+    bounded
+}
+
+fn target_loss(scenario: &Scenario) -> Option<f64> {
+    match scenario.workload.length {
+        TrainingLength::Auto { target_loss, .. } => Some(target_loss),
+        _ => None,
+    }
+}
+
+/// The learning settings and batch the kernels run with on the executed rows.
+fn learning(scenario: &Scenario, facts: &WorkloadFacts, data: &SimData) -> (Learning, usize) {
+    let workload = &scenario.workload;
+    let batches_per_epoch = (facts.rows / (workload.batch_size as f64).min(facts.rows))
+        .ceil()
+        .max(1.0) as usize;
+    let batch = data.train.rows().div_ceil(batches_per_epoch).max(1);
+    let default_lr = match (&workload.model.kind, &data.math) {
+        (ModelKind::Lr | ModelKind::Svm, _) => default_linear_lr(&data.train),
+        _ => 0.05,
+    };
+    let lr = workload.learning_rate.map_or(default_lr, |x| x as f32);
+    let admm = Admm {
+        local_epochs: workload.local_epochs as usize,
+        ..Admm::default()
+    };
+    let learning = Learning {
+        algorithm: workload.algorithm,
+        sgd: Sgd { lr, l2: 1e-5 },
+        admm,
+        rounds_per_epoch: batches_per_epoch,
+    };
+    (learning, batch)
+}
+
+fn scaling(facts: &WorkloadFacts, data: &SimData, workers: u32) -> Scaling {
+    Scaling {
+        rows_per_round: facts.samples_per_round / f64::from(workers),
+        flops: data.flop_scale,
+        update_flops: facts.update_flops_per_round,
+    }
+}
+
+fn check_supported(scenario: &Scenario, data: &SimData, synchronous: bool) -> Result<(), SimError> {
+    if synchronous {
+        return Ok(());
+    }
+    if matches!(data.math, Math::KMeans(_)) || scenario.workload.algorithm == Algorithm::Admm {
+        return Err(SimError::Unsupported(
+            "asynchronous protocols (asp, hsp, ssp) run GA-SGD or MA-SGD on gradient models; k-means and ADMM need bsp".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Simulates a FaaS configuration.
+fn simulate_faas(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    cfg: &FaasConfig,
+    data: &SimData,
+    seed: u64,
+) -> Result<SimOutcome, SimError> {
+    check_supported(scenario, data, cfg.sync.is_synchronous())?;
+    let model = FaasModel::new(scenario, profiles)?;
+    let facts = model.facts().clone();
+    let (learning, batch) = learning(scenario, &facts, data);
+    let laid_out = data.train.select(&shuffled_order(data.train.rows(), seed));
+    let partition = Partition::in_order(laid_out.rows(), cfg.workers as usize);
+    let trainer = Trainer::new(
+        &data.math,
+        &laid_out,
+        &partition,
+        batch,
+        learning,
+        scaling(&facts, data, cfg.workers),
+        seed,
+    );
+    let profile = model.profile();
+    let noise = Noise::new(
+        seed,
+        scenario.simulation.straggler_cv,
+        profile.cold_start_mean_s,
+        profile.cold_start_cv,
+    );
+    let settings = FaasRunSettings {
+        cfg: cfg.clone(),
+        rounds: facts.rounds as u64,
+        rounds_per_epoch: facts.rounds_per_epoch.round().max(1.0) as u64,
+        target_loss: target_loss(scenario),
+    };
+    let mut sim = Simulation::new(FaasRun::new(&model, settings, trainer, noise));
+    sim.model.start(&mut sim.scheduler);
+    sim.run();
+    let summary = sim.model.summary();
+    let epochs = summary.rounds as f64 / facts.rounds_per_epoch;
+    Ok(finish(
+        scenario,
+        data,
+        Config::Faas(cfg.clone()),
+        summary.time,
+        Bill::Faas(summary.cost),
+        summary.rounds,
+        epochs,
+        summary.epoch_losses,
+        summary.trace,
+        &summary.final_params,
+        sim.scheduler.processed(),
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    scenario: &Scenario,
+    data: &SimData,
+    config: Config,
+    time: TimeBreakdown,
+    bill: Bill,
+    rounds: u64,
+    epochs: f64,
+    epoch_losses: Vec<f64>,
+    trace: Vec<TraceRow>,
+    params: &[f32],
+    events: u64,
+) -> SimOutcome {
+    let (final_loss, _) = evaluate(&data.math, params, &data.train);
+    let test = data.test.as_ref().map(|t| evaluate(&data.math, params, t));
+    SimOutcome {
+        config,
+        time,
+        bill,
+        rounds,
+        epochs,
+        final_loss,
+        test_loss: test.map(|t| t.0),
+        test_accuracy: test.map(|t| t.1).filter(|a| a.is_finite()),
+        converged: converged(&epoch_losses, target_loss(scenario)),
+        epoch_losses,
+        trace,
+        notes: data.notes.clone(),
+        events,
+    }
+}
+
+/// Simulates an IaaS cluster: VMs boot, load their shards, and each round computes (with
+/// straggler noise) then runs a ring AllReduce after the slowest.
+fn simulate_iaas(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    cfg: &IaasConfig,
+    data: &SimData,
+    seed: u64,
+) -> Result<SimOutcome, SimError> {
+    let instance = profiles.instance(&cfg.instance)?;
+    let facts = IaasModel::new(scenario, profiles)?.facts().clone();
+    let (learning, batch) = learning(scenario, &facts, data);
+    let laid_out = data.train.select(&shuffled_order(data.train.rows(), seed));
+    let partition = Partition::in_order(laid_out.rows(), cfg.workers as usize);
+    let mut trainer = Trainer::new(
+        &data.math,
+        &laid_out,
+        &partition,
+        batch,
+        learning,
+        scaling(&facts, data, cfg.workers),
+        seed,
+    );
+    let mut noise = Noise::new(seed, scenario.simulation.straggler_cv, 0.0, 0.0);
+    let rate = instance.flops_per_s(facts.flops_per_byte, facts.neural);
+    let w = f64::from(cfg.workers);
+    let s3 = profiles.channels.get(ChannelKind::S3);
+    let mut link = Link::new(s3, instance.network_bytes_per_s(), None);
+    link.client_bytes_per_s = link.client_bytes_per_s.min(instance.network_bytes_per_s());
+    let shard = facts.stored_bytes / w;
+    let startup_s = instance.boot_s + instance.setup_s;
+    let load_s = link.transfer_s(shard, w);
+    let ring_s = ring::allreduce_s(
+        w,
+        facts.sync_bytes,
+        instance.network_bytes_per_s(),
+        instance.step_latency_s,
+    );
+    let rounds_per_epoch = facts.rounds_per_epoch.round().max(1.0) as u64;
+    let (mut now, mut compute_s, mut comm_s, mut rounds) =
+        (startup_s + load_s, 0.0, 0.0, facts.rounds as u64);
+    let (mut epoch_losses, mut trace) = (Vec::new(), Vec::new());
+    let mut round = 0;
+    while round < rounds {
+        let mut slowest: f64 = 0.0;
+        let (mut loss, mut rows) = (0.0, 0);
+        for j in 0..cfg.workers as usize {
+            let work = trainer.compute(j, round);
+            slowest = slowest.max(work.flops / rate * noise.straggler());
+            loss += work.loss_sum;
+            rows += work.rows;
+        }
+        now += slowest + ring_s;
+        compute_s += slowest;
+        comm_s += ring_s;
+        if (round + 1) % rounds_per_epoch == 0 {
+            let epoch_loss = trainer.train_loss(trainer.params());
+            epoch_losses.push(epoch_loss);
+            if target_loss(scenario).is_some_and(|t| epoch_loss <= t) {
+                rounds = round + 1;
+            }
+        }
+        let usd = instance.usd(cfg.workers, now);
+        trace.push(TraceRow {
+            time_s: now,
+            epoch: round / rounds_per_epoch + 1,
+            round: round + 1,
+            loss: loss / rows.max(1) as f64,
+            bytes: (round + 1) as f64 * 2.0 * facts.sync_bytes * w,
+            requests: 0.0,
+            active: cfg.workers,
+            usd,
+        });
+        round += 1;
+    }
+    let time = TimeBreakdown {
+        startup_s,
+        load_s,
+        compute_s,
+        comm_s,
+    };
+    let cost = IaasCost {
+        instances_usd: instance.usd(cfg.workers, time.total_s()),
+        storage_requests_usd: w * link.units(Op::Get, shard) * s3.usd_per_get_unit,
+    };
+    let epochs = rounds as f64 / facts.rounds_per_epoch;
+    let params = trainer.params().to_vec();
+    Ok(finish(
+        scenario,
+        data,
+        Config::Iaas(cfg.clone()),
+        time,
+        Bill::Iaas(cost),
+        rounds,
+        epochs,
+        epoch_losses,
+        trace,
+        &params,
+        0,
+    ))
+}
