@@ -1,0 +1,295 @@
+//! # Measured-runs CSV
+//!
+//! One row per measured training run: the configuration as dotted scenario keys (or the aliases
+//! `structure`, `workers`, `memory_mb`, `iterations`, `epochs`, `channel`, `pattern`,
+//! `instance`) and the observed wall time in `time_s` or `latency_s`; `#` lines are comments.
+//! Each row becomes the `--set` overrides that turn the calibration's scenario into that run, so
+//! `estimate` can predict it. A row with an `instance` (or any `iaas.` key) is an IaaS run.
+
+use std::io::BufRead;
+
+use super::CalibrateError;
+use crate::model::Platform;
+
+/// The columns that name the observed time.
+const OBSERVED: [&str; 2] = ["time_s", "latency_s"];
+
+/// One measured run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRow {
+    /// Line in the file, for messages.
+    pub line: u64,
+    /// `KEY=VALUE` overrides that make the scenario this run.
+    pub sets: Vec<String>,
+    /// The row's configuration as written (`structure=1-5-100`).
+    pub label: String,
+    pub observed_s: f64,
+    pub platform: Platform,
+}
+
+/// The runs of one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunsTable {
+    pub file: String,
+    /// Which column held the observation.
+    pub observed_column: String,
+    pub rows: Vec<RunRow>,
+}
+
+/// Whether a CSV header is a measured-runs table.
+pub fn is_runs_header(columns: &[&str]) -> bool {
+    columns.iter().any(|c| OBSERVED.contains(c))
+}
+
+/// The dotted scenario key a column sets, for a FaaS or an IaaS run.
+fn scenario_key(column: &str, platform: Platform) -> Option<String> {
+    let key = match (column, platform) {
+        ("structure", _) => "faas.structure",
+        ("workers", Platform::Faas) => "faas.workers",
+        ("workers", Platform::Iaas) => "iaas.workers",
+        ("memory_mb", _) => "faas.memory_mb",
+        ("iterations", _) => "workload.iterations",
+        ("epochs", _) => "workload.epochs",
+        ("channel", _) => "faas.channel",
+        ("pattern", _) => "faas.pattern",
+        ("instance", _) => "iaas.instances",
+        (dotted, _) if dotted.contains('.') => dotted,
+        _ => return None,
+    };
+    Some(key.to_string())
+}
+
+/// Reads a measured-runs CSV.
+pub fn read(reader: impl BufRead, file: &str) -> Result<RunsTable, CalibrateError> {
+    let mut csv = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    let header: Vec<String> = csv
+        .headers()
+        .map_err(|e| unreadable(file, &e))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let observed = observed_column(&header, file)?;
+    let platform = if header
+        .iter()
+        .any(|h| h == "instance" || h.starts_with("iaas."))
+    {
+        Platform::Iaas
+    } else {
+        Platform::Faas
+    };
+    let keys = header
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != observed)
+        .map(|(i, column)| {
+            scenario_key(column, platform)
+                .map(|key| (i, key))
+                .ok_or_else(|| CalibrateError::UnknownColumn {
+                    file: file.to_string(),
+                    column: column.clone(),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut rows = Vec::new();
+    for record in csv.records() {
+        let record = record.map_err(|e| ragged(file, e))?;
+        rows.push(row(&record, &header, observed, &keys, platform, file)?);
+    }
+    if rows.is_empty() {
+        return Err(CalibrateError::NothingUsable {
+            file: file.to_string(),
+            what: "measured runs",
+            skipped: 0,
+        });
+    }
+    Ok(RunsTable {
+        file: file.to_string(),
+        observed_column: header[observed].clone(),
+        rows,
+    })
+}
+
+fn observed_column(header: &[String], file: &str) -> Result<usize, CalibrateError> {
+    let found: Vec<usize> = (0..header.len())
+        .filter(|&i| OBSERVED.contains(&header[i].as_str()))
+        .collect();
+    match found.as_slice() {
+        [only] => Ok(*only),
+        _ => Err(CalibrateError::ObservedColumn {
+            file: file.to_string(),
+            found: if found.is_empty() {
+                "none".into()
+            } else {
+                found
+                    .iter()
+                    .map(|&i| header[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            },
+        }),
+    }
+}
+
+fn row(
+    record: &csv::StringRecord,
+    header: &[String],
+    observed: usize,
+    keys: &[(usize, String)],
+    platform: Platform,
+    file: &str,
+) -> Result<RunRow, CalibrateError> {
+    let line = record.position().map_or(0, |p| p.line());
+    let text = record.get(observed).unwrap_or("");
+    let observed_s = text
+        .parse::<f64>()
+        .ok()
+        .filter(|t| *t > 0.0 && t.is_finite())
+        .ok_or_else(|| {
+            CalibrateError::bad_value(
+                file,
+                line,
+                &header[observed],
+                text,
+                "a positive number of seconds",
+            )
+        })?;
+    let filled: Vec<(&str, &str)> = keys
+        .iter()
+        .filter_map(|(i, key)| {
+            let cell = record.get(*i).unwrap_or("");
+            (!cell.is_empty()).then_some((key.as_str(), cell))
+        })
+        .collect();
+    let label = keys
+        .iter()
+        .filter_map(|(i, _)| {
+            let cell = record.get(*i).unwrap_or("");
+            (!cell.is_empty()).then(|| format!("{}={cell}", header[*i]))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(RunRow {
+        line,
+        sets: filled.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        label,
+        observed_s,
+        platform,
+    })
+}
+
+fn unreadable(file: &str, err: &csv::Error) -> CalibrateError {
+    CalibrateError::Unreadable {
+        file: file.to_string(),
+        message: err.to_string(),
+    }
+}
+
+fn ragged(file: &str, err: csv::Error) -> CalibrateError {
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => CalibrateError::RaggedRow {
+            file: file.to_string(),
+            line: pos.as_ref().map_or(0, |p| p.line()),
+            got: *len as usize,
+            want: *expected_len as usize,
+        },
+        _ => unreadable(file, &err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FENG_LIKE: &str = "# a comment\n# another\nstructure,workers,memory_mb,iterations,latency_s\n1-100,100,512,50,1216.97\n1-5-100,100,512,50,650.66\n";
+
+    #[test]
+    fn turns_each_row_into_scenario_overrides() {
+        let table = read(FENG_LIKE.as_bytes(), "r.csv").unwrap();
+        assert_eq!(table.observed_column, "latency_s");
+        assert_eq!(table.rows.len(), 2);
+        let first = &table.rows[0];
+        assert_eq!(first.line, 4);
+        assert_eq!(
+            first.sets,
+            [
+                "faas.structure=1-100",
+                "faas.workers=100",
+                "faas.memory_mb=512",
+                "workload.iterations=50"
+            ]
+        );
+        assert_eq!(
+            first.label,
+            "structure=1-100 workers=100 memory_mb=512 iterations=50"
+        );
+        assert_eq!(first.platform, Platform::Faas);
+    }
+
+    #[test]
+    fn an_instance_column_makes_iaas_runs() {
+        let table = read(
+            "instance,workers,time_s\nc5.large,4,100\n".as_bytes(),
+            "r.csv",
+        )
+        .unwrap();
+        assert_eq!(table.rows[0].platform, Platform::Iaas);
+        assert_eq!(
+            table.rows[0].sets,
+            ["iaas.instances=c5.large", "iaas.workers=4"]
+        );
+    }
+
+    #[test]
+    fn empty_cells_keep_the_scenario_value() {
+        let table = read("faas.workers,time_s\n,10\n".as_bytes(), "r.csv").unwrap();
+        assert!(table.rows[0].sets.is_empty());
+    }
+
+    #[test]
+    fn rejects_a_column_that_is_no_scenario_key() {
+        let err = read("colour,time_s\nred,1\n".as_bytes(), "r.csv").unwrap_err();
+        assert!(
+            matches!(err, CalibrateError::UnknownColumn { ref column, .. } if column == "colour")
+        );
+    }
+
+    #[test]
+    fn rejects_two_observed_columns() {
+        let err = read("time_s,latency_s\n1,2\n".as_bytes(), "r.csv").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "r.csv: needs exactly one observed column, time_s or latency_s (found time_s and latency_s)"
+        );
+    }
+
+    #[test]
+    fn rejects_a_non_positive_observation_with_its_line() {
+        let err = read("workers,time_s\n10,0\n".as_bytes(), "r.csv").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "r.csv:2: time_s: `0` is not a positive number of seconds"
+        );
+    }
+
+    #[test]
+    fn rejects_a_ragged_row() {
+        let err = read("workers,time_s\n10\n".as_bytes(), "r.csv").unwrap_err();
+        assert!(
+            matches!(err, CalibrateError::RaggedRow { line: 2, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_a_table_without_rows() {
+        let err = read("workers,time_s\n".as_bytes(), "r.csv").unwrap_err();
+        assert!(matches!(err, CalibrateError::NothingUsable { .. }));
+    }
+}
