@@ -457,8 +457,13 @@ mod tests {
 
     #[test]
     fn the_combined_interval_is_the_union() {
-        let mut draws = vec![0.9, 1.0, 1.1];
+        // Bootstrap draws spread 0.5..1.5; the linearised half-width of 1.0 (log units) is wider.
+        let mut draws: Vec<f64> = (0..=100).map(|i| 0.5 + f64::from(i) / 100.0).collect();
+        let (low, high) = combined_interval(1.0, 1.0, &mut draws);
+        assert_relative_eq!(low, (-1.0_f64).exp(), max_relative = 1e-12);
+        assert_relative_eq!(high, 1.0_f64.exp(), max_relative = 1e-12);
         let (low, high) = combined_interval(1.0, 0.01, &mut draws);
-        assert!(low <= 0.9 + 1e-9 && high >= 1.1 - 1e-9);
+        assert_relative_eq!(low, 0.525, max_relative = 1e-9);
+        assert_relative_eq!(high, 1.475, max_relative = 1e-9);
     }
 }

@@ -32,8 +32,8 @@ pub struct FunctionFit {
     pub init: Option<ColdStartFit>,
     /// Log-normal of the client-observed cold start.
     pub cold_start: Option<ColdStartFit>,
-    /// Median client-observed overhead of a warm invocation.
-    pub warm_invoke_s: Option<f64>,
+    /// Median client-observed overhead of a warm invocation, and its 95% interval.
+    pub warm_invoke_s: Option<(f64, (f64, f64))>,
 }
 
 /// The memory at which a platform stops adding CPU.
@@ -68,8 +68,12 @@ pub fn fit(
         min_memory_mb: data.min_memory_mb(),
         init: ColdStartFit::fit("init_duration", &data.init),
         cold_start: ColdStartFit::fit("client_overhead", &data.cold_overhead),
-        warm_invoke_s: (data.warm_overhead.len() >= MIN_OVERHEAD_SAMPLES)
-            .then(|| data.warm_overhead.median()),
+        warm_invoke_s: (data.warm_overhead.len() >= MIN_OVERHEAD_SAMPLES).then(|| {
+            (
+                data.warm_overhead.median(),
+                data.warm_overhead.median_interval(),
+            )
+        }),
     })
 }
 
@@ -88,12 +92,12 @@ impl FunctionFit {
         if let Some(cold) = &self.cold_start {
             params.push(cold.mean_param(&name("cold_start_mean_s")));
         }
-        if let Some(warm_s) = self.warm_invoke_s {
+        if let Some((warm_s, ci)) = self.warm_invoke_s {
             params.push(FittedParam::fitted(
                 name("warm_invoke_s"),
                 warm_s,
-                (f64::NAN, f64::NAN),
-                "median client-observed warm overhead",
+                ci,
+                "median client-observed warm overhead (order-statistic interval)",
             ));
         }
         params
@@ -112,7 +116,7 @@ impl FunctionFit {
             set("cold_start_mean_s", cold.mean_s);
             set("cold_start_cv", cold.cv);
         }
-        if let Some(warm_s) = self.warm_invoke_s {
+        if let Some((warm_s, _)) = self.warm_invoke_s {
             set("warm_invoke_s", warm_s);
         }
         patch

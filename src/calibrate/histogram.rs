@@ -59,6 +59,13 @@ impl LogHistogram {
         self.quantile(0.5)
     }
 
+    /// A distribution-free 95% interval of the median: the order statistics at
+    /// 0.5 ± 1.96 · 0.5 / √n (the normal approximation to the binomial count below the median).
+    pub fn median_interval(&self) -> (f64, f64) {
+        let half = 1.96 * 0.5 / (self.total as f64).sqrt();
+        (self.quantile(0.5 - half), self.quantile(0.5 + half))
+    }
+
     /// Adds every count of `other`.
     pub fn merge(&mut self, other: &LogHistogram) {
         for (&bin, &count) in &other.counts {
@@ -127,6 +134,19 @@ mod tests {
             h.add(1.0 + f64::from(i % 1000) / 1000.0);
         }
         assert!(h.counts.len() < 1000);
+    }
+
+    #[test]
+    fn the_median_interval_brackets_the_median_and_narrows_with_more_values() {
+        let mut h = LogHistogram::default();
+        for ms in 1..=99 {
+            h.add(f64::from(ms) / 1000.0);
+        }
+        let (low, high) = h.median_interval();
+        assert!(
+            low < 0.05 && 0.05 < high && high - low < 0.025,
+            "{low} {high}"
+        );
     }
 
     #[test]

@@ -108,19 +108,22 @@ fn invocation(
         "false" | "0" => false,
         _ => return Err(bad(columns.cold, "True or False")),
     };
+    // Optional columns may be left empty where SeBS could not measure them.
+    let optional = |column: Option<usize>| -> Result<Option<f64>, CalibrateError> {
+        column
+            .filter(|&i| !text(i).is_empty())
+            .map(number)
+            .transpose()
+    };
     let provider_s = number(columns.provider_us)? / 1e6;
-    let client_s = columns
-        .client_us
-        .map(number)
-        .transpose()?
-        .map(|us| us / 1e6);
-    let init_s = columns.init_us.map(number).transpose()?.map(|us| us / 1e6);
+    let client_s = optional(columns.client_us)?.map(|us| us / 1e6);
+    let init_s = optional(columns.init_us)?.map(|us| us / 1e6);
     Ok(Invocation {
         memory_mb: memory as u32,
         duration_s: provider_s,
         cold,
         init_s: init_s.filter(|s| cold && *s > 0.0),
-        max_memory_used_mb: columns.mem_used_mb.map(number).transpose()?,
+        max_memory_used_mb: optional(columns.mem_used_mb)?,
         client_overhead_s: client_s.map(|c| c - provider_s),
     })
 }
@@ -183,6 +186,12 @@ aws,311,warm,256,9f8,False,7700,7634000,0,7633000,8200000,1.0,1,1.0,1,1.0,97.0,5
         assert_eq!(seen[0].memory_mb, 512);
         assert_relative_eq!(seen[0].duration_s, 0.2);
         assert_relative_eq!(seen[0].client_overhead_s.unwrap(), 0.05, epsilon = 1e-12);
+    }
+
+    #[test]
+    fn empty_optional_cells_are_missing_measurements() {
+        let seen = read_all(&EXPORT.replace(",97.0,", ",,")).unwrap();
+        assert_eq!(seen[1].max_memory_used_mb, None);
     }
 
     #[test]

@@ -349,8 +349,8 @@ mod tests {
     fn percentile_interval_covers_the_middle_95_percent() {
         let mut draws: Vec<f64> = (0..=1000).map(f64::from).collect();
         let (low, high) = percentile_interval(&mut draws);
-        assert_relative_eq!(low, 25.0);
-        assert_relative_eq!(high, 975.0);
+        assert_relative_eq!(low, 25.0, epsilon = 1e-9);
+        assert_relative_eq!(high, 975.0, epsilon = 1e-9);
     }
 
     #[test]
