@@ -1,26 +1,22 @@
 //! # Channel profiler
 //!
 //! Measures a real storage channel the way functions use it: PUT then GET of objects from 1 KiB
-//! to 64 MiB (sizes ×4 apart), a warm-up round trip per size, then `repeats` timed ones. Each
-//! operation is fitted to time = latency + bytes / bandwidth (the LogP-style α–β model of
-//! Hockney, Parallel Computing 1994) by least squares on the per-size medians, weighted by 1/t²
-//! so small objects pin the latency and large ones the bandwidth. The channel's profile gets the
-//! mean of the PUT and GET latencies and the harmonic mean of their bandwidths (an object is
-//! written once and read once), in MB/s of 10^6 bytes. Stores: Redis (RESP), Memcached (text
-//! protocol), a local directory.
+//! to 64 MiB (sizes ×4 apart), a warm-up round trip per size, then `repeats` timed ones, fitted
+//! to time = latency + bytes / bandwidth per operation (see `fit`). Stores: Redis (RESP),
+//! Memcached (text protocol), a local directory.
 
 pub mod dir;
+pub mod fit;
 pub mod memcached;
 pub mod redis;
 
 use std::time::Instant;
 
-use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
+pub use fit::{ChannelFit, OpFit, fit};
+
 use super::Progress;
-use super::stats::{is_pinned, linearised_half_widths, median};
-use crate::units::BYTES_PER_MB;
 
 /// Why a channel cannot be measured.
 #[derive(Debug, thiserror::Error)]
@@ -172,124 +168,6 @@ fn payload(bytes: usize) -> Vec<u8> {
         .collect()
 }
 
-/// The α–β fit of one operation.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct OpFit {
-    pub latency_s: f64,
-    pub bandwidth_mb_s: f64,
-    pub latency_ci_s: (f64, f64),
-    pub bandwidth_ci_mb_s: (f64, f64),
-    pub pinned_down: bool,
-    /// Shortest and longest time of the smallest objects.
-    pub smallest_s: (f64, f64),
-    /// Lowest and highest throughput (bytes / time) of the largest objects, MB/s.
-    pub largest_mb_s: (f64, f64),
-}
-
-/// Both operations' fits and what the channel profile gets.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct ChannelFit {
-    pub put: OpFit,
-    pub get: OpFit,
-    pub latency_s: f64,
-    pub bandwidth_mb_s: f64,
-}
-
-/// Fits the samples of both operations.
-pub fn fit(samples: &[Sample]) -> Result<ChannelFit, ChannelError> {
-    let put = fit_op(samples, Op::Put)?;
-    let get = fit_op(samples, Op::Get)?;
-    Ok(ChannelFit {
-        put,
-        get,
-        latency_s: (put.latency_s + get.latency_s) / 2.0,
-        bandwidth_mb_s: 2.0 / (1.0 / put.bandwidth_mb_s + 1.0 / get.bandwidth_mb_s),
-    })
-}
-
-fn fit_op(samples: &[Sample], op: Op) -> Result<OpFit, ChannelError> {
-    let name = if op == Op::Put { "PUT" } else { "GET" };
-    let mut sizes: Vec<usize> = samples
-        .iter()
-        .filter(|s| s.op == op)
-        .map(|s| s.bytes)
-        .collect();
-    sizes.sort_unstable();
-    sizes.dedup();
-    if sizes.len() < 2 {
-        return Err(ChannelError::NoBandwidth(name));
-    }
-    let times = |bytes: usize| -> Vec<f64> {
-        samples
-            .iter()
-            .filter(|s| s.op == op && s.bytes == bytes)
-            .map(|s| s.seconds)
-            .collect()
-    };
-    let xs: Vec<f64> = sizes.iter().map(|&b| b as f64).collect();
-    let ys: Vec<f64> = sizes.iter().map(|&b| median(&mut times(b))).collect();
-    let (latency_s, s_per_byte, half) = weighted_line(&xs, &ys);
-    if s_per_byte <= 0.0 {
-        return Err(ChannelError::NoBandwidth(name));
-    }
-    let bandwidth_mb_s = 1.0 / s_per_byte / BYTES_PER_MB;
-    let slow = s_per_byte + half[1];
-    let fast = s_per_byte - half[1];
-    let bandwidth_ci_mb_s = (
-        1.0 / slow / BYTES_PER_MB,
-        if fast > 0.0 {
-            1.0 / fast / BYTES_PER_MB
-        } else {
-            f64::INFINITY
-        },
-    );
-    let latency_ci_s = (latency_s - half[0], latency_s + half[0]);
-    let range = |v: Vec<f64>| {
-        v.iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-                (lo.min(x), hi.max(x))
-            })
-    };
-    let largest = sizes[sizes.len() - 1];
-    Ok(OpFit {
-        latency_s,
-        bandwidth_mb_s,
-        latency_ci_s,
-        bandwidth_ci_mb_s,
-        pinned_down: is_pinned(latency_s, latency_ci_s)
-            && is_pinned(bandwidth_mb_s, bandwidth_ci_mb_s),
-        smallest_s: range(times(sizes[0])),
-        largest_mb_s: range(
-            times(largest)
-                .iter()
-                .map(|t| largest as f64 / t / BYTES_PER_MB)
-                .collect(),
-        ),
-    })
-}
-
-/// y = a + b·x by least squares weighted 1/y² (relative error), a ≥ 0; returns a, b and their
-/// interval half-widths.
-fn weighted_line(xs: &[f64], ys: &[f64]) -> (f64, f64, Vec<f64>) {
-    let w: Vec<f64> = ys.iter().map(|y| 1.0 / y).collect();
-    let design = DMatrix::from_fn(xs.len(), 2, |i, j| w[i] * if j == 0 { 1.0 } else { xs[i] });
-    let target = DVector::from_iterator(ys.len(), ys.iter().zip(&w).map(|(y, w)| y * w));
-    let solved = design
-        .clone()
-        .svd(true, true)
-        .solve(&target, 1e-15)
-        .unwrap_or_else(|_| DVector::zeros(2));
-    let (mut a, mut b) = (solved[0], solved[1]);
-    if a < 0.0 {
-        // Through the origin: the latency is too small to see.
-        let column = design.column(1);
-        a = 0.0;
-        b = column.dot(&target) / column.dot(&column);
-    }
-    let residual = target - design.clone() * DVector::from_vec(vec![a, b]);
-    (a, b, linearised_half_widths(&design, &residual))
-}
-
 /// The calibration patch for `channel` and the `[fit.channel]` report.
 pub fn calibration(
     channel: &str,
@@ -330,9 +208,10 @@ mod tests {
     use super::*;
     use approx::assert_relative_eq;
 
-    /// A store that takes 2 ms plus 1 ms per 100 kB, in memory.
+    /// An in-memory store.
     struct Fake(std::collections::HashMap<String, usize>);
 
+    /// 2 ms plus 1 ms per 100 kB per operation.
     fn synthetic(plan: &ProbePlan) -> Vec<Sample> {
         plan.sizes_bytes
             .iter()
@@ -372,35 +251,12 @@ mod tests {
     }
 
     #[test]
-    fn recovers_latency_and_bandwidth_of_an_exact_channel() {
-        let fit = fit(&synthetic(&ProbePlan::standard(1, 64 << 20))).unwrap();
-        assert_relative_eq!(fit.latency_s, 0.002, max_relative = 1e-6);
-        assert_relative_eq!(fit.bandwidth_mb_s, 100.0, max_relative = 1e-6);
-    }
-
-    #[test]
     fn measuring_times_every_size_and_cleans_up() {
         let mut store = Fake(Default::default());
         let plan = ProbePlan::standard(2, 16 << 10);
         let samples = measure(&mut store, &plan, &|_| {}).unwrap();
         assert_eq!(samples.len(), 3 * 2 * 2);
         assert!(store.0.is_empty());
-    }
-
-    #[test]
-    fn times_that_do_not_grow_have_no_bandwidth() {
-        let samples: Vec<Sample> = [1024, 4096]
-            .iter()
-            .map(|&bytes| Sample {
-                op: Op::Put,
-                bytes,
-                seconds: 0.01,
-            })
-            .collect();
-        assert!(matches!(
-            fit_op(&samples, Op::Put),
-            Err(ChannelError::NoBandwidth("PUT"))
-        ));
     }
 
     #[test]
