@@ -172,46 +172,22 @@ fn best_curve(
     warm: Option<&Found>,
 ) -> Result<Found, CalibrateError> {
     if zs.len() == 1 {
+        let curve = DurationCurve {
+            fixed_s: 0.0,
+            scalable_mb_s: ts[0] * zs[0],
+            saturation_mb: ceiling_mb,
+        };
         return Ok(Found {
-            curve: DurationCurve {
-                fixed_s: 0.0,
-                scalable_mb_s: ts[0] * zs[0],
-                saturation_mb: ceiling_mb,
-            },
+            curve,
             fixed_identified: false,
             saturation_seen: false,
         });
     }
-    let start = match warm {
-        Some(found) => found.curve,
-        None => linear_start(zs, ts, ceiling_mb),
-    };
-    let free_saturation = zs.len() >= 3;
-    let x0 = logs(&start);
-    let floor_mb = zs[0];
-    let cost = |x: &DVector<f64>| {
-        let mut full = x.clone_owned();
-        if !free_saturation {
-            full = DVector::from_vec(vec![x[0], x[1], ceiling_mb.ln()]);
-        }
-        log_ratios(&full, zs, ts, floor_mb).norm_squared()
-    };
-    let x0 = if free_saturation {
-        x0
-    } else {
-        x0.rows(0, 2).into_owned()
-    };
-    let x = minimise(cost, &x0, 0.5)?;
-    let mut curve = if free_saturation {
-        DurationCurve::from_logs(&x, floor_mb)
-    } else {
-        DurationCurve::from_logs(
-            &DVector::from_vec(vec![x[0], x[1], ceiling_mb.ln()]),
-            floor_mb,
-        )
-    };
-    let largest = zs[zs.len() - 1];
-    let saturation_seen = free_saturation && curve.saturation_mb < largest;
+    let start = warm.map_or_else(|| linear_start(zs, ts, ceiling_mb), |found| found.curve);
+    // Two sizes pin a and b only: the saturation stays at the ceiling.
+    let fixed_saturation_mb = (zs.len() < 3).then_some(ceiling_mb);
+    let mut curve = refine(zs, ts, &start, fixed_saturation_mb)?;
+    let saturation_seen = fixed_saturation_mb.is_none() && curve.saturation_mb < zs[zs.len() - 1];
     if !saturation_seen {
         curve.saturation_mb = ceiling_mb;
     }
@@ -220,6 +196,25 @@ fn best_curve(
         fixed_identified: true,
         saturation_seen,
     })
+}
+
+/// Nelder–Mead on the log-parameters from `start`, the saturation held where it is fixed.
+fn refine(
+    zs: &[f64],
+    ts: &[f64],
+    start: &DurationCurve,
+    fixed_saturation_mb: Option<f64>,
+) -> Result<DurationCurve, CalibrateError> {
+    let floor_mb = zs[0];
+    let full = |x: &DVector<f64>| match fixed_saturation_mb {
+        Some(mb) => DVector::from_vec(vec![x[0], x[1], mb.ln()]),
+        None => x.clone_owned(),
+    };
+    let free = if fixed_saturation_mb.is_some() { 2 } else { 3 };
+    let x0 = logs(start).rows(0, free).into_owned();
+    let cost = |x: &DVector<f64>| log_ratios(&full(x), zs, ts, floor_mb).norm_squared();
+    let x = minimise(cost, &x0, 0.5)?;
+    Ok(DurationCurve::from_logs(&full(&x), floor_mb))
 }
 
 fn logs(curve: &DurationCurve) -> DVector<f64> {

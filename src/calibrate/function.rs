@@ -178,44 +178,24 @@ impl FunctionCurve {
             .ok_or_else(|| CalibrateError::NoFunction {
                 file: file.to_string(),
             })?;
-        let bad = |key: &'static str, problem: &str| CalibrateError::BadFunction {
-            file: file.to_string(),
-            key,
-            problem: problem.to_string(),
-        };
-        let number = |key: &'static str, min: f64| -> Result<f64, CalibrateError> {
-            let value = table.get(key).ok_or_else(|| bad(key, "is missing"))?;
-            let x = value
-                .as_float()
-                .or_else(|| value.as_integer().map(|i| i as f64))
-                .ok_or_else(|| bad(key, "must be a number"))?;
-            if x >= min && x.is_finite() {
-                Ok(x)
-            } else {
-                Err(bad(
-                    key,
-                    &format!("must be a finite number of at least {min} (got {x})"),
-                ))
-            }
-        };
+        let keys = Keys { table, file };
         let curve = DurationCurve {
-            fixed_s: number("fixed_s", 0.0)?,
-            scalable_mb_s: number("scalable_mb_s", 0.0)?,
-            saturation_mb: number("saturation_mb", 1.0)?,
+            fixed_s: keys.number("fixed_s", 0.0)?,
+            scalable_mb_s: keys.number("scalable_mb_s", 0.0)?,
+            saturation_mb: keys.number("saturation_mb", 1.0)?,
         };
         if curve.fixed_s + curve.scalable_mb_s <= 0.0 {
-            return Err(bad("scalable_mb_s", "the curve must take some time"));
+            return Err(keys.bad("scalable_mb_s", "the curve must take some time"));
         }
-        let min_memory_mb = if table.contains_key("min_memory_mb") {
-            number("min_memory_mb", 0.0)?
-        } else {
-            0.0
+        let min_memory_mb = match table.contains_key("min_memory_mb") {
+            true => keys.number("min_memory_mb", 0.0)?,
+            false => 0.0,
         };
         let profile = match table.get("profile") {
             None => None,
             Some(v) => Some(
                 v.as_str()
-                    .ok_or_else(|| bad("profile", "must be a profile name"))?
+                    .ok_or_else(|| keys.bad("profile", "must be a profile name"))?
                     .to_string(),
             ),
         };
@@ -228,19 +208,54 @@ impl FunctionCurve {
     }
 }
 
+/// The keys of a `[function]` table, read with errors that name them.
+struct Keys<'a> {
+    table: &'a toml::Table,
+    file: &'a str,
+}
+
+impl Keys<'_> {
+    fn bad(&self, key: &'static str, problem: &str) -> CalibrateError {
+        CalibrateError::BadFunction {
+            file: self.file.to_string(),
+            key,
+            problem: problem.to_string(),
+        }
+    }
+
+    /// A finite number of at least `min`.
+    fn number(&self, key: &'static str, min: f64) -> Result<f64, CalibrateError> {
+        let value = self
+            .table
+            .get(key)
+            .ok_or_else(|| self.bad(key, "is missing"))?;
+        let x = number(value).ok_or_else(|| self.bad(key, "must be a number"))?;
+        if x >= min && x.is_finite() {
+            Ok(x)
+        } else {
+            Err(self.bad(
+                key,
+                &format!("must be a finite number of at least {min} (got {x})"),
+            ))
+        }
+    }
+}
+
+fn number(value: &toml::Value) -> Option<f64> {
+    value
+        .as_float()
+        .or_else(|| value.as_integer().map(|i| i as f64))
+}
+
 fn measured(table: &toml::Table) -> Vec<(u32, f64)> {
     let list = |key: &str| -> Vec<f64> {
-        table
-            .get(key)
-            .and_then(toml::Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-                    .collect()
-            })
+        let values = table.get(key).and_then(toml::Value::as_array);
+        values
+            .map(|a| a.iter().filter_map(number).collect())
             .unwrap_or_default()
     };
-    list("measured_mb")
+    let sizes = list("measured_mb");
+    sizes
         .into_iter()
         .zip(list("measured_s"))
         .map(|(mb, s)| (mb as u32, s))

@@ -59,44 +59,68 @@ fn scenario_key(column: &str, platform: Platform) -> Option<String> {
     Some(key.to_string())
 }
 
+/// Which column holds what, from the header.
+struct Layout {
+    header: Vec<String>,
+    observed: usize,
+    /// (column, scenario key) of every configuration column.
+    keys: Vec<(usize, String)>,
+    platform: Platform,
+}
+
+impl Layout {
+    fn new(header: Vec<String>, file: &str) -> Result<Self, CalibrateError> {
+        let observed = observed_column(&header, file)?;
+        let iaas = header
+            .iter()
+            .any(|h| h == "instance" || h.starts_with("iaas."));
+        let platform = if iaas { Platform::Iaas } else { Platform::Faas };
+        let mut keys = Vec::new();
+        for (i, column) in header.iter().enumerate().filter(|&(i, _)| i != observed) {
+            let key =
+                scenario_key(column, platform).ok_or_else(|| CalibrateError::UnknownColumn {
+                    file: file.to_string(),
+                    column: column.clone(),
+                })?;
+            keys.push((i, key));
+        }
+        Ok(Layout {
+            header,
+            observed,
+            keys,
+            platform,
+        })
+    }
+
+    /// The configuration cells a row fills in, with their scenario keys and column names.
+    fn filled<'r>(
+        &'r self,
+        record: &'r csv::StringRecord,
+    ) -> impl Iterator<Item = (&'r str, &'r str, &'r str)> {
+        self.keys.iter().filter_map(move |(i, key)| {
+            let cell = record.get(*i).unwrap_or("");
+            (!cell.is_empty()).then_some((key.as_str(), self.header[*i].as_str(), cell))
+        })
+    }
+}
+
 /// Reads a measured-runs CSV.
 pub fn read(reader: impl BufRead, file: &str) -> Result<RunsTable, CalibrateError> {
     let mut csv = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .from_reader(reader);
-    let header: Vec<String> = csv
+    let header = csv
         .headers()
         .map_err(|e| unreadable(file, &e))?
         .iter()
         .map(str::to_string)
         .collect();
-    let observed = observed_column(&header, file)?;
-    let platform = if header
-        .iter()
-        .any(|h| h == "instance" || h.starts_with("iaas."))
-    {
-        Platform::Iaas
-    } else {
-        Platform::Faas
-    };
-    let keys = header
-        .iter()
-        .enumerate()
-        .filter(|&(i, _)| i != observed)
-        .map(|(i, column)| {
-            scenario_key(column, platform)
-                .map(|key| (i, key))
-                .ok_or_else(|| CalibrateError::UnknownColumn {
-                    file: file.to_string(),
-                    column: column.clone(),
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let layout = Layout::new(header, file)?;
     let mut rows = Vec::new();
     for record in csv.records() {
         let record = record.map_err(|e| ragged(file, e))?;
-        rows.push(row(&record, &header, observed, &keys, platform, file)?);
+        rows.push(row(&record, &layout, file)?);
     }
     if rows.is_empty() {
         return Err(CalibrateError::NothingUsable {
@@ -107,7 +131,7 @@ pub fn read(reader: impl BufRead, file: &str) -> Result<RunsTable, CalibrateErro
     }
     Ok(RunsTable {
         file: file.to_string(),
-        observed_column: header[observed].clone(),
+        observed_column: layout.header[layout.observed].clone(),
         rows,
     })
 }
@@ -133,16 +157,9 @@ fn observed_column(header: &[String], file: &str) -> Result<usize, CalibrateErro
     }
 }
 
-fn row(
-    record: &csv::StringRecord,
-    header: &[String],
-    observed: usize,
-    keys: &[(usize, String)],
-    platform: Platform,
-    file: &str,
-) -> Result<RunRow, CalibrateError> {
+fn row(record: &csv::StringRecord, layout: &Layout, file: &str) -> Result<RunRow, CalibrateError> {
     let line = record.position().map_or(0, |p| p.line());
-    let text = record.get(observed).unwrap_or("");
+    let text = record.get(layout.observed).unwrap_or("");
     let observed_s = text
         .parse::<f64>()
         .ok()
@@ -151,32 +168,24 @@ fn row(
             CalibrateError::bad_value(
                 file,
                 line,
-                &header[observed],
+                &layout.header[layout.observed],
                 text,
                 "a positive number of seconds",
             )
         })?;
-    let filled: Vec<(&str, &str)> = keys
-        .iter()
-        .filter_map(|(i, key)| {
-            let cell = record.get(*i).unwrap_or("");
-            (!cell.is_empty()).then_some((key.as_str(), cell))
-        })
-        .collect();
-    let label = keys
-        .iter()
-        .filter_map(|(i, _)| {
-            let cell = record.get(*i).unwrap_or("");
-            (!cell.is_empty()).then(|| format!("{}={cell}", header[*i]))
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
     Ok(RunRow {
         line,
-        sets: filled.iter().map(|(k, v)| format!("{k}={v}")).collect(),
-        label,
+        sets: layout
+            .filled(record)
+            .map(|(key, _, cell)| format!("{key}={cell}"))
+            .collect(),
+        label: layout
+            .filled(record)
+            .map(|(_, column, cell)| format!("{column}={cell}"))
+            .collect::<Vec<_>>()
+            .join(" "),
         observed_s,
-        platform,
+        platform: layout.platform,
     })
 }
 

@@ -13,6 +13,7 @@
 //! Levenberg–Marquardt polished by Nelder–Mead; intervals come from the linearised covariance at
 //! the optimum (see `stats`).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -26,7 +27,7 @@ use super::stats::{
 use super::{CalibrateError, toml_patch};
 use crate::model::{Config, Platform};
 use crate::optimize::estimate::estimate;
-use crate::profile::Profiles;
+use crate::profile::{ChannelKind, FaasProfile, Profiles};
 use crate::scenario::Scenario;
 
 /// A column this much smaller than before once the chosen columns are projected out adds no
@@ -119,6 +120,12 @@ pub struct RunsFit {
     pub patch: toml::Table,
     pub residuals: Vec<RunResidual>,
     pub rms_rel_err: f64,
+}
+
+/// The FaaS profiles some runs use, and each channel with the widest function NIC it serves.
+struct Used {
+    profiles: BTreeMap<String, FaasProfile>,
+    channels: BTreeMap<ChannelKind, f64>,
 }
 
 /// Runs with the scenarios that reproduce them.
@@ -225,8 +232,45 @@ impl<'a> Problem<'a> {
 
     /// The knobs that bear on these runs: per FaaS profile and per channel they use.
     fn find_candidates(&self, builtin: &Profiles) -> Result<Vec<Candidate>, CalibrateError> {
-        let mut profiles = std::collections::BTreeMap::new();
-        let mut channels = std::collections::BTreeMap::new();
+        let Used { profiles, channels } = self.used(builtin)?;
+        let mut candidates = Vec::new();
+        for (name, profile) in &profiles {
+            let at = |section: &str, key: &str| toml_patch::path(&["faas", name, section, key]);
+            candidates.extend([
+                candidate(
+                    Knob::Compute,
+                    at("cpu", "peak_gflops_per_vcpu"),
+                    profile.peak_gflops_per_vcpu,
+                ),
+                candidate(
+                    Knob::Invoke,
+                    at("startup", "warm_invoke_s"),
+                    profile.warm_invoke_s,
+                ),
+                candidate(
+                    Knob::Startup,
+                    at("startup", "cold_start_mean_s"),
+                    profile.cold_start_mean_s,
+                ),
+            ]);
+        }
+        for (&kind, &nic_mb_s) in &channels {
+            let channel = builtin.channels.get(kind);
+            let at = |key: &str| toml_patch::path(&["channels", kind.name(), key]);
+            let cap = channel.bandwidth_mb_s.unwrap_or(nic_mb_s);
+            candidates.extend([
+                candidate(Knob::Latency, at("latency_s"), channel.latency_s),
+                candidate(Knob::Bandwidth, at("bandwidth_mb_s"), cap),
+            ]);
+        }
+        candidates.sort_by_key(|c| c.knob);
+        Ok(candidates)
+    }
+
+    /// The FaaS profiles the runs use, and the channels with the widest function NIC each sees
+    /// (the bandwidth a channel without a cap of its own delivers).
+    fn used(&self, builtin: &Profiles) -> Result<Used, CalibrateError> {
+        let (mut profiles, mut channels) = (BTreeMap::new(), BTreeMap::new());
         for (table, row, scenario, platform) in &self.runs {
             let Some(space) = scenario
                 .faas
@@ -235,49 +279,20 @@ impl<'a> Problem<'a> {
             else {
                 continue;
             };
-            let candidate = estimate(scenario, builtin, Some(Platform::Faas))
-                .map_err(|e| row_error(table, row, e.to_string()))?;
-            let Config::Faas(cfg) = candidate.config else {
+            let fail = |e: String| row_error(table, row, e);
+            let chosen = estimate(scenario, builtin, Some(Platform::Faas))
+                .map_err(|e| fail(e.to_string()))?;
+            let Config::Faas(cfg) = chosen.config else {
                 continue;
             };
             let profile = builtin
                 .faas(&space.profile)
-                .map_err(|e| row_error(table, row, e.to_string()))?;
+                .map_err(|e| fail(e.to_string()))?;
+            let widest: &mut f64 = channels.entry(cfg.channel).or_insert(0.0);
+            *widest = widest.max(profile.bandwidth_mb_s(cfg.memory_mb));
             profiles.insert(space.profile.clone(), profile.clone());
-            let nic = profile.bandwidth_mb_s(cfg.memory_mb);
-            let widest = channels.entry(cfg.channel).or_insert(0.0_f64);
-            *widest = widest.max(nic);
         }
-        let mut candidates = Vec::new();
-        for (name, profile) in &profiles {
-            let at = |section: &str, key: &str| {
-                vec!["faas".into(), name.clone(), section.into(), key.into()]
-            };
-            candidates.push(candidate(
-                Knob::Compute,
-                at("cpu", "peak_gflops_per_vcpu"),
-                profile.peak_gflops_per_vcpu,
-            ));
-            candidates.push(candidate(
-                Knob::Invoke,
-                at("startup", "warm_invoke_s"),
-                profile.warm_invoke_s,
-            ));
-            candidates.push(candidate(
-                Knob::Startup,
-                at("startup", "cold_start_mean_s"),
-                profile.cold_start_mean_s,
-            ));
-        }
-        for (&kind, &nic_mb_s) in &channels {
-            let channel = builtin.channels.get(kind);
-            let at = |key: &str| vec!["channels".into(), kind.name().to_string(), key.into()];
-            candidates.push(candidate(Knob::Latency, at("latency_s"), channel.latency_s));
-            let cap = channel.bandwidth_mb_s.unwrap_or(nic_mb_s);
-            candidates.push(candidate(Knob::Bandwidth, at("bandwidth_mb_s"), cap));
-        }
-        candidates.sort_by_key(|c| c.knob);
-        Ok(candidates)
+        Ok(Used { profiles, channels })
     }
 
     /// ln of each candidate's profile value (a zero starts at a small positive value).
@@ -507,7 +522,6 @@ fn most_alike(column: &DVector<f64>, jac: &DMatrix<f64>, chosen: &[usize]) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::ChannelKind;
 
     #[test]
     fn knob_names_round_trip() {

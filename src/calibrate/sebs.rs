@@ -103,11 +103,7 @@ fn invocation(
     if memory < 1.0 || memory.fract() != 0.0 {
         return Err(bad(columns.memory, "a whole number of MB"));
     }
-    let cold = match text(columns.cold).to_ascii_lowercase().as_str() {
-        "true" | "1" => true,
-        "false" | "0" => false,
-        _ => return Err(bad(columns.cold, "True or False")),
-    };
+    let cold = cold_flag(text(columns.cold)).ok_or_else(|| bad(columns.cold, "True or False"))?;
     // Optional columns may be left empty where SeBS could not measure them.
     let optional = |column: Option<usize>| -> Result<Option<f64>, CalibrateError> {
         column
@@ -126,6 +122,14 @@ fn invocation(
         max_memory_used_mb: optional(columns.mem_used_mb)?,
         client_overhead_s: client_s.map(|c| c - provider_s),
     })
+}
+
+fn cold_flag(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
 }
 
 fn csv_error(err: csv::Error, file: &str) -> CalibrateError {

@@ -120,35 +120,17 @@ fn summary(calibration: &Calibration) -> String {
             s.skipped
         );
     }
-    out += &format!(
-        "\n{:<52} {:>12}  {:>27}  {}\n",
-        "parameter", "value", "95% interval", "pinned down"
-    );
-    for p in all_params(calibration) {
-        let interval = if p.fitted && p.ci_low.is_finite() {
-            format!("[{:.4}, {:.4}]", p.ci_low, p.ci_high)
-        } else if p.fitted {
-            "unbounded".into()
-        } else {
-            "fixed".into()
-        };
-        let pinned = if p.pinned_down { "yes" } else { "no" };
-        out += &format!(
-            "{:<52} {:>12.5}  {:>27}  {pinned}  {}\n",
-            p.name, p.value, interval, p.note
-        );
-    }
+    out += &params_table(&all_params(calibration));
     if let Some(f) = &calibration.function {
         out += &format!(
             "\nduration curve: rms relative error {:.1}%\n",
             f.curve.rms_rel_err * 100.0
         );
         for r in &f.curve.residuals {
+            let (measured, fitted) = (format_seconds(r.observed_s), format_seconds(r.predicted_s));
             out += &format!(
-                "  {:>6} MB  measured {:>10}  fitted {:>10}  {:+.1}%\n",
+                "  {:>6} MB  measured {measured:>10}  fitted {fitted:>10}  {:+.1}%\n",
                 r.memory_mb,
-                format_seconds(r.observed_s),
-                format_seconds(r.predicted_s),
                 r.rel_err * 100.0
             );
         }
@@ -159,15 +141,34 @@ fn summary(calibration: &Calibration) -> String {
             r.rms_rel_err * 100.0
         );
         for row in &r.residuals {
+            let [measured, profile, fitted] =
+                [row.observed_s, row.profile_s, row.predicted_s].map(format_seconds);
             out += &format!(
-                "  {:<40}  measured {:>10}  profile {:>10}  fitted {:>10}  {:+.1}%\n",
+                "  {:<40}  measured {measured:>10}  profile {profile:>10}  fitted {fitted:>10}  {:+.1}%\n",
                 row.run,
-                format_seconds(row.observed_s),
-                format_seconds(row.profile_s),
-                format_seconds(row.predicted_s),
                 row.rel_err * 100.0
             );
         }
+    }
+    out
+}
+
+fn params_table(params: &[FittedParam]) -> String {
+    let mut out = format!(
+        "\n{:<52} {:>12}  {:>27}  pinned down\n",
+        "parameter", "value", "95% interval"
+    );
+    for p in params {
+        let interval = match (p.fitted, p.ci_low.is_finite() && p.ci_high.is_finite()) {
+            (true, true) => format!("[{:.4}, {:.4}]", p.ci_low, p.ci_high),
+            (true, false) => "unbounded".into(),
+            (false, _) => "fixed".into(),
+        };
+        let pinned = if p.pinned_down { "yes" } else { "no" };
+        out += &format!(
+            "{:<52} {:>12.5}  {interval:>27}  {pinned}  {}\n",
+            p.name, p.value, p.note
+        );
     }
     out
 }

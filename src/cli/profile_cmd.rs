@@ -74,7 +74,7 @@ fn open(args: &ChannelArgs) -> anyhow::Result<(Box<dyn Store>, ChannelKind)> {
             (Box::new(store), ChannelKind::Memcached)
         }
         (_, _, Some(dir)) => (Box::new(DirStore::open(dir)?), ChannelKind::S3),
-        _ => unreachable!("clap requires one store"),
+        _ => return Err(InputError("give --redis, --memcached or --dir".into()).into()),
     })
 }
 

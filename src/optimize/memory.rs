@@ -113,30 +113,17 @@ pub fn choose(
             ratio: work_flops / (time_s * cost_usd),
         })
     };
-    let mut curve = Vec::with_capacity(sizes.len());
-    let mut infeasible: Option<(usize, String)> = None;
-    for &mb in sizes {
-        match point(mb) {
-            Ok(p) => curve.push(p),
-            Err(reason) => infeasible = Some((infeasible.map_or(1, |(n, _)| n + 1), reason)),
-        }
-    }
+    let (curve, infeasible) = evaluate(sizes, point);
     let best = pick(&curve, objective)?;
-    let lo = curve.first().map_or(0, |p| p.memory_mb);
-    let hi = curve.last().map_or(0, |p| p.memory_mb);
+    let qualifying = |mb: u32| point(mb).ok().filter(|p| within(p, objective));
+    let (lo, hi) = match (curve.first(), curve.last()) {
+        (Some(first), Some(last)) => (first.memory_mb, last.memory_mb),
+        _ => (0, 0),
+    };
     let continuous_optimum_mb = brent(lo, hi, |mb| {
-        point(mb)
-            .ok()
-            .filter(|p| within(p, objective))
-            .map(|p| keys(&p, objective.goal).0)
+        qualifying(mb).map(|p| keys(&p, objective.goal).0)
     })?;
-    let snapped = snap(
-        sizes,
-        continuous_optimum_mb,
-        |mb| point(mb).ok().filter(|p| within(p, objective)),
-        objective.goal,
-    )
-    .unwrap_or(best);
+    let snapped = snap(sizes, continuous_optimum_mb, qualifying, objective.goal).unwrap_or(best);
     Ok(MemoryChoice {
         goal: objective.goal,
         best,
@@ -146,6 +133,22 @@ pub fn choose(
         snapped,
         work_flops,
     })
+}
+
+/// The points of the sizes that can run; how many cannot, and why the largest of them cannot.
+fn evaluate(
+    sizes: &[u32],
+    point: impl Fn(u32) -> Result<MemoryPoint, String>,
+) -> (Vec<MemoryPoint>, Option<(usize, String)>) {
+    let mut curve = Vec::with_capacity(sizes.len());
+    let mut infeasible: Option<(usize, String)> = None;
+    for &mb in sizes {
+        match point(mb) {
+            Ok(p) => curve.push(p),
+            Err(reason) => infeasible = Some((infeasible.map_or(1, |(n, _)| n + 1), reason)),
+        }
+    }
+    (curve, infeasible)
 }
 
 fn pick(curve: &[MemoryPoint], objective: &Objective) -> Result<MemoryPoint, MemoryError> {
@@ -290,44 +293,53 @@ fn base_config(
     model: &FaasModel,
     objective: &Objective,
 ) -> Result<(FaasConfig, String), MemoryError> {
-    let space = scenario.faas.as_ref().expect("checked by the caller");
     let mut narrowed = scenario.clone();
     if let Some(faas) = narrowed.faas.as_mut() {
         faas.memory_mb.truncate(1);
     }
     match estimate(&narrowed, profiles, Some(Platform::Faas)) {
         Ok(candidate) => {
-            let Config::Faas(cfg) = candidate.config else {
-                unreachable!("a FaaS estimate")
-            };
-            Ok((
-                cfg,
-                "the scenario fixes the workers, channel, pattern and sync".into(),
-            ))
+            let basis = "the scenario fixes the workers, channel, pattern and sync";
+            Ok((faas_config(&candidate.config)?, basis.into()))
         }
-        Err(EstimateError::NotNarrowed(_)) => {
-            let goal_only = Objective {
-                goal: objective.goal,
-                budget_usd: None,
-                deadline_s: None,
-            };
-            let candidates = faas_candidates(model, space);
-            let chosen = best(&candidates, Platform::Faas, &goal_only).map_err(|e| {
-                MemoryError::NoneRuns {
-                    reason: e.to_string(),
-                }
-            })?;
-            let Config::Faas(cfg) = chosen.config.clone() else {
-                unreachable!("FaaS candidates")
-            };
-            let basis = format!(
-                "the scenario lists several choices: those of its best FaaS plan by {} ({})",
-                objective.goal,
-                chosen.config.describe()
-            );
-            Ok((cfg, basis))
-        }
+        Err(EstimateError::NotNarrowed(_)) => best_plan_config(scenario, model, objective.goal),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The configuration of the scenario's best FaaS plan by `goal` (limits apply to the memory
+/// choice, not to this one).
+fn best_plan_config(
+    scenario: &Scenario,
+    model: &FaasModel,
+    goal: Goal,
+) -> Result<(FaasConfig, String), MemoryError> {
+    let space = scenario.faas.as_ref().ok_or_else(|| MemoryError::NoFaas {
+        file: scenario.file.clone(),
+    })?;
+    let candidates = faas_candidates(model, space);
+    let goal_only = Objective {
+        goal,
+        budget_usd: None,
+        deadline_s: None,
+    };
+    let chosen =
+        best(&candidates, Platform::Faas, &goal_only).map_err(|e| MemoryError::NoneRuns {
+            reason: e.to_string(),
+        })?;
+    let basis = format!(
+        "the scenario lists several choices: those of its best FaaS plan by {goal} ({})",
+        chosen.config.describe()
+    );
+    Ok((faas_config(&chosen.config)?, basis))
+}
+
+fn faas_config(config: &Config) -> Result<FaasConfig, MemoryError> {
+    match config {
+        Config::Faas(cfg) => Ok(cfg.clone()),
+        Config::Iaas(_) => Err(MemoryError::NoneRuns {
+            reason: "the plan is not a FaaS one".into(),
+        }),
     }
 }
 

@@ -83,14 +83,38 @@ fn by_size(samples: &[Sample], op: Op) -> Vec<(usize, Vec<f64>)> {
 fn fit_op(samples: &[Sample], op: Op) -> Result<OpFit, ChannelError> {
     let name = if op == Op::Put { "PUT" } else { "GET" };
     let sizes = by_size(samples, op);
-    let medians = |sizes: &[(usize, Vec<f64>)]| -> Vec<(f64, f64)> {
-        sizes
-            .iter()
-            .map(|(b, t)| (*b as f64, median(&mut t.clone())))
-            .collect()
-    };
     let (latency_s, s_per_byte) =
         alpha_beta(&medians(&sizes)).ok_or(ChannelError::NoBandwidth(name))?;
+    let bandwidth_mb_s = 1.0 / s_per_byte / BYTES_PER_MB;
+    let (latency_ci_s, bandwidth_ci_mb_s) = bootstrap(&sizes);
+    let (smallest, largest) = (&sizes[0], &sizes[sizes.len() - 1]);
+    Ok(OpFit {
+        latency_s,
+        bandwidth_mb_s,
+        latency_ci_s,
+        bandwidth_ci_mb_s,
+        pinned_down: is_pinned(latency_s, latency_ci_s)
+            && is_pinned(bandwidth_mb_s, bandwidth_ci_mb_s),
+        smallest_s: range(smallest.1.iter().copied()),
+        largest_mb_s: range(
+            largest
+                .1
+                .iter()
+                .map(|t| largest.0 as f64 / t / BYTES_PER_MB),
+        ),
+    })
+}
+
+/// (bytes, median seconds) of each size.
+fn medians(sizes: &[(usize, Vec<f64>)]) -> Vec<(f64, f64)> {
+    sizes
+        .iter()
+        .map(|(b, t)| (*b as f64, median(&mut t.clone())))
+        .collect()
+}
+
+/// Percentile intervals of latency and bandwidth over resamples of each size's samples.
+fn bootstrap(sizes: &[(usize, Vec<f64>)]) -> ((f64, f64), (f64, f64)) {
     let (mut latencies, mut bandwidths) = (Vec::new(), Vec::new());
     let mut rng = StdRng::seed_from_u64(SEED);
     for _ in 0..BOOTSTRAP {
@@ -110,25 +134,10 @@ fn fit_op(samples: &[Sample], op: Op) -> Result<OpFit, ChannelError> {
             bandwidths.push(1.0 / s / BYTES_PER_MB);
         }
     }
-    let bandwidth_mb_s = 1.0 / s_per_byte / BYTES_PER_MB;
-    let latency_ci_s = percentile_interval(&mut latencies);
-    let bandwidth_ci_mb_s = percentile_interval(&mut bandwidths);
-    let (smallest, largest) = (&sizes[0], &sizes[sizes.len() - 1]);
-    Ok(OpFit {
-        latency_s,
-        bandwidth_mb_s,
-        latency_ci_s,
-        bandwidth_ci_mb_s,
-        pinned_down: is_pinned(latency_s, latency_ci_s)
-            && is_pinned(bandwidth_mb_s, bandwidth_ci_mb_s),
-        smallest_s: range(smallest.1.iter().copied()),
-        largest_mb_s: range(
-            largest
-                .1
-                .iter()
-                .map(|t| largest.0 as f64 / t / BYTES_PER_MB),
-        ),
-    })
+    (
+        percentile_interval(&mut latencies),
+        percentile_interval(&mut bandwidths),
+    )
 }
 
 fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {

@@ -125,11 +125,7 @@ fn for_function(args: &MemoryArgs) -> anyhow::Result<Outcome> {
     }
     let profiles: Profiles = load_profiles(Some(path))?;
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| InputError(format!("{file}: {e}")))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e| InputError(format!("{file}: {e}")))?;
-    let curve = FunctionCurve::from_calibration(&table, &file)?;
+    let curve = FunctionCurve::from_calibration(&read_table(path)?, &file)?;
     let name = args
         .profile
         .clone()
@@ -149,12 +145,7 @@ fn for_function(args: &MemoryArgs) -> anyhow::Result<Outcome> {
     )?;
     let measured_mb: Vec<u32> = curve.measured.iter().map(|m| m.0).collect();
     let note = memory::extrapolation_note(&measured_mb, curve.min_memory_mb, choice.best.memory_mb);
-    let measured: Vec<Value> = curve
-        .measured
-        .iter()
-        .map(|&(mb, s)| json!({"memory_mb": mb, "time_s": s, "cost_usd": profile.invocation_usd(mb, s, false)}))
-        .collect();
-    let details = json!({"curve_fit": curve.curve, "min_memory_mb": curve.min_memory_mb, "measured": measured});
+    let details = json!({"curve_fit": curve.curve, "min_memory_mb": curve.min_memory_mb, "measured": measured(&curve, &profile)});
     Ok(Outcome {
         choice,
         profile,
@@ -163,6 +154,23 @@ fn for_function(args: &MemoryArgs) -> anyhow::Result<Outcome> {
         note,
         measured_mb,
     })
+}
+
+fn read_table(path: &Path) -> anyhow::Result<toml::Table> {
+    let file = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| InputError(format!("{file}: {e}")))?;
+    Ok(text
+        .parse()
+        .map_err(|e| InputError(format!("{file}: {e}")))?)
+}
+
+/// The measured sizes with what each invocation cost on `profile`.
+fn measured(curve: &FunctionCurve, profile: &FaasProfile) -> Vec<Value> {
+    curve
+        .measured
+        .iter()
+        .map(|&(mb, s)| json!({"memory_mb": mb, "time_s": s, "cost_usd": profile.invocation_usd(mb, s, false)}))
+        .collect()
 }
 
 fn point_json(p: &MemoryPoint) -> Value {
