@@ -186,6 +186,26 @@ fn a_run_the_scenario_cannot_take_names_its_line_and_key() {
 }
 
 #[test]
+fn a_missing_scenario_is_named_once() {
+    let (err, _) = rejected(
+        "structure,latency_s\n1-100,10\n1-5-100,5\n",
+        &[
+            "calibrate",
+            "--from",
+            "{in}",
+            "--scenario",
+            "/nonexistent/s.toml",
+            "-o",
+            "{out}",
+        ],
+    );
+    assert!(
+        err.contains("/nonexistent/s.toml: cannot read the file"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_single_run_cannot_pin_anything_down() {
     let (err, _) = rejected(
         "structure,latency_s\n1-100,10\n",

@@ -142,9 +142,7 @@ fn function_report(function: &FunctionFit) -> toml::Table {
     let mut table = toml::Table::new();
     table.insert("invocations".into(), (function.invocations as i64).into());
     table.insert("rms_rel_err".into(), function.curve.rms_rel_err.into());
-    let mut params = function.curve.params.clone();
-    params.extend(function.startup_params());
-    table.insert("parameters".into(), params_value(&params));
+    table.insert("parameters".into(), params_value(&function.params()));
     table.insert("residuals".into(), to_value(&function.curve.residuals));
     if let Some(cold) = &function.cold_start {
         table.insert("cold_start".into(), to_value(cold));

@@ -63,6 +63,8 @@ pub enum CalibrateError {
     },
     #[error("{file}: measured runs need --scenario SCENARIO to predict them with")]
     RunsNeedScenario { file: String },
+    #[error("{0}")]
+    Scenario(String),
     #[error("{file}:{line}: {message}")]
     RowScenario {
         file: String,

@@ -82,6 +82,16 @@ impl FunctionFit {
         toml_patch::path(&["faas", &self.profile, "startup", key])
     }
 
+    /// Every parameter it reports: the curve's (as `function.fixed_s`, …, where the file keeps
+    /// them) and the start-up figures it patches.
+    pub fn params(&self) -> Vec<FittedParam> {
+        let curve = self.curve.params.iter().map(|p| FittedParam {
+            name: format!("function.{}", p.name),
+            ..p.clone()
+        });
+        curve.chain(self.startup_params()).collect()
+    }
+
     /// The start-up parameters it sets, as reported parameters.
     pub fn startup_params(&self) -> Vec<FittedParam> {
         let name = |key: &str| toml_patch::dotted(&self.key(key));

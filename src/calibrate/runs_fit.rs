@@ -202,6 +202,9 @@ impl<'a> Problem<'a> {
         path: &Path,
         builtin: &Profiles,
     ) -> Result<Self, CalibrateError> {
+        // A scenario that does not read is its own fault, not any row's.
+        Scenario::from_path(path, &[], builtin)
+            .map_err(|e| CalibrateError::Scenario(e.to_string()))?;
         let mut runs = Vec::new();
         for table in tables {
             for row in &table.rows {

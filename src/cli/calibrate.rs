@@ -100,8 +100,7 @@ fn options(args: &CalibrateArgs, profiles: &Profiles) -> anyhow::Result<Calibrat
 fn all_params(calibration: &Calibration) -> Vec<FittedParam> {
     let mut params = Vec::new();
     if let Some(f) = &calibration.function {
-        params.extend(f.curve.params.iter().cloned());
-        params.extend(f.startup_params());
+        params.extend(f.params());
     }
     if let Some(r) = &calibration.runs {
         params.extend(r.params.iter().cloned());

@@ -34,7 +34,7 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Evaluate one fixed configuration with the analytic model.
     Estimate(estimate::EstimateArgs),
-    /// One optimiser alone: the memory size.
+    /// Run one optimiser alone.
     #[command(subcommand)]
     Optimize(optimize::Optimize),
     /// Fit the model's free parameters to measurements and write a calibration file.
