@@ -101,6 +101,26 @@ impl CalibrateError {
         !matches!(self, CalibrateError::Solver(_))
     }
 
+    /// A CSV reader's error: a row with the wrong number of fields, or one that cannot be read.
+    pub fn from_csv(err: csv::Error, file: &str) -> Self {
+        match err.kind() {
+            csv::ErrorKind::UnequalLengths {
+                pos,
+                expected_len,
+                len,
+            } => CalibrateError::RaggedRow {
+                file: file.to_string(),
+                line: pos.as_ref().map_or(0, |p| p.line()),
+                got: *len as usize,
+                want: *expected_len as usize,
+            },
+            _ => CalibrateError::Unreadable {
+                file: file.to_string(),
+                message: err.to_string(),
+            },
+        }
+    }
+
     /// A value that does not parse, at a line of a file.
     pub fn bad_value(
         file: &str,

@@ -112,14 +112,14 @@ pub fn read(reader: impl BufRead, file: &str) -> Result<RunsTable, CalibrateErro
         .from_reader(reader);
     let header = csv
         .headers()
-        .map_err(|e| unreadable(file, &e))?
+        .map_err(|e| CalibrateError::from_csv(e, file))?
         .iter()
         .map(str::to_string)
         .collect();
     let layout = Layout::new(header, file)?;
     let mut rows = Vec::new();
     for record in csv.records() {
-        let record = record.map_err(|e| ragged(file, e))?;
+        let record = record.map_err(|e| CalibrateError::from_csv(e, file))?;
         rows.push(row(&record, &layout, file)?);
     }
     if rows.is_empty() {
@@ -187,29 +187,6 @@ fn row(record: &csv::StringRecord, layout: &Layout, file: &str) -> Result<RunRow
         observed_s,
         platform: layout.platform,
     })
-}
-
-fn unreadable(file: &str, err: &csv::Error) -> CalibrateError {
-    CalibrateError::Unreadable {
-        file: file.to_string(),
-        message: err.to_string(),
-    }
-}
-
-fn ragged(file: &str, err: csv::Error) -> CalibrateError {
-    match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            pos,
-            expected_len,
-            len,
-        } => CalibrateError::RaggedRow {
-            file: file.to_string(),
-            line: pos.as_ref().map_or(0, |p| p.line()),
-            got: *len as usize,
-            want: *expected_len as usize,
-        },
-        _ => unreadable(file, &err),
-    }
 }
 
 #[cfg(test)]

@@ -62,11 +62,14 @@ pub fn read(
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .from_reader(reader);
-    let header = csv.headers().map_err(|e| csv_error(e, file))?.clone();
+    let header = csv
+        .headers()
+        .map_err(|e| CalibrateError::from_csv(e, file))?
+        .clone();
     let columns = Columns::find(&header, file)?;
     let mut counts = LineCounts::default();
     for record in csv.records() {
-        let record = record.map_err(|e| csv_error(e, file))?;
+        let record = record.map_err(|e| CalibrateError::from_csv(e, file))?;
         let line = record.position().map_or(0, |p| p.line());
         sink(invocation(&record, &columns, &header, file, line)?);
         counts.used += 1;
@@ -129,25 +132,6 @@ fn cold_flag(text: &str) -> Option<bool> {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,
-    }
-}
-
-fn csv_error(err: csv::Error, file: &str) -> CalibrateError {
-    match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            pos,
-            expected_len,
-            len,
-        } => CalibrateError::RaggedRow {
-            file: file.to_string(),
-            line: pos.as_ref().map_or(0, |p| p.line()),
-            got: *len as usize,
-            want: *expected_len as usize,
-        },
-        _ => CalibrateError::Unreadable {
-            file: file.to_string(),
-            message: err.to_string(),
-        },
     }
 }
 

@@ -34,18 +34,10 @@ impl MemcachedStore {
                 "--memcached {address}: expected HOST:PORT"
             )));
         }
-        let stream = TcpStream::connect(address).map_err(ChannelError::io(format!(
-            "connecting to memcached at {address}"
-        )))?;
-        stream
-            .set_nodelay(true)
-            .map_err(ChannelError::io("setting TCP_NODELAY"))?;
-        let writer = stream
-            .try_clone()
-            .map_err(ChannelError::io("cloning the socket"))?;
+        let (reader, writer) = super::connect(address, "memcached")?;
         let mut store = MemcachedStore {
             address: address.to_string(),
-            reader: BufReader::with_capacity(1 << 20, stream),
+            reader,
             writer,
             item_size_max: DEFAULT_ITEM_MAX,
             buffer: Vec::new(),

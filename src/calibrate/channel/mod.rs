@@ -10,6 +10,8 @@ pub mod fit;
 pub mod memcached;
 pub mod redis;
 
+use std::io::BufReader;
+use std::net::TcpStream;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -45,6 +47,24 @@ impl ChannelError {
         let what = what.into();
         move |source| ChannelError::Io { what, source }
     }
+}
+
+/// A TCP connection to `server` at `address`: a buffered reader and a writer on one socket,
+/// with Nagle's algorithm off so small requests go out at once.
+pub(crate) fn connect(
+    address: &str,
+    server: &str,
+) -> Result<(BufReader<TcpStream>, TcpStream), ChannelError> {
+    let stream = TcpStream::connect(address).map_err(ChannelError::io(format!(
+        "connecting to {server} at {address}"
+    )))?;
+    stream
+        .set_nodelay(true)
+        .map_err(ChannelError::io("setting TCP_NODELAY"))?;
+    let writer = stream
+        .try_clone()
+        .map_err(ChannelError::io("cloning the socket"))?;
+    Ok((BufReader::with_capacity(1 << 20, stream), writer))
 }
 
 /// A key–value store a function could exchange objects through.

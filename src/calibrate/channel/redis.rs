@@ -66,18 +66,10 @@ impl RedisStore {
     /// Connects to `url` (`redis://HOST:PORT`), authenticating and selecting as it says.
     pub fn connect(url: &str) -> Result<Self, ChannelError> {
         let (address, password, db) = parse_url(url)?;
-        let stream = TcpStream::connect(&address).map_err(ChannelError::io(format!(
-            "connecting to redis at {address}"
-        )))?;
-        stream
-            .set_nodelay(true)
-            .map_err(ChannelError::io("setting TCP_NODELAY"))?;
-        let writer = stream
-            .try_clone()
-            .map_err(ChannelError::io("cloning the socket"))?;
+        let (reader, writer) = super::connect(&address, "redis")?;
         let mut store = RedisStore {
             address,
-            reader: BufReader::with_capacity(1 << 20, stream),
+            reader,
             writer,
             buffer: Vec::new(),
         };
