@@ -13,7 +13,6 @@ use crate::calibrate::channel::{
     redis::RedisStore,
 };
 use crate::profile::ChannelKind;
-use crate::units::format_seconds;
 
 /// What to measure.
 #[derive(Debug, Subcommand)]
@@ -114,12 +113,13 @@ fn run_channel(args: &ChannelArgs) -> anyhow::Result<()> {
 }
 
 fn table(store: &str, kind: ChannelKind, fit: &ChannelFit) -> String {
+    let us = |s: f64| format!("{:.1} µs", s * 1e6);
     let row = |name: &str, f: &OpFit| {
         format!(
-            "  {name}  latency {:>9} [{}, {}]  bandwidth {:>9.1} MB/s [{:.1}, {:.1}]\n",
-            format_seconds(f.latency_s),
-            format_seconds(f.latency_ci_s.0.max(0.0)),
-            format_seconds(f.latency_ci_s.1),
+            "  {name}  latency {:>9} [{}, {}]  bandwidth {:>7.1} MB/s [{:.1}, {:.1}]\n",
+            us(f.latency_s),
+            us(f.latency_ci_s.0),
+            us(f.latency_ci_s.1),
             f.bandwidth_mb_s,
             f.bandwidth_ci_mb_s.0,
             f.bandwidth_ci_mb_s.1
