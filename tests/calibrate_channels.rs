@@ -2,9 +2,11 @@
 //! local port for each test and stopped when it ends. Without the binaries the tests say so
 //! and pass, except under `CI=true`, where a missing server is a failure.
 
+use std::collections::BTreeSet;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command as Process, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
@@ -41,33 +43,55 @@ fn binary(name: &str) -> Option<PathBuf> {
     found
 }
 
+/// A port no other test of this binary has been given (tests run in parallel, and the OS may
+/// hand the same free port to two of them).
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if GIVEN.lock().unwrap().insert(port) {
+            return port;
+        }
+    }
 }
 
+/// Starts `name` on a free port and waits until it listens; retries on another port when the
+/// server exits (another process took the port first).
 fn start(name: &str, args: impl Fn(u16) -> Vec<String>) -> Option<Server> {
     let program = binary(name)?;
-    let port = free_port();
-    let child = Process::new(program)
-        .args(args(port))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server { child, port };
+    for _ in 0..3 {
+        let port = free_port();
+        let child = Process::new(&program)
+            .args(args(port))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut server = Server { child, port };
+        if listening(&mut server) {
+            return Some(server);
+        }
+    }
+    panic!("{name} did not start");
+}
+
+/// Whether the server came up on its port and is still running.
+fn listening(server: &mut Server) -> bool {
     let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "{name} did not start on port {port}"
-        );
+    while Instant::now() < deadline {
+        if server.child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        if TcpStream::connect(("127.0.0.1", server.port)).is_ok() {
+            return server.child.try_wait().unwrap().is_none();
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Some(server)
+    false
 }
 
 fn redis() -> Option<Server> {
@@ -263,9 +287,9 @@ fn profile_channel_measures_a_directory_as_s3() {
             "profile",
             "channel",
             "--repeats",
-            "2",
+            "3",
             "--max-object-mib",
-            "1",
+            "16",
             "--format",
             "json",
             "--dir",

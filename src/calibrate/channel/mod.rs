@@ -33,7 +33,9 @@ pub enum ChannelError {
     },
     #[error("{0}")]
     Protocol(String),
-    #[error("the {0} times do not grow with object size: no bandwidth to fit")]
+    #[error(
+        "the {0} times do not grow with object size, so there is no bandwidth to fit: measure larger objects (--max-object-mib) or more round trips (--repeats)"
+    )]
     NoBandwidth(&'static str),
 }
 
