@@ -5,6 +5,7 @@
 //! `cli → {optimize, sim, calibrate, report} → model → {scenario, profile, units}`,
 //! and `sim → kernels → data`.
 
+pub mod calibrate;
 pub mod cli;
 pub mod data;
 pub mod kernels;

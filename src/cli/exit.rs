@@ -27,6 +27,15 @@ fn is_input_error(cause: &(dyn std::error::Error + 'static)) -> bool {
         || cause.is::<crate::profile::ProfileError>()
         || cause.is::<crate::model::facts::FactsError>()
         || cause
+            .downcast_ref::<crate::calibrate::CalibrateError>()
+            .is_some_and(crate::calibrate::CalibrateError::is_input)
+        || cause
+            .downcast_ref::<crate::calibrate::channel::ChannelError>()
+            .is_some_and(crate::calibrate::channel::ChannelError::is_input)
+        || cause
+            .downcast_ref::<crate::optimize::memory::MemoryError>()
+            .is_some_and(crate::optimize::memory::MemoryError::is_input)
+        || cause
             .downcast_ref::<EstimateError>()
             .is_some_and(|e| match e {
                 EstimateError::NotNarrowed(_) => true,

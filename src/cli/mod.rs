@@ -1,12 +1,15 @@
 //! The command line: one file per command, each turning flags into library calls and results
 //! into output. Nothing below this module prints to the terminal.
 
+pub mod calibrate;
 mod common;
 pub mod cost;
 pub mod estimate;
 pub mod exit;
+pub mod optimize;
 pub mod output;
 pub mod plan;
+pub mod profile_cmd;
 pub mod profiles;
 mod progress;
 pub mod simulate;
@@ -34,6 +37,14 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Evaluate one fixed configuration with the analytic model.
     Estimate(estimate::EstimateArgs),
+    /// Run one optimiser alone.
+    #[command(subcommand)]
+    Optimize(optimize::Optimize),
+    /// Fit the model's free parameters to measurements and write a calibration file.
+    Calibrate(calibrate::CalibrateArgs),
+    /// Measure this host's channels and write a calibration file.
+    #[command(subcommand)]
+    Profile(profile_cmd::Profile),
     /// Price a run that happened.
     Cost(cost::CostArgs),
     /// List the known platforms, instance types, channels and cache nodes.
@@ -49,6 +60,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Plan(args) => plan::run(&args),
         Command::Estimate(args) => estimate::run(&args),
+        Command::Optimize(command) => optimize::run(&command),
+        Command::Calibrate(args) => calibrate::run(&args),
+        Command::Profile(command) => profile_cmd::run(&command),
         Command::Cost(args) => cost::run(&args),
         Command::Profiles(args) => profiles::run(&args),
         Command::Simulate(args) => simulate::run(&args),

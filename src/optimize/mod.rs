@@ -2,9 +2,10 @@
 //!
 //! Planning means choosing: the configuration search behind `plan`, selection under an
 //! objective with budget and deadline, the time–cost Pareto front, the verdict, and the
-//! layered-tree DP (Feng et al.). All of them sit on the analytic model.
+//! layered-tree DP and the memory size (Feng et al.). All of them sit on the analytic model.
 
 pub mod estimate;
+pub mod memory;
 pub mod pareto;
 pub mod plan;
 pub mod search;

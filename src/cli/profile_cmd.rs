@@ -1,0 +1,145 @@
+//! `stratus profile`: measure this host. `profile channel` times real PUT/GET round trips
+//! against Redis, Memcached or a local directory and writes the channel's latency and bandwidth
+//! as a calibration file.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args, Subcommand};
+
+use super::exit::InputError;
+use super::output::{Format, print_json};
+use crate::calibrate::channel::{
+    self, ChannelFit, OpFit, ProbePlan, Store, dir::DirStore, memcached::MemcachedStore,
+    redis::RedisStore,
+};
+use crate::profile::ChannelKind;
+
+/// What to measure.
+#[derive(Debug, Subcommand)]
+pub enum Profile {
+    /// Latency and bandwidth of a storage channel (Redis, Memcached or a directory).
+    Channel(ChannelArgs),
+}
+
+/// Flags of `stratus profile channel`.
+#[derive(Debug, Args)]
+#[command(
+    group(ArgGroup::new("store").required(true).args(["redis", "memcached", "dir"])),
+    after_help = "Examples:\n  stratus profile channel --redis redis://127.0.0.1:6379 -o redis.toml\n  stratus profile channel --memcached 127.0.0.1:11211 --repeats 10 -o memcached.toml\n  stratus profile channel --dir /mnt/scratch --as s3 -o dir.toml\n  stratus plan --calibration redis.toml"
+)]
+pub struct ChannelArgs {
+    /// A Redis server: redis://HOST:PORT.
+    #[arg(long, value_name = "URL")]
+    pub redis: Option<String>,
+    /// A memcached server: HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub memcached: Option<String>,
+    /// A local directory standing in for an object store.
+    #[arg(long, value_name = "PATH")]
+    pub dir: Option<PathBuf>,
+    /// Which channel profile the measurement replaces (default: redis, memcached, or s3 for --dir).
+    #[arg(long = "as", value_name = "CHANNEL")]
+    pub channel: Option<String>,
+    /// Where to write the calibration (TOML).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Timed round trips per object size.
+    #[arg(long, default_value_t = 5)]
+    pub repeats: usize,
+    /// Largest object, in MiB (sizes run from 1 KiB ×4 up to it).
+    #[arg(long = "max-object-mib", default_value_t = 64)]
+    pub max_object_mib: usize,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `stratus profile`.
+pub fn run(command: &Profile) -> anyhow::Result<()> {
+    match command {
+        Profile::Channel(args) => run_channel(args),
+    }
+}
+
+fn open(args: &ChannelArgs) -> anyhow::Result<(Box<dyn Store>, ChannelKind)> {
+    let progress = |m: &str| eprintln!("profile: {m}");
+    let max_bytes = args.max_object_mib << 20;
+    Ok(match (&args.redis, &args.memcached, &args.dir) {
+        (Some(url), _, _) => (Box::new(RedisStore::connect(url)?), ChannelKind::Redis),
+        (_, Some(address), _) => {
+            let store = MemcachedStore::connect(address)?;
+            if let Some(note) = store.chunk_note(max_bytes) {
+                progress(&note);
+            }
+            (Box::new(store), ChannelKind::Memcached)
+        }
+        (_, _, Some(dir)) => (Box::new(DirStore::open(dir)?), ChannelKind::S3),
+        _ => return Err(InputError("give --redis, --memcached or --dir".into()).into()),
+    })
+}
+
+fn run_channel(args: &ChannelArgs) -> anyhow::Result<()> {
+    if args.repeats == 0 || args.max_object_mib == 0 {
+        return Err(InputError("--repeats and --max-object-mib must be at least 1".into()).into());
+    }
+    let (mut store, default_kind) = open(args)?;
+    let kind = match &args.channel {
+        Some(name) => name.parse::<ChannelKind>().map_err(InputError)?,
+        None => default_kind,
+    };
+    let plan = ProbePlan::standard(args.repeats, args.max_object_mib << 20);
+    let progress = |m: &str| eprintln!("profile: {m}");
+    let samples = channel::measure(store.as_mut(), &plan, &progress)?;
+    let fit = channel::fit(&samples)?;
+    let file = channel::calibration(kind.name(), store.as_ref(), &fit, &samples);
+    if let Some(path) = &args.output {
+        let text = toml::to_string(&file)?;
+        crate::report::write_atomically(path, |w| {
+            writeln!(
+                w,
+                "# Written by `stratus profile channel` ({}). Apply with --calibration FILE.\n",
+                store.describe()
+            )?;
+            w.write_all(text.as_bytes())
+        })
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+        progress(&format!("wrote {}", path.display()));
+    }
+    match args.format {
+        Format::Table => print!("{}", table(&store.describe(), kind, &fit)),
+        Format::Json => print_json(&serde_json::to_value(&file)?)?,
+        Format::Csv => write_samples(&samples)?,
+    }
+    Ok(())
+}
+
+fn table(store: &str, kind: ChannelKind, fit: &ChannelFit) -> String {
+    let us = |s: f64| format!("{:.1} µs", s * 1e6);
+    let row = |name: &str, f: &OpFit| {
+        format!(
+            "  {name}  latency {:>9} [{}, {}]  bandwidth {:>7.1} MB/s [{:.1}, {:.1}]\n",
+            us(f.latency_s),
+            us(f.latency_ci_s.0),
+            us(f.latency_ci_s.1),
+            f.bandwidth_mb_s,
+            f.bandwidth_ci_mb_s.0,
+            f.bandwidth_ci_mb_s.1
+        )
+    };
+    format!(
+        "{store} as channel `{}`\n{}{}  profile: latency_s = {:.6}, bandwidth_mb_s = {:.1}\n",
+        kind.name(),
+        row("PUT", &fit.put),
+        row("GET", &fit.get),
+        fit.latency_s,
+        fit.bandwidth_mb_s
+    )
+}
+
+fn write_samples(samples: &[channel::Sample]) -> anyhow::Result<()> {
+    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+    for s in samples {
+        out.serialize(s)?;
+    }
+    out.flush()?;
+    Ok(())
+}
