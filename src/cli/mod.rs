@@ -14,6 +14,7 @@ pub mod profiles;
 mod progress;
 pub mod simulate;
 pub mod train;
+pub mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -51,6 +52,8 @@ pub enum Command {
     Profiles(profiles::ProfilesArgs),
     /// Simulate one configuration in virtual time with the real SGD kernels.
     Simulate(simulate::SimulateArgs),
+    /// Compare the analytic model with the simulator (all variance off).
+    Validate(validate::ValidateArgs),
     /// Train a model with the real kernels (no time model).
     Train(train::TrainArgs),
 }
@@ -66,6 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cost(args) => cost::run(&args),
         Command::Profiles(args) => profiles::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Validate(args) => validate::run(&args),
         Command::Train(args) => train::run(args),
     }
 }

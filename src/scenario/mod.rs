@@ -8,6 +8,7 @@
 pub mod error;
 mod overrides;
 pub mod paths;
+pub mod shipped;
 pub mod space;
 mod values;
 pub mod workload;
