@@ -8,6 +8,7 @@ pub mod estimate;
 pub mod memory;
 pub mod pareto;
 pub mod plan;
+pub mod schedule;
 pub mod search;
 pub mod select;
 pub mod tree;

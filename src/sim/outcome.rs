@@ -36,7 +36,8 @@ pub struct SimOutcome {
     pub final_loss: f64,
     pub test_loss: Option<f64>,
     pub test_accuracy: Option<f64>,
-    /// Training loss after each epoch.
+    /// Training loss of the initial model, then after each epoch.
+    pub initial_loss: f64,
     pub epoch_losses: Vec<f64>,
     /// Whether the target loss was reached (or, without one, the last epoch improved < 1%).
     pub converged: bool,

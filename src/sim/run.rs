@@ -139,6 +139,7 @@ fn simulate_faas(
         scaling(&facts, data, cfg.workers),
         seed,
     );
+    let initial_loss = trainer.train_loss(trainer.params());
     let profile = model.profile();
     let noise = Noise::new(
         seed,
@@ -165,7 +166,7 @@ fn simulate_faas(
         Bill::Faas(summary.cost),
         summary.rounds,
         epochs,
-        summary.epoch_losses,
+        (initial_loss, summary.epoch_losses),
         summary.trace,
         &summary.final_params,
         sim.scheduler.processed(),
@@ -181,7 +182,7 @@ fn finish(
     bill: Bill,
     rounds: u64,
     epochs: f64,
-    epoch_losses: Vec<f64>,
+    (initial_loss, epoch_losses): (f64, Vec<f64>),
     trace: Vec<TraceRow>,
     params: &[f32],
     events: u64,
@@ -198,6 +199,7 @@ fn finish(
         test_loss: test.map(|t| t.0),
         test_accuracy: test.map(|t| t.1).filter(|a| a.is_finite()),
         converged: converged(&epoch_losses, target_loss(scenario)),
+        initial_loss,
         epoch_losses,
         trace,
         notes: data.notes.clone(),
@@ -228,6 +230,7 @@ fn simulate_iaas(
         scaling(&facts, data, cfg.workers),
         seed,
     );
+    let initial_loss = trainer.train_loss(trainer.params());
     let mut noise = Noise::new(seed, scenario.simulation.straggler_cv, 0.0, 0.0);
     let rate = instance.flops_per_s(facts.flops_per_byte, facts.neural);
     let w = f64::from(cfg.workers);
@@ -300,7 +303,7 @@ fn simulate_iaas(
         Bill::Iaas(cost),
         rounds,
         epochs,
-        epoch_losses,
+        (initial_loss, epoch_losses),
         trace,
         &params,
         0,

@@ -1,0 +1,106 @@
+//! `stratus optimize schedule`: functions and memory per epoch under a budget (Siren).
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use crate::cli::common::ScenarioInput;
+use crate::cli::output::{Format, print_json};
+use crate::optimize::schedule::{SchedulePlan, plan_schedule};
+use crate::units::{format_seconds, format_usd};
+
+/// Flags of `stratus optimize schedule`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  stratus optimize schedule scenarios/siren-toy-lr.toml\n  stratus optimize schedule scenarios/siren-toy-lr.toml --budget-usd 0.01 --format json"
+)]
+pub struct ScheduleArgs {
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub input: ScenarioInput,
+    /// Total budget (default: the scenario's, else the cheapest fixed plan's cost).
+    #[arg(long, value_name = "USD")]
+    pub budget_usd: Option<f64>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `stratus optimize schedule`.
+pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
+    let profiles = args.input.profiles()?;
+    let scenario = args.input.scenario(Some(&args.scenario), &profiles)?;
+    let plan = plan_schedule(
+        &scenario,
+        &profiles,
+        args.budget_usd.or(scenario.objective.budget_usd),
+    )?;
+    match args.format {
+        Format::Json => print_json(&document(&plan)),
+        Format::Csv => {
+            println!("epoch,workers,memory_mb");
+            for (e, &c) in plan.schedule.epochs.iter().enumerate() {
+                println!(
+                    "{},{},{}",
+                    e + 1,
+                    plan.options[c].workers,
+                    plan.options[c].memory_mb
+                );
+            }
+            Ok(())
+        }
+        Format::Table => {
+            print!("{}", table(&plan));
+            Ok(())
+        }
+    }
+}
+
+fn document(plan: &SchedulePlan) -> Value {
+    let schedule: Vec<Value> = plan
+        .schedule
+        .epochs
+        .iter()
+        .enumerate()
+        .map(|(e, &c)| json!({ "epoch": e + 1, "workers": plan.options[c].workers, "memory_mb": plan.options[c].memory_mb }))
+        .collect();
+    let (b, epochs) = plan.baseline;
+    let base = &plan.options[b];
+    json!({
+        "schedule": schedule,
+        "time_s": plan.schedule.time_s,
+        "cost_usd": plan.schedule.cost_usd,
+        "final_loss": plan.schedule.final_loss,
+        "baseline": {
+            "workers": base.workers, "memory_mb": base.memory_mb, "epochs": epochs,
+            "time_s": base.epoch_s * epochs as f64, "cost_usd": base.epoch_usd * epochs as f64,
+        },
+        "target_loss": plan.target_loss,
+        "budget_usd": plan.budget_usd,
+        "curves_from": plan.curves_from,
+    })
+}
+
+fn table(plan: &SchedulePlan) -> String {
+    let steps: Vec<String> = plan
+        .schedule
+        .epochs
+        .iter()
+        .map(|&c| plan.options[c].workers.to_string())
+        .collect();
+    let (b, epochs) = plan.baseline;
+    let base = &plan.options[b];
+    format!(
+        "Schedule to loss {:.6} within {}: functions per epoch {} — {} for {}\nBest fixed plan under the same budget: {} × {} MB for {epochs} epochs — {} for {}\n(loss curves from the {})\n",
+        plan.target_loss,
+        format_usd(plan.budget_usd),
+        steps.join(" → "),
+        format_seconds(plan.schedule.time_s),
+        format_usd(plan.schedule.cost_usd),
+        base.workers,
+        base.memory_mb,
+        format_seconds(base.epoch_s * epochs as f64),
+        format_usd(base.epoch_usd * epochs as f64),
+        plan.curves_from,
+    )
+}

@@ -1,0 +1,107 @@
+//! `stratus optimize tuning`: share N functions among |H| hyperparameter configurations.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use crate::cli::common::ScenarioInput;
+use crate::cli::output::{Format, print_json};
+use crate::optimize::tuning::{TuningGoal, plan_search};
+use crate::units::{format_seconds, format_usd};
+
+/// What the allocation minimises.
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum TuningObjective {
+    #[default]
+    Makespan,
+    Cost,
+}
+
+/// Flags of `stratus optimize tuning`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  stratus optimize tuning scenarios/higgs-lr.toml\n  stratus optimize tuning scenarios/rcv1-lr.toml --configs 32 --functions 500 --epochs 5,10,20 --format json"
+)]
+pub struct TuningArgs {
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub input: ScenarioInput,
+    /// Hyperparameter configurations |H| to train.
+    #[arg(long, default_value_t = 16)]
+    pub configs: usize,
+    /// Functions N to share among them (Σ n_i ≤ N).
+    #[arg(long, default_value_t = 200)]
+    pub functions: u32,
+    /// Epochs of each configuration, cycled (default: the scenario's).
+    #[arg(long, value_delimiter = ',')]
+    pub epochs: Vec<f64>,
+    #[arg(long, value_enum, default_value_t)]
+    pub objective: TuningObjective,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `stratus optimize tuning`.
+pub fn run(args: &TuningArgs) -> anyhow::Result<()> {
+    let profiles = args.input.profiles()?;
+    let scenario = args.input.scenario(Some(&args.scenario), &profiles)?;
+    let goal = match args.objective {
+        TuningObjective::Makespan => TuningGoal::Makespan,
+        TuningObjective::Cost => TuningGoal::Cost,
+    };
+    let plan = plan_search(
+        &scenario,
+        &profiles,
+        args.configs,
+        args.functions,
+        &args.epochs,
+        goal,
+    )?;
+    let a = &plan.allocation;
+    match args.format {
+        Format::Json => {
+            let configs: Vec<_> = plan
+                .epochs
+                .iter()
+                .zip(&a.functions)
+                .map(|(e, n)| json!({ "epochs": e, "functions": n }))
+                .collect();
+            let latency: Vec<_> = plan
+                .latency_by_configs
+                .iter()
+                .map(|(h, t)| json!({ "configs": h, "makespan_s": t }))
+                .collect();
+            print_json(&json!({
+                "configs": configs,
+                "functions": args.functions,
+                "makespan_s": a.makespan_s,
+                "cost_usd": a.cost_usd,
+                "waves": a.waves,
+                "sequential_s": plan.sequential_s,
+                "latency_by_configs": latency,
+            }))?;
+        }
+        Format::Csv => {
+            println!("configs,makespan_s");
+            plan.latency_by_configs
+                .iter()
+                .for_each(|(h, t)| println!("{h},{t}"));
+        }
+        Format::Table => {
+            println!(
+                "{} configurations on {} functions: {} in {} wave(s), {}; one after another: {}",
+                args.configs,
+                args.functions,
+                format_seconds(a.makespan_s),
+                a.waves,
+                format_usd(a.cost_usd),
+                format_seconds(plan.sequential_s)
+            );
+            for (i, (e, n)) in plan.epochs.iter().zip(&a.functions).enumerate() {
+                println!("  configuration {:>3}: {e} epochs on {n} functions", i + 1);
+            }
+        }
+    }
+    Ok(())
+}

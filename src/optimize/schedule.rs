@@ -1,0 +1,571 @@
+//! # Per-epoch function schedule under a budget (Siren, INFOCOM 2019)
+//!
+//! Siren changes the number n_t and memory m_t of functions every epoch; each epoch is a fresh
+//! generation of functions (invoked, loading their partition, training one epoch). This module
+//! chooses the schedule that reaches a target loss soonest with total cost within a budget, by
+//! dynamic programming over discretised loss and remaining budget — the exact answer for the
+//! model, where Siren trains a reinforcement-learning agent to approximate it.
+//!
+//! Progress comes from loss curves: each configuration's loss after every epoch (measured by the
+//! simulator, where staleness makes more functions less effective per epoch, or one curve from
+//! the scenario for all). An epoch on configuration c moves the loss from ℓ to L_c(L_c⁻¹(ℓ) + 1):
+//! the next point of c's own curve from wherever it stands. Costs are rounded up to the budget
+//! grid and losses to the loss grid, so a schedule found never exceeds the budget or overstates
+//! its progress.
+
+/// One configuration a schedule may use for an epoch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpochOption {
+    pub workers: u32,
+    pub memory_mb: u32,
+    /// Time and cost of one epoch (invocation, loading and training).
+    pub epoch_s: f64,
+    pub epoch_usd: f64,
+    /// Loss before the first epoch and after each epoch, non-increasing.
+    pub curve: Vec<f64>,
+}
+
+impl EpochOption {
+    /// The loss one more epoch on this configuration reaches from `loss`.
+    pub fn step(&self, loss: f64) -> f64 {
+        let position = inverse(&self.curve, loss);
+        at(&self.curve, position + 1.0)
+    }
+
+    /// Epochs this configuration needs alone to reach `target` from the start, if it can.
+    pub fn epochs_to(&self, target: f64) -> Option<usize> {
+        self.curve.iter().position(|&l| l <= target)
+    }
+}
+
+/// The fractional epoch at which a non-increasing curve reaches `loss` (linear interpolation;
+/// clamped to the curve's ends).
+fn inverse(curve: &[f64], loss: f64) -> f64 {
+    if curve.is_empty() || loss >= curve[0] {
+        return 0.0;
+    }
+    for e in 1..curve.len() {
+        if curve[e] <= loss {
+            let (hi, lo) = (curve[e - 1], curve[e]);
+            let fraction = if hi > lo {
+                (hi - loss) / (hi - lo)
+            } else {
+                1.0
+            };
+            return (e - 1) as f64 + fraction;
+        }
+    }
+    (curve.len() - 1) as f64
+}
+
+/// The curve's loss at a fractional epoch (flat past its end).
+fn at(curve: &[f64], position: f64) -> f64 {
+    let last = curve.len().saturating_sub(1);
+    if position >= last as f64 {
+        return curve[last];
+    }
+    let e = position.floor() as usize;
+    let fraction = position - e as f64;
+    curve[e] + (curve[e + 1] - curve[e]) * fraction
+}
+
+/// A schedule: which option each epoch uses, and what it adds up to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    /// Indices into the options, epoch by epoch.
+    pub epochs: Vec<usize>,
+    pub time_s: f64,
+    pub cost_usd: f64,
+    /// The loss the schedule reaches (by the progress model).
+    pub final_loss: f64,
+}
+
+/// Grid sizes of the dynamic programme.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolution {
+    pub loss_levels: usize,
+    pub budget_steps: usize,
+}
+
+impl Default for Resolution {
+    fn default() -> Self {
+        Resolution {
+            loss_levels: 200,
+            budget_steps: 200,
+        }
+    }
+}
+
+/// The fastest schedule reaching `target` from the options' common starting loss with total
+/// cost at most `budget_usd` within `max_epochs`; `None` when no schedule can. The programme
+/// runs epoch by epoch over states (loss bucket, budget bucket); each state keeps its fastest
+/// path with that path's exact loss and cost, so the budget and the target are checked exactly
+/// and only the choice between paths that share a bucket is approximate: each state keeps two
+/// paths, the fastest and the one furthest along, so neither speed nor progress is traded away.
+pub fn best_schedule(
+    options: &[EpochOption],
+    start: f64,
+    target: f64,
+    budget_usd: f64,
+    max_epochs: usize,
+    resolution: Resolution,
+) -> Option<Schedule> {
+    let grid = Grid::new(start, target, budget_usd, resolution);
+    let mut layers: Vec<Vec<Option<Label>>> = vec![vec![None; 2 * grid.states()]];
+    layers[0][2 * grid.index(start, 0.0)] = Some(Label {
+        time_s: 0.0,
+        cost_usd: 0.0,
+        loss: start,
+        option: usize::MAX,
+        from: 0,
+    });
+    let mut finish: Option<(usize, usize, f64)> = None;
+    for epoch in 0..max_epochs {
+        let mut next = vec![None; 2 * grid.states()];
+        for (from, label) in layers[epoch].iter().enumerate() {
+            let Some(label) = label else { continue };
+            for (c, option) in options.iter().enumerate() {
+                let cost_usd = label.cost_usd + option.epoch_usd;
+                if cost_usd > budget_usd * (1.0 + 1e-9) {
+                    continue;
+                }
+                let loss = option.step(label.loss);
+                let candidate = Label {
+                    time_s: label.time_s + option.epoch_s,
+                    cost_usd,
+                    loss,
+                    option: c,
+                    from,
+                };
+                let state = 2 * grid.index(loss, cost_usd);
+                if next[state]
+                    .as_ref()
+                    .is_none_or(|l: &Label| candidate.faster_than(l))
+                {
+                    next[state] = Some(candidate);
+                }
+                if next[state + 1]
+                    .as_ref()
+                    .is_none_or(|l: &Label| candidate.further_than(l))
+                {
+                    next[state + 1] = Some(candidate);
+                }
+            }
+        }
+        for (i, label) in next.iter().enumerate() {
+            if let Some(l) = label.as_ref().filter(|l| l.loss <= target + 1e-12)
+                && finish.is_none_or(|(_, _, t)| l.time_s < t)
+            {
+                finish = Some((epoch + 1, i, l.time_s));
+            }
+        }
+        layers.push(next);
+    }
+    let (epochs, index, _) = finish?;
+    Some(unwind(options, &layers, epochs, index))
+}
+
+/// A path to a state: its time, exact cost and loss, its last option and the state before.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Label {
+    time_s: f64,
+    cost_usd: f64,
+    loss: f64,
+    option: usize,
+    from: usize,
+}
+
+impl Label {
+    fn faster_than(&self, other: &Label) -> bool {
+        (self.time_s, self.loss, self.cost_usd) < (other.time_s, other.loss, other.cost_usd)
+    }
+
+    fn further_than(&self, other: &Label) -> bool {
+        (self.loss, self.cost_usd, self.time_s) < (other.loss, other.cost_usd, other.time_s)
+    }
+}
+
+/// The buckets of loss (from the start down to the target) and of money (up to the budget).
+struct Grid {
+    start: f64,
+    loss_step: f64,
+    usd_step: f64,
+    resolution: Resolution,
+}
+
+impl Grid {
+    fn new(start: f64, target: f64, budget_usd: f64, resolution: Resolution) -> Self {
+        Grid {
+            start,
+            loss_step: (start - target).max(1e-12) / resolution.loss_levels as f64,
+            usd_step: budget_usd.max(1e-12) / resolution.budget_steps as f64,
+            resolution,
+        }
+    }
+
+    fn states(&self) -> usize {
+        (self.resolution.loss_levels + 1) * (self.resolution.budget_steps + 1)
+    }
+
+    fn index(&self, loss: f64, cost_usd: f64) -> usize {
+        let k = (((self.start - loss) / self.loss_step).floor().max(0.0) as usize)
+            .min(self.resolution.loss_levels);
+        let b = ((cost_usd / self.usd_step).floor() as usize).min(self.resolution.budget_steps);
+        k * (self.resolution.budget_steps + 1) + b
+    }
+}
+
+fn unwind(
+    options: &[EpochOption],
+    layers: &[Vec<Option<Label>>],
+    epochs: usize,
+    mut index: usize,
+) -> Schedule {
+    let last = layers[epochs][index].expect("a finishing state");
+    let mut chosen = Vec::with_capacity(epochs);
+    for epoch in (1..=epochs).rev() {
+        let label = layers[epoch][index].expect("a state on the path");
+        chosen.push(label.option);
+        index = label.from;
+    }
+    chosen.reverse();
+    let _ = options;
+    Schedule {
+        epochs: chosen,
+        time_s: last.time_s,
+        cost_usd: last.cost_usd,
+        final_loss: last.loss,
+    }
+}
+
+/// The fastest fixed configuration within the budget, and the epochs it needs.
+pub fn best_fixed(options: &[EpochOption], target: f64, budget_usd: f64) -> Option<(usize, usize)> {
+    options
+        .iter()
+        .enumerate()
+        .filter_map(|(c, o)| o.epochs_to(target).map(|e| (c, e)))
+        .filter(|&(c, e)| options[c].epoch_usd * e as f64 <= budget_usd * (1.0 + 1e-9))
+        .min_by(|&(a, ea), &(b, eb)| {
+            (options[a].epoch_s * ea as f64).total_cmp(&(options[b].epoch_s * eb as f64))
+        })
+}
+
+/// The cheapest fixed configuration that reaches `target`, and its cost.
+pub fn cheapest_fixed(options: &[EpochOption], target: f64) -> Option<(usize, f64)> {
+    options
+        .iter()
+        .enumerate()
+        .filter_map(|(c, o)| o.epochs_to(target).map(|e| (c, o.epoch_usd * e as f64)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// A schedule planned for a scenario, with the best fixed plan under the same budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchedulePlan {
+    pub options: Vec<EpochOption>,
+    pub schedule: Schedule,
+    /// The fastest fixed configuration within the budget: option index and epochs.
+    pub baseline: (usize, usize),
+    pub target_loss: f64,
+    pub budget_usd: f64,
+    /// Where the loss curves came from: "simulator" or "scenario".
+    pub curves_from: &'static str,
+}
+
+/// Why a schedule cannot be planned.
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    #[error(transparent)]
+    Plan(#[from] super::plan::PlanError),
+    #[error(transparent)]
+    Sim(#[from] crate::sim::SimError),
+    #[error("workload.loss_curve needs at least two losses (the start and after epoch 1)")]
+    ShortCurve,
+    #[error("no fixed configuration reaches the target loss {target:.6} in {epochs} epochs")]
+    Unreachable { target: f64, epochs: usize },
+    #[error(
+        "no schedule reaches loss {target:.6} for at most ${budget_usd:.6}: the cheapest fixed plan costs ${cheapest_usd:.6}"
+    )]
+    OverBudget {
+        target: f64,
+        budget_usd: f64,
+        cheapest_usd: f64,
+    },
+}
+
+/// Worker counts a schedule may use: the scenario's, and a ladder up to its largest.
+fn worker_choices(listed: &[u32]) -> Vec<u32> {
+    const LADDER: [u32; 11] = [1, 2, 5, 10, 20, 50, 100, 150, 200, 500, 1000];
+    let max = listed.iter().copied().max().unwrap_or(1);
+    let mut all: Vec<u32> = LADDER
+        .iter()
+        .copied()
+        .filter(|&w| w <= max)
+        .chain(listed.iter().copied())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Plans the per-epoch schedule of `scenario` under `budget_usd` (default: the cheapest fixed
+/// plan's cost), with loss curves from the scenario's `loss_curve` or from the simulator.
+pub fn plan_schedule(
+    scenario: &crate::scenario::Scenario,
+    profiles: &crate::profile::Profiles,
+    budget_usd: Option<f64>,
+) -> Result<SchedulePlan, ScheduleError> {
+    use crate::model::{Config, FaasModel, Platform};
+    use crate::scenario::TrainingLength;
+    let template =
+        super::workers::best_template(scenario, profiles, &scenario.objective, Platform::Faas)?;
+    let Config::Faas(template) = template else {
+        unreachable!("a FaaS plan")
+    };
+    let space = scenario.faas.as_ref().expect("a FaaS plan implies [faas]");
+    let (epochs, target_given) = match scenario.workload.length {
+        TrainingLength::Auto {
+            target_loss,
+            max_epochs,
+        } => (max_epochs as usize, Some(target_loss)),
+        TrainingLength::Epochs(e) => (e.ceil() as usize, None),
+        TrainingLength::Iterations(_) => (1, None),
+    };
+    let mut one_epoch = scenario.clone();
+    one_epoch.workload.length = TrainingLength::Epochs(1.0);
+    let model = FaasModel::new(&one_epoch, profiles).map_err(super::plan::PlanError::from)?;
+    let horizon = 2 * epochs.max(1);
+    let mut choices = worker_choices(&space.workers);
+    if !choices.contains(&template.workers) {
+        choices.push(template.workers);
+    }
+    let (curves, curves_from) = curves(scenario, profiles, &template, &choices, horizon)?;
+    let mut options = Vec::new();
+    for (&workers, curve) in &curves {
+        for &memory_mb in &space.memory_mb {
+            let cfg = crate::model::FaasConfig {
+                workers,
+                memory_mb,
+                ..template.clone()
+            };
+            let cfg = match &cfg.pattern {
+                crate::model::Pattern::Tree(_) => {
+                    super::workers::faas_point(&model, &cfg, workers).config
+                }
+                _ => Config::Faas(cfg),
+            };
+            let Config::Faas(cfg) = cfg else { continue };
+            if let Ok(p) = model.predict(&cfg) {
+                options.push(EpochOption {
+                    workers,
+                    memory_mb,
+                    epoch_s: p.time.total_s(),
+                    epoch_usd: p.cost.total_usd(),
+                    curve: curve.clone(),
+                });
+            }
+        }
+    }
+    // Without a target: as good as the planned configuration gets in the scenario's epochs.
+    let planned = &curves[&template.workers];
+    let target = target_given.unwrap_or(planned[epochs.min(planned.len() - 1)]);
+    let (_, cheapest_usd) = cheapest_fixed(&options, target).ok_or(ScheduleError::Unreachable {
+        target,
+        epochs: horizon,
+    })?;
+    let budget = budget_usd.unwrap_or(cheapest_usd);
+    let start = options
+        .iter()
+        .map(|o| o.curve[0])
+        .fold(f64::NEG_INFINITY, f64::max);
+    let over = ScheduleError::OverBudget {
+        target,
+        budget_usd: budget,
+        cheapest_usd,
+    };
+    let schedule = best_schedule(
+        &options,
+        start,
+        target,
+        budget,
+        horizon,
+        Resolution::default(),
+    )
+    .ok_or(over)?;
+    let baseline = best_fixed(&options, target, budget).ok_or(ScheduleError::OverBudget {
+        target,
+        budget_usd: budget,
+        cheapest_usd,
+    })?;
+    Ok(SchedulePlan {
+        options,
+        schedule,
+        baseline,
+        target_loss: target,
+        budget_usd: budget,
+        curves_from,
+    })
+}
+
+type Curves = std::collections::BTreeMap<u32, Vec<f64>>;
+
+/// A loss curve as a record of progress: the best loss so far after each epoch, tilted down by
+/// a hair per epoch so that plateaus still say how far along a run is.
+fn record_of_progress(mut curve: Vec<f64>) -> Vec<f64> {
+    let tilt = 1e-9 * curve.first().map_or(1.0, |l| l.abs().max(1e-12));
+    for i in 1..curve.len() {
+        curve[i] = curve[i].min(curve[i - 1]) - tilt;
+    }
+    curve
+}
+
+/// Loss curves per worker count: the scenario's one curve for all, or simulated (all variance
+/// off, the scenario's protocol) for `horizon` epochs.
+fn curves(
+    scenario: &crate::scenario::Scenario,
+    profiles: &crate::profile::Profiles,
+    template: &crate::model::FaasConfig,
+    workers: &[u32],
+    horizon: usize,
+) -> Result<(Curves, &'static str), ScheduleError> {
+    if let Some(curve) = &scenario.workload.loss_curve {
+        if curve.len() < 2 {
+            return Err(ScheduleError::ShortCurve);
+        }
+        let curve = record_of_progress(curve.clone());
+        return Ok((
+            workers.iter().map(|&w| (w, curve.clone())).collect(),
+            "scenario",
+        ));
+    }
+    let mut long = scenario.clone();
+    long.workload.length = crate::scenario::TrainingLength::Epochs(horizon as f64);
+    long.simulation.straggler_cv = 0.0;
+    let mut curves = Curves::new();
+    for &w in workers {
+        let cfg = crate::model::Config::Faas(crate::model::FaasConfig {
+            workers: w,
+            ..template.clone()
+        });
+        let run = crate::sim::simulate_config(&long, profiles, &cfg, scenario.seed)?;
+        let mut curve = vec![run.initial_loss];
+        curve.extend(run.epoch_losses.iter().copied());
+        curves.insert(w, record_of_progress(curve));
+    }
+    Ok((curves, "simulator"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    fn option(workers: u32, epoch_s: f64, epoch_usd: f64, curve: &[f64]) -> EpochOption {
+        EpochOption {
+            workers,
+            memory_mb: 256,
+            epoch_s,
+            epoch_usd,
+            curve: curve.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_step_follows_the_options_own_curve() {
+        let o = option(1, 1.0, 1.0, &[1.0, 0.6, 0.4, 0.3]);
+        assert_relative_eq!(o.step(1.0), 0.6);
+        assert_relative_eq!(o.step(0.5), 0.35, epsilon = 1e-12);
+        assert_relative_eq!(o.step(0.1), 0.3);
+    }
+
+    #[test]
+    fn with_one_option_the_schedule_is_that_option_every_epoch() {
+        let o = option(5, 2.0, 1.0, &[1.0, 0.8, 0.6, 0.4, 0.2]);
+        let s = best_schedule(&[o], 1.0, 0.4, 10.0, 10, Resolution::default()).unwrap();
+        assert_eq!(s.epochs, vec![0, 0, 0]);
+        assert_relative_eq!(s.time_s, 6.0);
+    }
+
+    #[test]
+    fn the_budget_is_never_exceeded() {
+        let fast = option(150, 1.0, 3.0, &[1.0, 0.7, 0.5, 0.4, 0.35]);
+        let slow = option(20, 3.0, 1.0, &[1.0, 0.6, 0.4, 0.3, 0.2]);
+        for budget in [3.0, 4.0, 5.0, 8.0] {
+            if let Some(s) = best_schedule(
+                &[fast.clone(), slow.clone()],
+                1.0,
+                0.4,
+                budget,
+                10,
+                Resolution::default(),
+            ) {
+                assert!(s.cost_usd <= budget + 1e-9, "{budget}: {s:?}");
+            }
+        }
+    }
+
+    /// Every schedule of up to `epochs` epochs over the options, by brute force.
+    fn brute_force(
+        options: &[EpochOption],
+        start: f64,
+        target: f64,
+        budget: f64,
+        epochs: usize,
+    ) -> Option<f64> {
+        let mut best: Option<f64> = None;
+        let mut stack = vec![(start, 0.0, 0.0, 0usize)];
+        while let Some((loss, time, cost, depth)) = stack.pop() {
+            if loss <= target + 1e-12 {
+                best = Some(best.map_or(time, |b: f64| b.min(time)));
+                continue;
+            }
+            if depth == epochs {
+                continue;
+            }
+            for o in options {
+                if cost + o.epoch_usd <= budget + 1e-12 {
+                    stack.push((
+                        o.step(loss),
+                        time + o.epoch_s,
+                        cost + o.epoch_usd,
+                        depth + 1,
+                    ));
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn matches_brute_force_when_the_grids_are_exact() {
+        // Curves on a 0.1 grid and costs on the budget grid make the discretisation exact.
+        let options = vec![
+            option(150, 1.0, 3.0, &[1.0, 0.6, 0.5, 0.45, 0.4]),
+            option(20, 2.0, 1.0, &[1.0, 0.8, 0.6, 0.5, 0.4, 0.3]),
+            option(10, 3.0, 0.5, &[1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4]),
+        ];
+        let resolution = Resolution {
+            loss_levels: 61,
+            budget_steps: 40,
+        };
+        for budget in [2.0, 4.0, 5.0, 10.0, 20.0] {
+            let dp = best_schedule(&options, 1.0, 0.4, budget, 8, resolution).map(|s| s.time_s);
+            let brute = brute_force(&options, 1.0, 0.4, budget, 8);
+            assert_eq!(dp.is_some(), brute.is_some(), "budget {budget}");
+            if let (Some(d), Some(b)) = (dp, brute) {
+                assert_relative_eq!(d, b, epsilon = 1e-9);
+            }
+        }
+    }
+
+    #[test]
+    fn the_best_fixed_plan_is_the_fastest_that_fits_the_budget() {
+        let fast = option(150, 1.0, 3.0, &[1.0, 0.7, 0.5, 0.4]);
+        let slow = option(20, 3.0, 1.0, &[1.0, 0.6, 0.4]);
+        assert_eq!(
+            best_fixed(&[fast.clone(), slow.clone()], 0.4, 100.0),
+            Some((0, 3))
+        );
+        assert_eq!(best_fixed(&[fast, slow], 0.4, 2.0), Some((1, 2)));
+    }
+}
