@@ -113,7 +113,8 @@ fn allreduce_round_s() -> (f64, f64) {
     let t = S3_LATENCY_S + m / FN_BANDWIDTH;
     let merge = 10.0 * m / 5e9;
     let wait = 10.0 * t + merge + t;
-    let polls = (wait / S3_POLL_S).ceil();
+    // The poll in flight when the result lands (within one latency) finds it.
+    let polls = ((wait - S3_LATENCY_S) / S3_POLL_S).ceil();
     (t + 10.0 * t + merge + t + t, polls)
 }
 

@@ -91,21 +91,36 @@ impl Link {
     /// `bytes`: their serial time, or — when the service's rate limit binds — the time to admit
     /// every request but the last, plus the last one's own transfer.
     pub fn phase_s(&self, op: Op, per_client: f64, bytes: f64, clients: f64) -> f64 {
+        self.staggered_phase_s(op, per_client, bytes, clients, &mut 0.0)
+    }
+
+    /// [`Link::phase_s`] for clients that arrive spread over `spread_s` seconds (the last
+    /// `spread_s` after the first), timed from the last arrival: the rate limit only delays
+    /// what the spread has not already paced. When the limit binds, the clients leave spread
+    /// by its admission stagger, which `spread_s` becomes.
+    pub fn staggered_phase_s(
+        &self,
+        op: Op,
+        per_client: f64,
+        bytes: f64,
+        clients: f64,
+        spread_s: &mut f64,
+    ) -> f64 {
         if per_client <= 0.0 || clients <= 0.0 {
             return 0.0;
         }
         let serial = per_client * self.transfer_s(bytes, clients);
-        let rate = match op {
-            Op::Put => self.put_units_per_s,
-            Op::Get => self.get_units_per_s,
+        let Some(rate) = self.rate(op) else {
+            return serial;
         };
-        match rate {
-            Some(rate) => {
-                let units = self.units(op, bytes);
-                let admitted_s = (clients * per_client - 1.0) * units / rate;
-                serial.max(admitted_s + self.transfer_s(bytes, clients))
-            }
-            None => serial,
+        let units = self.units(op, bytes);
+        let admitted_s = (clients * per_client - 1.0) * units / rate - *spread_s;
+        let limited_s = admitted_s + self.transfer_s(bytes, clients);
+        if limited_s > serial {
+            *spread_s = self.stagger_s(op, clients, bytes);
+            limited_s
+        } else {
+            serial
         }
     }
 
@@ -131,15 +146,19 @@ impl Link {
     }
 
     /// Polls that miss while a worker waits `wait_s` for an object, and the delay between the
-    /// object appearing and the poll that finds it. Polls go out every poll interval (or back to
-    /// back when a request takes longer); with no interval the server answers when ready.
+    /// object appearing and the moment the worker goes on. Polls go out every poll interval (or
+    /// back to back when a request takes longer); with no interval the server answers when
+    /// ready. A poll finds an object whose PUT completes within one request latency of the poll
+    /// going out: its request is still on the way to the server then (the simulator's store
+    /// does the same).
     pub fn polling(&self, wait_s: f64) -> (f64, f64) {
         let period = self.poll_interval_s.max(self.latency_s);
-        if self.poll_interval_s <= 0.0 || wait_s <= 0.0 || period <= 0.0 {
+        let late_s = wait_s - self.latency_s;
+        if self.poll_interval_s <= 0.0 || late_s <= 1e-6 || period <= 0.0 {
             return (0.0, 0.0);
         }
-        let misses = (wait_s / period - 1e-9).ceil().max(0.0);
-        (misses, misses * period - wait_s)
+        let misses = (late_s / period - 1e-9).ceil().max(0.0);
+        (misses, (misses * period - wait_s).max(0.0))
     }
 }
 
@@ -202,5 +221,10 @@ mod tests {
         let (misses, delay) = link().polling(0.12);
         assert_relative_eq!(misses, 3.0);
         assert_relative_eq!(delay, 0.03, epsilon = 1e-12);
+    }
+
+    #[test]
+    fn a_poll_in_flight_when_the_object_lands_finds_it() {
+        assert_eq!(link().polling(0.009), (0.0, 0.0));
     }
 }

@@ -123,6 +123,10 @@ pub fn simulation(runs: &[crate::sim::SimOutcome], algorithm: Algorithm) -> Valu
         "test_loss": first.test_loss.map_or(Value::Null, number),
         "test_accuracy": first.test_accuracy.map_or(Value::Null, number),
         "events": first.events,
+        "invocations": first.counts.invocations,
+        "aggregator_invocations": first.counts.aggregator_invocations,
+        "channel_requests": first.counts.channel_puts + first.counts.channel_gets,
+        "bytes_moved": first.counts.bytes_moved,
         "notes": first.notes,
         "runs": runs.len(),
     });

@@ -46,6 +46,8 @@ pub struct SimOutcome {
     pub notes: Vec<String>,
     /// Events the engine processed.
     pub events: u64,
+    /// Invocations and channel traffic (FaaS; zeros for VMs).
+    pub counts: crate::sim::faas::RunCounts,
 }
 
 /// Whether training converged: the target reached, or without a target a plateau (the last

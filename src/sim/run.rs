@@ -169,7 +169,7 @@ fn simulate_faas(
         (initial_loss, summary.epoch_losses),
         summary.trace,
         &summary.final_params,
-        sim.scheduler.processed(),
+        (sim.scheduler.processed(), summary.counts),
     ))
 }
 
@@ -185,7 +185,7 @@ fn finish(
     (initial_loss, epoch_losses): (f64, Vec<f64>),
     trace: Vec<TraceRow>,
     params: &[f32],
-    events: u64,
+    (events, counts): (u64, super::faas::RunCounts),
 ) -> SimOutcome {
     let (final_loss, _) = evaluate(&data.math, params, &data.train);
     let test = data.test.as_ref().map(|t| evaluate(&data.math, params, t));
@@ -204,6 +204,7 @@ fn finish(
         trace,
         notes: data.notes.clone(),
         events,
+        counts,
     }
 }
 
@@ -306,6 +307,6 @@ fn simulate_iaas(
         (initial_loss, epoch_losses),
         trace,
         &params,
-        0,
+        (0, Default::default()),
     ))
 }

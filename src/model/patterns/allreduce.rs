@@ -6,6 +6,11 @@
 //! are ready again before the reducer needs their next contribution — unless their GETs, sharing
 //! a node's NIC, take longer than the reducer's own GET plus one of its fetches, when they set
 //! the pace instead.
+//!
+//! On a channel that limits write units per second (DynamoDB), tens of contributions are
+//! admitted one slot apart; the reducer's fetches overlap that tail more than the model's
+//! `max` allows, so there the model runs up to about 3% above the simulator
+//! (`tests/simulator.rs` checks the bound).
 
 use super::{RoundComm, RoundContext};
 use crate::model::link::Op;
@@ -62,9 +67,10 @@ mod tests {
         let (mut link, profile) = (link(), profile());
         link.poll_interval_s = 0.05;
         let comm = super::round(&ctx(&link, &profile, 4.0));
-        // The others wait 4 GETs + merge + 1 PUT = 104 ms: 3 polls each. Being a poll behind
-        // does not slow the round: the reducer's own path sets it.
+        // The others wait 4 GETs + merge + 1 PUT = 104 ms: polls at 0 and 50 ms miss, the one
+        // at 100 ms is in flight when the result lands. Being a poll behind does not slow the
+        // round: the reducer's own path sets it.
         assert_relative_eq!(comm.time_s, (4.0 + 3.0) * 0.02 + 0.004, epsilon = 1e-12);
-        assert_relative_eq!(comm.gets, 8.0 + 3.0 * 3.0);
+        assert_relative_eq!(comm.gets, 8.0 + 3.0 * 2.0);
     }
 }

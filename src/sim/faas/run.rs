@@ -442,14 +442,11 @@ impl<'a> FaasRun<'a> {
 
     /// Makes `key` exist: waiters poll it up, and a tree parent may be complete.
     fn publish(&mut self, key: u64, now: SimTime, s: &mut Scheduler<Event>) {
+        // Waiters go on through the queue, after whoever stored the object has gone on: it
+        // knows first, so its next request is the first to be admitted.
         for found in self.store.publish(key, now) {
             self.channel.count_polls(found.missed_polls);
-            if found.at <= now {
-                self.step(found.actor);
-                self.run(found.actor, now, s);
-            } else {
-                s.at(found.at, Event::Advance(found.actor));
-            }
+            s.at(found.at.max(now), Event::Advance(found.actor));
         }
         if let (Some((kind, round, a, b)), Pattern::Tree(_)) =
             (decode(key), &self.settings.cfg.pattern)
@@ -684,6 +681,13 @@ impl<'a> FaasRun<'a> {
             rounds: self.settings.rounds,
             epoch_losses: self.epoch_losses.clone(),
             trace: self.trace.clone(),
+            counts: RunCounts {
+                invocations,
+                aggregator_invocations: self.aggregator_invocations,
+                channel_puts: c.puts,
+                channel_gets: c.gets,
+                bytes_moved: c.bytes,
+            },
             final_params: if self.layout.synchronous {
                 self.trainer.params().to_vec()
             } else {
@@ -702,6 +706,23 @@ pub struct RunSummary {
     pub epoch_losses: Vec<f64>,
     pub trace: Vec<TraceRow>,
     pub final_params: Vec<f32>,
+    pub counts: RunCounts,
+}
+
+/// Invocations and channel traffic of a run (model-exchange channel only; the dataset reads
+/// from S3 are billed but not counted here).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RunCounts {
+    /// Worker invocations, re-invocations after the duration limit included.
+    pub invocations: f64,
+    /// Invocations of a tree's aggregator functions.
+    pub aggregator_invocations: f64,
+    /// PUT requests on the channel (an object over the item limit is several).
+    pub channel_puts: f64,
+    /// GET requests on the channel, polls included.
+    pub channel_gets: f64,
+    /// Bytes moved through the channel.
+    pub bytes_moved: f64,
 }
 
 impl Handler<Event> for FaasRun<'_> {
