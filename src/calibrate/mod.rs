@@ -18,6 +18,7 @@ pub mod curve;
 pub mod error;
 pub mod function;
 pub mod histogram;
+pub mod host;
 pub mod input;
 pub mod observations;
 pub mod power_tuning;

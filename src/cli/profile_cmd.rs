@@ -1,6 +1,7 @@
-//! `stratus profile`: measure this host. `profile channel` times real PUT/GET round trips
-//! against Redis, Memcached or a local directory and writes the channel's latency and bandwidth
-//! as a calibration file.
+//! `stratus profile`: measure this host. `profile kernels` times the training kernels and the
+//! memory bandwidth and writes them as CPU rates; `profile channel` times real PUT/GET round
+//! trips against Redis, Memcached or a local directory and writes the channel's latency and
+//! bandwidth. Both write calibration files for `--calibration FILE`.
 
 use std::path::PathBuf;
 
@@ -12,13 +13,38 @@ use crate::calibrate::channel::{
     self, ChannelFit, OpFit, ProbePlan, Store, dir::DirStore, memcached::MemcachedStore,
     redis::RedisStore,
 };
+use crate::calibrate::host::{self, HostProbe, HostProfile};
 use crate::profile::ChannelKind;
 
 /// What to measure.
 #[derive(Debug, Subcommand)]
 pub enum Profile {
+    /// Throughput of each training kernel on this host, and its memory bandwidth.
+    Kernels(KernelsArgs),
     /// Latency and bandwidth of a storage channel (Redis, Memcached or a directory).
     Channel(ChannelArgs),
+}
+
+/// Flags of `stratus profile kernels`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  stratus profile kernels\n  stratus profile kernels --quick --format json\n  stratus profile kernels -o host.toml && stratus plan --calibration host.toml"
+)]
+pub struct KernelsArgs {
+    /// Where to write the calibration (TOML): this host's rates as a vCPU's.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A fast look: a tenth of the data and of the time.
+    #[arg(long)]
+    pub quick: bool,
+    /// The FaaS profile whose CPU rates the calibration replaces (the EC2 defaults are too).
+    #[arg(long = "faas-profile", default_value = "aws-lambda-x86")]
+    pub faas_profile: String,
+    /// Seed of the synthetic data.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// Flags of `stratus profile channel`.
@@ -56,6 +82,7 @@ pub struct ChannelArgs {
 /// Runs `stratus profile`.
 pub fn run(command: &Profile) -> anyhow::Result<()> {
     match command {
+        Profile::Kernels(args) => run_kernels(args),
         Profile::Channel(args) => run_channel(args),
     }
 }
@@ -75,6 +102,69 @@ fn open(args: &ChannelArgs) -> anyhow::Result<(Box<dyn Store>, ChannelKind)> {
         (_, _, Some(dir)) => (Box::new(DirStore::open(dir)?), ChannelKind::S3),
         _ => return Err(InputError("give --redis, --memcached or --dir".into()).into()),
     })
+}
+
+fn run_kernels(args: &KernelsArgs) -> anyhow::Result<()> {
+    crate::profile::Profiles::builtin()?
+        .faas(&args.faas_profile)
+        .map_err(|e| InputError(e.to_string()))?;
+    let mut probe = if args.quick {
+        HostProbe::quick()
+    } else {
+        HostProbe::standard()
+    };
+    probe.seed = args.seed;
+    let progress = |m: &str| eprintln!("profile: {m}");
+    progress("generating Higgs-like and RCV1-like data, then timing each kernel on one thread");
+    let profile = host::measure(&probe, &progress);
+    let file = host::calibration(&profile, &args.faas_profile);
+    if let Some(path) = &args.output {
+        let text = toml::to_string(&file)?;
+        crate::report::write_atomically(path, |w| {
+            writeln!(
+                w,
+                "# Written by `stratus profile kernels`: this host's single-thread rates as a vCPU's. Apply with --calibration FILE.\n"
+            )?;
+            w.write_all(text.as_bytes())
+        })
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+        progress(&format!("wrote {}", path.display()));
+    }
+    match args.format {
+        Format::Table => print!("{}", kernels_table(&profile)),
+        Format::Json => print_json(&serde_json::to_value(&profile)?)?,
+        Format::Csv => {
+            let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+            for k in &profile.kernels {
+                out.serialize(k)?;
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn kernels_table(profile: &HostProfile) -> String {
+    let mut text = format!(
+        "{:<11} {:>10} {:>12} {:>9} {:>8} {:>10}\n",
+        "kernel", "rows", "M rows/s", "GFLOP/s", "GB/s", "FLOP/byte"
+    );
+    for k in &profile.kernels {
+        text += &format!(
+            "{:<11} {:>10} {:>12.3} {:>9.2} {:>8.2} {:>10.2}\n",
+            k.kernel,
+            k.rows,
+            k.rows_per_s / 1e6,
+            k.gflops_per_s,
+            k.gb_per_s,
+            k.flops_per_byte
+        );
+    }
+    text += &format!(
+        "streaming read: {:.2} GB/s (one thread)\nas a vCPU: cpu.peak_gflops_per_vcpu = {:.3}, cpu.memory_gb_s_per_vcpu = {:.3}\n",
+        profile.stream_gb_s, profile.peak_gflops_per_vcpu, profile.memory_gb_s_per_vcpu
+    );
+    text
 }
 
 fn run_channel(args: &ChannelArgs) -> anyhow::Result<()> {
