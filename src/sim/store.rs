@@ -140,15 +140,34 @@ impl<A: Copy> Store<A> {
     pub fn remove(&mut self, key: u64) {
         self.slots.remove(&key);
     }
+
+    /// Forgets every present object `stale` says nobody will read again; awaited keys stay.
+    pub fn forget(&mut self, stale: impl Fn(u64) -> bool) {
+        self.slots
+            .retain(|&key, slot| matches!(slot, Slot::Awaited(_)) || !stale(key));
+    }
+
+    /// Keys held, present or awaited.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether no key is held.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
 }
 
 /// A fast hasher for the store's integer keys (Fibonacci multiply; keys are not adversarial).
+/// The product's low bits depend only on the key's low bits, and keys differ mostly in their
+/// high fields (kind, round, worker), so the high half is folded into the low half, which the
+/// table indexes by.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
-        self.0
+        self.0 ^ (self.0 >> 32)
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
@@ -167,6 +186,27 @@ mod tests {
 
     fn t(s: f64) -> SimTime {
         SimTime::from_secs(s)
+    }
+
+    #[test]
+    fn forgetting_keeps_awaited_keys() {
+        let mut store = Store::new(0.05, 0.01);
+        store.publish(1, t(0.0));
+        store.publish(2, t(0.0));
+        store.wait(3, 'g', t(0.0));
+        store.forget(|_| true);
+        assert_eq!(store.len(), 1);
+        assert!(store.publish(3, t(1.0)).len() == 1);
+    }
+
+    #[test]
+    fn keys_differing_only_in_high_fields_spread_over_the_table() {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let build = BuildHasherDefault::<KeyHasher>::default();
+        let buckets: std::collections::BTreeSet<u64> = (0..1000u64)
+            .map(|worker| build.hash_one(worker << 16) & 1023)
+            .collect();
+        assert!(buckets.len() > 500, "{} of 1024 buckets", buckets.len());
     }
 
     #[test]

@@ -187,7 +187,9 @@ impl<'a> FaasRun<'a> {
             self.finish_worker(j, now);
             return;
         }
-        let mut plan = Vec::new();
+        // The last round's plan, emptied: its allocation is reused.
+        let mut plan = std::mem::take(&mut self.workers[j as usize].plan);
+        plan.clear();
         if !self.workers[j as usize].loaded {
             self.workers[j as usize].loaded = true;
             plan.push(Action::Load);
@@ -209,7 +211,7 @@ impl<'a> FaasRun<'a> {
                 key: key(Kind::AllDone, round - u64::from(k) - 1, 0, 0),
             });
         }
-        plan.extend(self.layout.worker_round(j, round));
+        self.layout.worker_round(j, round, &mut plan);
         if self.settings.cfg.sync == Sync::Hsp && self.ends_epoch(round) {
             const FLAG_BYTES: f64 = 8.0;
             plan.extend([
@@ -569,6 +571,7 @@ impl<'a> FaasRun<'a> {
     }
 
     fn record_round(&mut self, round: u64, now: SimTime) {
+        self.forget_old_rounds(round);
         let (loss_sum, rows) = self.round_loss[round as usize];
         if self.ends_epoch(round) {
             let params: &[f32] = if self.layout.synchronous {
@@ -596,6 +599,28 @@ impl<'a> FaasRun<'a> {
                 .filter(|w| w.finished_at.is_none())
                 .count() as u32,
             usd: self.accrued_usd(now),
+        });
+    }
+
+    /// Every 16 rounds of a synchronous run, drops the objects of rounds no worker can read
+    /// again (all workers are past them by more than the staleness bound), so the store holds
+    /// a few rounds' objects rather than the whole run's. The shared model and checkpoints stay.
+    fn forget_old_rounds(&mut self, round: u64) {
+        if !self.layout.synchronous || !round.is_multiple_of(16) {
+            return;
+        }
+        let slowest = self
+            .workers
+            .iter()
+            .filter(|w| w.finished_at.is_none())
+            .map(|w| w.round)
+            .min()
+            .unwrap_or(round);
+        let horizon = slowest.saturating_sub(u64::from(self.ssp_bound()) + 2);
+        self.store.forget(|k| {
+            decode(k).is_some_and(|(kind, r, ..)| {
+                !matches!(kind, Kind::Model | Kind::Checkpoint) && r < horizon
+            })
         });
     }
 

@@ -112,12 +112,13 @@ impl Layout {
         }
     }
 
-    /// Worker `j`'s actions in `round`, up to (not including) `Done`.
-    pub fn worker_round(&self, j: u32, round: u64) -> Vec<Action> {
-        (0..)
-            .map(|s| self.worker(j, round, s))
-            .take_while(|a| *a != Action::Done)
-            .collect()
+    /// Appends worker `j`'s actions in `round` to `plan`, up to (not including) `Done`.
+    pub fn worker_round(&self, j: u32, round: u64, plan: &mut Vec<Action>) {
+        plan.extend(
+            (0..)
+                .map(|s| self.worker(j, round, s))
+                .take_while(|a| !matches!(a, Action::Done)),
+        );
     }
 
     /// Layers of the tree, workers included.
