@@ -162,7 +162,39 @@ pub fn best_schedule(
         layers.push(next);
     }
     let (epochs, index, _) = finish?;
-    Some(unwind(options, &layers, epochs, index))
+    let found = unwind(options, &layers, epochs, index);
+    Some(scaled_down(options, found, start, target))
+}
+
+/// The same epochs moved towards decreasing workers (then memory) wherever the progress model
+/// says the target is still reached: adjacent epochs swap while a later one has more workers
+/// and the swap keeps the target. An epoch's time and cost do not depend on its place, so the
+/// result is exactly as fast and as cheap; among such ties this prefers schedules that scale
+/// down as training proceeds, as Siren's do, over an arbitrary order.
+fn scaled_down(options: &[EpochOption], found: Schedule, start: f64, target: f64) -> Schedule {
+    let size = |c: usize| (options[c].workers, options[c].memory_mb);
+    let reached = |epochs: &[usize]| epochs.iter().fold(start, |loss, &c| options[c].step(loss));
+    let mut epochs = found.epochs.clone();
+    let mut swapped = true;
+    while swapped {
+        swapped = false;
+        for i in 1..epochs.len() {
+            if size(epochs[i]) > size(epochs[i - 1]) {
+                epochs.swap(i - 1, i);
+                if reached(&epochs) <= target + 1e-12 {
+                    swapped = true;
+                } else {
+                    epochs.swap(i - 1, i);
+                }
+            }
+        }
+    }
+    let final_loss = reached(&epochs);
+    Schedule {
+        epochs,
+        final_loss,
+        ..found
+    }
 }
 
 /// A path to a state: its time, exact cost and loss, its last option and the state before.
@@ -468,6 +500,23 @@ mod tests {
             epoch_usd,
             curve: curve.to_vec(),
         }
+    }
+
+    #[test]
+    fn among_equally_good_orders_the_schedule_scales_down() {
+        // Straight-line curves: any order of the same epochs makes the same progress.
+        let line = |drop: f64| (0..=8).map(|e| 1.0 - drop * e as f64).collect::<Vec<_>>();
+        let options = [
+            option(10, 2.0, 1.0, &line(0.1)),
+            option(40, 1.0, 2.5, &line(0.1)),
+        ];
+        let found = best_schedule(&options, 1.0, 0.6, 7.0, 8, Resolution::default()).unwrap();
+        let workers: Vec<u32> = found.epochs.iter().map(|&c| options[c].workers).collect();
+        assert!(workers.windows(2).all(|w| w[0] >= w[1]), "{workers:?}");
+        assert!(
+            workers.contains(&40) && workers.contains(&10),
+            "{workers:?}"
+        );
     }
 
     #[test]
