@@ -164,7 +164,11 @@ fn asp_on_a9a_with_twenty_workers_shows_staleness() {
 fn ga_sgd_reaches_a_lower_loss_than_ma_sgd_on_a9a() {
     // LambdaML's finding, where local SGD is noisy: one row per worker per step (global batch
     // 10) at η = 0.3, as in tests/kernels_distributed.rs, now in virtual time.
-    let sets = ["workload.epochs=2", "workload.batch_size=10", "workload.learning_rate=0.3"];
+    let sets = [
+        "workload.epochs=2",
+        "workload.batch_size=10",
+        "workload.learning_rate=0.3",
+    ];
     let Some((ga, p)) = a9a(&sets) else { return };
     let mut ma_sets = sets.to_vec();
     ma_sets.push("workload.algorithm=ma-sgd");
@@ -172,7 +176,12 @@ fn ga_sgd_reaches_a_lower_loss_than_ma_sgd_on_a9a() {
     let cfg = faas(10, ChannelKind::Memcached, Pattern::AllReduce, Sync::Bsp);
     let ga_run = simulate_config(&ga, &p, &cfg, 7).unwrap();
     let ma_run = simulate_config(&ma, &p, &cfg, 7).unwrap();
-    assert!(ga_run.final_loss < 0.97 * ma_run.final_loss, "GA {} MA {}", ga_run.final_loss, ma_run.final_loss);
+    assert!(
+        ga_run.final_loss < 0.97 * ma_run.final_loss,
+        "GA {} MA {}",
+        ga_run.final_loss,
+        ma_run.final_loss
+    );
     assert!(ma_run.counts.bytes_moved * 1000.0 < ga_run.counts.bytes_moved);
 }
 

@@ -2,12 +2,12 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// A spinner for `runs` simulated runs.
+/// A bar over `runs` simulated runs (a spinner while the first one runs).
 pub fn runs_bar(runs: u32) -> ProgressBar {
-    let bar = ProgressBar::new_spinner();
+    let bar = ProgressBar::new(u64::from(runs.max(1)));
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template("{spinner} {msg} {bar:30} {pos}/{len} [{elapsed}, eta {eta}]")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message(format!(
         "simulating {runs} run{}",

@@ -53,8 +53,8 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         &scenario,
         &profiles,
         &config,
-        args.seed.unwrap_or(scenario.seed),
-        args.runs,
+        (args.seed.unwrap_or(scenario.seed), args.runs),
+        &|| progress.inc(1),
     )?;
     progress.finish_and_clear();
     if let Some(path) = &args.trace {

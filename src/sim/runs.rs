@@ -47,16 +47,21 @@ pub fn choose_config(
 }
 
 /// Runs `config` with seeds `seed`, `seed + 1`, … in parallel; results in seed order.
+/// `finished` is called as each run ends (in whatever order they end).
 pub fn simulate_runs(
     scenario: &Scenario,
     profiles: &Profiles,
     config: &Config,
-    seed: u64,
-    runs: u32,
+    (seed, runs): (u64, u32),
+    finished: &(dyn Fn() + Sync),
 ) -> Result<Vec<SimOutcome>, SimError> {
     (0..u64::from(runs.max(1)))
         .into_par_iter()
-        .map(|k| simulate_config(scenario, profiles, config, seed.wrapping_add(k)))
+        .map(|k| {
+            let run = simulate_config(scenario, profiles, config, seed.wrapping_add(k));
+            finished();
+            run
+        })
         .collect()
 }
 
