@@ -41,22 +41,22 @@ pub trait Rows: Sync {
 }
 
 impl Row for &[f32] {
-    #[inline]
+    #[inline(always)]
     fn dot(self, w: &[f32]) -> f32 {
         vecops::dot(self, &w[..self.len()])
     }
-    #[inline]
+    #[inline(always)]
     fn add_scaled_to(self, alpha: f32, g: &mut [f32]) {
         vecops::axpy(alpha, self, &mut g[..self.len()]);
     }
-    #[inline]
+    #[inline(always)]
     fn for_each_nonzero(self, mut f: impl FnMut(usize, f32)) {
         self.iter()
             .enumerate()
             .filter(|(_, v)| **v != 0.0)
             .for_each(|(i, v)| f(i, *v));
     }
-    #[inline]
+    #[inline(always)]
     fn squared_distance(self, c: &[f32], _c_squared_norm: f32) -> f32 {
         vecops::squared_distance(self, &c[..self.len()])
     }

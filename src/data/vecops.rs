@@ -9,7 +9,7 @@ pub const LANES: usize = 8;
 
 /// Σ a_i b_i over the common length: eight lanes per step, then one four-lane step, then the
 /// last 0–3 products.
-#[inline]
+#[inline(always)]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
@@ -37,7 +37,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// y ← y + alpha·x over the common length.
-#[inline]
+#[inline(always)]
 pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
     let n = x.len().min(y.len());
     let (x, y) = (&x[..n], &mut y[..n]);
@@ -47,7 +47,7 @@ pub fn axpy(alpha: f32, x: &[f32], y: &mut [f32]) {
 }
 
 /// Σ (a_i − b_i)² over the common length.
-#[inline]
+#[inline(always)]
 pub fn squared_distance(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);

@@ -95,9 +95,12 @@ impl<L: MarginLoss> Kernel for Linear<L> {
     ) -> f64 {
         let ids = &shard.ids()[rows];
         let labels = shard.data().labels();
-        crate::with_rows!(shard.data().matrix(), |m| wide::run(
-            || gradient_sum::<L, _>(m, ids, labels, params, grad)
-        ))
+        crate::with_rows!(shard.data().matrix(), |m| if wide::avx2() {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { gradient_sum_avx2::<L, _>(m, ids, labels, params, grad) }
+        } else {
+            gradient_sum::<L, _>(m, ids, labels, params, grad)
+        })
     }
 
     fn score(
@@ -109,9 +112,12 @@ impl<L: MarginLoss> Kernel for Linear<L> {
     ) -> Score {
         let ids = &shard.ids()[rows];
         let labels = shard.data().labels();
-        crate::with_rows!(shard.data().matrix(), |m| wide::run(|| score_sum::<L, _>(
-            m, ids, labels, params
-        )))
+        crate::with_rows!(shard.data().matrix(), |m| if wide::avx2() {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { score_sum_avx2::<L, _>(m, ids, labels, params) }
+        } else {
+            score_sum::<L, _>(m, ids, labels, params)
+        })
     }
 
     fn batch_cost(&self, shard: &Shard, rows: Range<usize>) -> BatchCost {
@@ -159,6 +165,16 @@ fn gradient_sum<L: MarginLoss, M: Rows>(
     grad_b[0] += slope_sum;
     loss_sum
 }
+
+crate::avx2_twin!(
+    /// [`gradient_sum`] compiled for AVX2.
+    fn gradient_sum_avx2<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params: &[f32], grad: &mut [f32]) -> f64 = gradient_sum
+);
+
+crate::avx2_twin!(
+    /// [`score_sum`] compiled for AVX2.
+    fn score_sum_avx2<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params: &[f32]) -> Score = score_sum
+);
 
 #[inline(always)]
 fn score_sum<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params: &[f32]) -> Score {
