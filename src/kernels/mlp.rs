@@ -71,6 +71,7 @@ impl Mlp {
     }
 
     /// Fills `acts` with every layer's output (softmax probabilities last); returns −ln p_label.
+    #[inline(always)]
     fn forward<R: Row>(&self, params: &[f32], x: R, label: usize, acts: &mut [f32]) -> f32 {
         let mut start = 0;
         for l in 0..self.layers() {
@@ -94,6 +95,7 @@ impl Mlp {
     }
 
     /// Adds this row's gradient to `grad`, given `acts` from [`Mlp::forward`].
+    #[inline(always)]
     fn backward<R: Row>(
         &self,
         params: &[f32],
@@ -139,6 +141,37 @@ impl Mlp {
         stored * self.widths[1] as u64 + hidden
     }
 }
+
+/// The rows a gradient call visits, and every row's label.
+#[derive(Clone, Copy)]
+struct RowsOf<'a> {
+    ids: &'a [u32],
+    labels: &'a [u32],
+}
+
+/// Forward and backward passes over `rows`, adding their gradient to `grad`; the loss sum.
+#[inline(always)]
+fn gradient_rows<M: Rows>(
+    mlp: &Mlp,
+    m: &M,
+    rows: RowsOf,
+    params: &[f32],
+    grad: &mut [f32],
+    scratch: &mut [f32],
+) -> f64 {
+    let mut loss_sum = 0.0f64;
+    for &i in rows.ids {
+        let (x, label) = (m.row(i as usize), rows.labels[i as usize] as usize);
+        loss_sum += f64::from(mlp.forward(params, x, label, mlp.split_scratch(scratch).0));
+        mlp.backward(params, x, label, scratch, grad);
+    }
+    loss_sum
+}
+
+crate::avx2_twin!(
+    /// [`gradient_rows`] compiled for AVX2.
+    fn gradient_rows_avx2<M: Rows>(mlp: &Mlp, m: &M, rows: RowsOf, params: &[f32], grad: &mut [f32], scratch: &mut [f32]) -> f64 = gradient_rows
+);
 
 /// Calls `f(i, a)` for every non-zero activation.
 fn input_nonzeros(input: &[f32], mut f: impl FnMut(usize, f32)) {
@@ -195,15 +228,12 @@ impl Kernel for Mlp {
     ) -> f64 {
         let ids = &shard.ids()[rows];
         let labels = shard.data().labels();
-        crate::with_rows!(shard.data().matrix(), |m| {
-            let mut loss_sum = 0.0f64;
-            for &i in ids {
-                let (x, label) = (m.row(i as usize), labels[i as usize] as usize);
-                loss_sum +=
-                    f64::from(self.forward(params, x, label, self.split_scratch(scratch).0));
-                self.backward(params, x, label, scratch, grad);
-            }
-            loss_sum
+        let rows = RowsOf { ids, labels };
+        crate::with_rows!(shard.data().matrix(), |m| if super::wide::avx2() {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            unsafe { gradient_rows_avx2::<_>(self, m, rows, params, grad, scratch) }
+        } else {
+            gradient_rows(self, m, rows, params, grad, scratch)
         })
     }
 
