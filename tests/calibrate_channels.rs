@@ -94,6 +94,19 @@ fn listening(server: &mut Server) -> bool {
     false
 }
 
+/// A client of a server that has just started: a server that accepts a connection may still
+/// refuse its first command for a moment under load, so connecting is retried for 10 s.
+fn connected<S, E: std::fmt::Debug>(connect: impl Fn() -> Result<S, E>) -> S {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match connect() {
+            Ok(store) => return store,
+            Err(e) if Instant::now() >= deadline => panic!("cannot connect: {e:?}"),
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
 fn redis() -> Option<Server> {
     start("redis-server", |port| {
         [
@@ -189,7 +202,8 @@ fn assert_within_raw(store: &str, fit: &ChannelFit, samples: &[channel::Sample])
 #[test]
 fn redis_latency_and_bandwidth_lie_within_the_raw_measurements() {
     let Some(server) = redis() else { return };
-    let mut store = RedisStore::connect(&format!("redis://127.0.0.1:{}", server.port)).unwrap();
+    let mut store =
+        connected(|| RedisStore::connect(&format!("redis://127.0.0.1:{}", server.port)));
     let (fit, samples) = profile(&mut store);
     assert_eq!(samples.len(), 9 * 5 * 2);
     assert_within_raw(&store.describe(), &fit, &samples);
@@ -200,7 +214,7 @@ fn memcached_with_large_items_stores_64_mib_objects_whole() {
     let Some(server) = memcached("128m") else {
         return;
     };
-    let mut store = MemcachedStore::connect(&format!("127.0.0.1:{}", server.port)).unwrap();
+    let mut store = connected(|| MemcachedStore::connect(&format!("127.0.0.1:{}", server.port)));
     assert_eq!(store.item_size_max(), 128 << 20);
     assert_eq!(store.chunk_note(64 << 20), None);
     let (fit, samples) = profile(&mut store);
@@ -212,7 +226,7 @@ fn memcached_with_its_default_item_limit_chunks_and_says_so() {
     let Some(server) = memcached("1m") else {
         return;
     };
-    let mut store = MemcachedStore::connect(&format!("127.0.0.1:{}", server.port)).unwrap();
+    let mut store = connected(|| MemcachedStore::connect(&format!("127.0.0.1:{}", server.port)));
     assert_eq!(store.item_size_max(), 1 << 20);
     let note = store.chunk_note(64 << 20).unwrap();
     assert!(
