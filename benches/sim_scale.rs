@@ -4,8 +4,8 @@
 //! (full-batch rounds: every worker computes the gradient of its 33-row shard each round,
 //! AllReduce through Memcached), against the same kernel work with no simulator around it —
 //! the shards' gradients, the merges and steps, and the per-epoch training-loss evaluation the
-//! simulator also makes. The difference between the two, less the loading of a9a that each
-//! simulated run does (`load_a9a`), is the simulator's own cost.
+//! simulator also makes. The difference between the two, less the loading of a9a and a9a.t
+//! that each simulated run does (`load_a9a_and_test`), is the simulator's own cost.
 //! Needs the shared data (`$STRATUS_DATA` or `../shared/data`); run with
 //! `cargo bench --bench sim_scale`.
 
@@ -62,8 +62,13 @@ fn bench_scale(c: &mut Criterion) {
     group.bench_function("simulate", |b| {
         b.iter(|| black_box(simulate_config(&s, &profiles, &cfg, 7).unwrap().final_loss))
     });
-    group.bench_function("load_a9a", |b| {
-        b.iter(|| black_box(load(&path, &LoadOptions::default()).unwrap().rows()))
+    let test_path = path.with_extension("t");
+    group.bench_function("load_a9a_and_test", |b| {
+        b.iter(|| {
+            let train = load(&path, &LoadOptions::default()).unwrap();
+            let test = load(&test_path, &LoadOptions::default()).unwrap();
+            black_box(train.rows() + test.rows())
+        })
     });
     group.bench_function("kernels_alone", |b| {
         b.iter(|| {

@@ -30,8 +30,8 @@ pub enum Event {
     Advance(u32),
     /// An actor's bytes start moving through the shared NIC.
     SharedStart(u32),
-    /// The shared NIC may have finished transfers (stale unless the generation matches).
-    LinkCheck(u64),
+    /// The shared NIC may have finished transfers (stale unless it is the check pending).
+    LinkCheck,
     /// Aggregator `i` has been invoked.
     AggregatorStart(u32),
     /// An object appears.
@@ -111,6 +111,8 @@ pub struct FaasRun<'a> {
     epoch_losses: Vec<f64>,
     trace: Vec<TraceRow>,
     shard_bytes: f64,
+    /// When the shared NIC's pending completion check runs (none pending: `None`).
+    link_check_at: Option<SimTime>,
 }
 
 impl<'a> FaasRun<'a> {
@@ -153,6 +155,7 @@ impl<'a> FaasRun<'a> {
             epoch_losses: Vec::new(),
             trace: Vec::new(),
             shard_bytes: model.facts().stored_bytes / w as f64,
+            link_check_at: None,
             trainer,
             settings,
             model,
@@ -769,9 +772,10 @@ impl Handler<Event> for FaasRun<'_> {
                 shared.start(now, bytes, u64::from(actor));
                 self.check_link(s);
             }
-            Event::LinkCheck(generation) => {
-                let shared = self.channel.shared().expect("a shared NIC");
-                if shared.generation() == generation {
+            Event::LinkCheck => {
+                if self.link_check_at == Some(now) {
+                    self.link_check_at = None;
+                    let shared = self.channel.shared().expect("a shared NIC");
                     for actor in shared.complete_due(now) {
                         self.finish(actor as u32, now, s);
                     }
@@ -797,10 +801,16 @@ impl Handler<Event> for FaasRun<'_> {
 }
 
 impl FaasRun<'_> {
+    /// Makes sure a completion check runs by the shared NIC's next completion. A pending check
+    /// that comes sooner stays (it finds nothing due and looks again), so a burst of starts,
+    /// each pushing completions later, schedules one check rather than one each.
     fn check_link(&mut self, s: &mut Scheduler<Event>) {
         let shared = self.channel.shared().expect("a shared NIC");
-        if let Some(next) = shared.next_completion() {
-            s.at(next, Event::LinkCheck(shared.generation()));
+        if let Some(next) = shared.next_completion()
+            && self.link_check_at.is_none_or(|at| next < at)
+        {
+            self.link_check_at = Some(next);
+            s.at(next, Event::LinkCheck);
         }
     }
 }
