@@ -119,15 +119,11 @@ fn run_kernels(args: &KernelsArgs) -> anyhow::Result<()> {
     let profile = host::measure(&probe, &progress);
     let file = host::calibration(&profile, &args.faas_profile);
     if let Some(path) = &args.output {
-        let text = toml::to_string(&file)?;
-        crate::report::write_atomically(path, |w| {
-            writeln!(
-                w,
-                "# Written by `stratus profile kernels`: this host's single-thread rates as a vCPU's. Apply with --calibration FILE.\n"
-            )?;
-            w.write_all(text.as_bytes())
-        })
-        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+        write_calibration(
+            path,
+            "`stratus profile kernels`: this host's single-thread rates as a vCPU's",
+            &file,
+        )?;
         progress(&format!("wrote {}", path.display()));
     }
     match args.format {
@@ -142,6 +138,20 @@ fn run_kernels(args: &KernelsArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes a calibration file whole (or not at all), headed by what wrote it.
+fn write_calibration(
+    path: &std::path::Path,
+    source: &str,
+    file: &toml::Table,
+) -> anyhow::Result<()> {
+    let text = toml::to_string(file)?;
+    crate::report::write_atomically(path, |w| {
+        writeln!(w, "# Written by {source}. Apply with --calibration FILE.\n")?;
+        w.write_all(text.as_bytes())
+    })
+    .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))
 }
 
 fn kernels_table(profile: &HostProfile) -> String {
@@ -182,16 +192,8 @@ fn run_channel(args: &ChannelArgs) -> anyhow::Result<()> {
     let fit = channel::fit(&samples)?;
     let file = channel::calibration(kind.name(), store.as_ref(), &fit, &samples);
     if let Some(path) = &args.output {
-        let text = toml::to_string(&file)?;
-        crate::report::write_atomically(path, |w| {
-            writeln!(
-                w,
-                "# Written by `stratus profile channel` ({}). Apply with --calibration FILE.\n",
-                store.describe()
-            )?;
-            w.write_all(text.as_bytes())
-        })
-        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+        let source = format!("`stratus profile channel` ({})", store.describe());
+        write_calibration(path, &source, &file)?;
         progress(&format!("wrote {}", path.display()));
     }
     match args.format {
