@@ -161,6 +161,31 @@ fn sirens_toy_schedule_scales_down_and_beats_the_best_fixed_plan_at_its_budget()
 }
 
 #[test]
+fn the_simulated_schedule_costs_what_the_programme_planned() {
+    let d = json(&[
+        "optimize",
+        "schedule",
+        "scenarios/siren-toy-lr.toml",
+        "--simulate",
+        "--format",
+        "json",
+    ]);
+    let simulated = &d["simulated"]["schedule"];
+    for key in ["time_s", "cost_usd"] {
+        let (planned, ran) = (d[key].as_f64().unwrap(), simulated[key].as_f64().unwrap());
+        assert!(
+            (ran / planned - 1.0).abs() < 0.02,
+            "{key}: planned {planned}, simulated {ran}"
+        );
+    }
+    assert_eq!(
+        simulated["epoch_losses"].as_array().unwrap().len(),
+        d["schedule"].as_array().unwrap().len()
+    );
+    assert!(d["simulated"]["baseline"]["final_loss"].as_f64().is_some());
+}
+
+#[test]
 fn a_budget_below_any_schedule_is_a_clear_error() {
     let out = stratus()
         .args([

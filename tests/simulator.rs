@@ -8,8 +8,8 @@ use stratus::model::{Config, FaasConfig, FaasModel, Pattern};
 use stratus::profile::{ChannelKind, Profiles};
 use stratus::scenario::shipped::SHIPPED;
 use stratus::scenario::{Scenario, Sync};
-use stratus::sim::simulate_config;
 use stratus::sim::validate::{validate_config, validate_scenario};
+use stratus::sim::{simulate_config, simulate_schedule};
 
 mod common;
 
@@ -296,4 +296,59 @@ fn dynamodb_splits_a_model_over_400_kb_into_items() {
     let run = simulate_config(&s, &p, &cfg, 1).unwrap();
     // Two rounds of 5 PUTs of a 1 MB model, three items each.
     assert_eq!(run.counts.channel_puts, 2.0 * 5.0 * 3.0);
+}
+
+#[test]
+fn a_schedule_runs_each_epoch_as_a_fresh_generation_from_the_last_model() {
+    let (s, p) = scenario(
+        SHAPE,
+        &[
+            "workload.batch_size=4000",
+            "workload.learning_rate=0.5",
+            "workload.epochs=3",
+        ],
+    );
+    let (one_epoch, _) = scenario(
+        SHAPE,
+        &[
+            "workload.batch_size=4000",
+            "workload.learning_rate=0.5",
+            "workload.epochs=1",
+        ],
+    );
+    let small = FaasConfig {
+        workers: 4,
+        memory_mb: 1769,
+        channel: ChannelKind::Redis,
+        pattern: Pattern::AllReduce,
+        sync: Sync::Bsp,
+    };
+    let large = FaasConfig {
+        workers: 16,
+        ..small.clone()
+    };
+    let epochs = [large.clone(), small.clone(), small.clone()];
+    let run = simulate_schedule(&s, &p, &epochs, 3).unwrap();
+    let model = FaasModel::new(&one_epoch, &p).unwrap();
+    let predicted: f64 = epochs
+        .iter()
+        .map(|c| model.predict(c).unwrap().time.total_s())
+        .sum();
+    assert!(
+        (run.time.total_s() / predicted - 1.0).abs() < 0.02,
+        "{} vs {predicted}",
+        run.time.total_s()
+    );
+    assert_eq!(run.epoch_losses.len(), 3);
+    assert!(
+        run.epoch_losses[2] < run.epoch_losses[0] && run.epoch_losses[0] < run.initial_loss,
+        "{:?}",
+        run.epoch_losses
+    );
+    assert_eq!(run.counts.invocations, 16.0 + 4.0 + 4.0);
+    let times: Vec<f64> = run.trace.iter().map(|r| r.time_s).collect();
+    assert!(
+        times.windows(2).all(|t| t[0] <= t[1]),
+        "the trace runs on across epochs"
+    );
 }

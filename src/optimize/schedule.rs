@@ -295,6 +295,8 @@ pub fn cheapest_fixed(options: &[EpochOption], target: f64) -> Option<(usize, f6
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchedulePlan {
     pub options: Vec<EpochOption>,
+    /// The configuration behind each option, for simulating a schedule.
+    pub configs: Vec<crate::model::FaasConfig>,
     pub schedule: Schedule,
     /// The fastest fixed configuration within the budget: option index and epochs.
     pub baseline: (usize, usize),
@@ -372,7 +374,7 @@ pub fn plan_schedule(
         choices.push(template.workers);
     }
     let (curves, curves_from) = curves(scenario, profiles, &template, &choices, horizon)?;
-    let mut options = Vec::new();
+    let (mut options, mut configs) = (Vec::new(), Vec::new());
     for (&workers, curve) in &curves {
         for &memory_mb in &space.memory_mb {
             let cfg = crate::model::FaasConfig {
@@ -395,6 +397,7 @@ pub fn plan_schedule(
                     epoch_usd: p.cost.total_usd(),
                     curve: curve.clone(),
                 });
+                configs.push(cfg);
             }
         }
     }
@@ -431,6 +434,7 @@ pub fn plan_schedule(
     })?;
     Ok(SchedulePlan {
         options,
+        configs,
         schedule,
         baseline,
         target_loss: target,

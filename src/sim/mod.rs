@@ -19,4 +19,4 @@ pub mod trainer;
 pub mod validate;
 
 pub use outcome::SimOutcome;
-pub use run::{SimError, simulate_config};
+pub use run::{SimError, simulate_config, simulate_schedule};

@@ -124,13 +124,47 @@ fn simulate_faas(
     data: &SimData,
     seed: u64,
 ) -> Result<SimOutcome, SimError> {
+    let run = run_faas(scenario, profiles, cfg, data, seed, None)?;
+    let epochs = run.summary.rounds as f64 / run.rounds_per_epoch;
+    let summary = run.summary;
+    Ok(finish(
+        scenario,
+        data,
+        Config::Faas(cfg.clone()),
+        summary.time,
+        Bill::Faas(summary.cost),
+        summary.rounds,
+        epochs,
+        (run.initial_loss, summary.epoch_losses),
+        summary.trace,
+        &summary.final_params,
+        (run.events, summary.counts),
+    ))
+}
+
+/// One FaaS run driven to its end, from the seeded initial model or from `start`.
+struct FaasRunResult {
+    summary: super::faas::RunSummary,
+    initial_loss: f64,
+    rounds_per_epoch: f64,
+    events: u64,
+}
+
+fn run_faas(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    cfg: &FaasConfig,
+    data: &SimData,
+    seed: u64,
+    start: Option<&[f32]>,
+) -> Result<FaasRunResult, SimError> {
     check_supported(scenario, data, cfg.sync.is_synchronous())?;
     let model = FaasModel::new(scenario, profiles)?;
     let facts = model.facts().clone();
     let (learning, batch) = learning(scenario, &facts, data);
     let laid_out = data.train.select(&shuffled_order(data.train.rows(), seed));
     let partition = Partition::in_order(laid_out.rows(), cfg.workers as usize);
-    let trainer = Trainer::new(
+    let mut trainer = Trainer::new(
         &data.math,
         &laid_out,
         &partition,
@@ -139,6 +173,9 @@ fn simulate_faas(
         scaling(&facts, data, cfg.workers),
         seed,
     );
+    if let Some(params) = start {
+        trainer.start_from(params);
+    }
     let initial_loss = trainer.train_loss(trainer.params());
     let profile = model.profile();
     let noise = Noise::new(
@@ -156,21 +193,104 @@ fn simulate_faas(
     let mut sim = Simulation::new(FaasRun::new(&model, settings, trainer, noise));
     sim.model.start(&mut sim.scheduler);
     sim.run();
-    let summary = sim.model.summary();
-    let epochs = summary.rounds as f64 / facts.rounds_per_epoch;
+    Ok(FaasRunResult {
+        summary: sim.model.summary(),
+        initial_loss,
+        rounds_per_epoch: facts.rounds_per_epoch,
+        events: sim.scheduler.processed(),
+    })
+}
+
+/// Simulates a per-epoch schedule (Siren): epoch t runs as a fresh generation of functions of
+/// `epochs[t]`'s size, invoked, loading their partition and training one epoch from the model
+/// the previous generation left. Times, bills, traffic and traces add up epoch by epoch.
+pub fn simulate_schedule(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    epochs: &[FaasConfig],
+    seed: u64,
+) -> Result<SimOutcome, SimError> {
+    let first = epochs
+        .first()
+        .ok_or_else(|| SimError::Unsupported("a schedule needs at least one epoch".into()))?;
+    let mut one_epoch = with_bounded_length(scenario);
+    one_epoch.workload.length = TrainingLength::Epochs(1.0);
+    let data = prepare(&scenario.workload, scenario.simulation.max_rows, seed)?;
+    let mut total = ScheduleTotals::default();
+    let mut params: Option<Vec<f32>> = None;
+    for (t, cfg) in epochs.iter().enumerate() {
+        let epoch_seed = seed.wrapping_add(t as u64);
+        let run = run_faas(
+            &one_epoch,
+            profiles,
+            cfg,
+            &data,
+            epoch_seed,
+            params.as_deref(),
+        )?;
+        total.add(t as u64, run.initial_loss, &run.summary, run.events);
+        params = Some(run.summary.final_params);
+    }
+    let params = params.expect("at least one epoch");
     Ok(finish(
         scenario,
-        data,
-        Config::Faas(cfg.clone()),
-        summary.time,
-        Bill::Faas(summary.cost),
-        summary.rounds,
-        epochs,
-        (initial_loss, summary.epoch_losses),
-        summary.trace,
-        &summary.final_params,
-        (sim.scheduler.processed(), summary.counts),
+        &data,
+        Config::Faas(first.clone()),
+        total.time,
+        Bill::Faas(total.cost),
+        total.rounds,
+        epochs.len() as f64,
+        (total.initial_loss.unwrap_or(f64::NAN), total.epoch_losses),
+        total.trace,
+        &params,
+        (total.events, total.counts),
     ))
+}
+
+/// A schedule's epochs added up.
+#[derive(Default)]
+struct ScheduleTotals {
+    time: TimeBreakdown,
+    cost: crate::model::FaasCost,
+    rounds: u64,
+    initial_loss: Option<f64>,
+    epoch_losses: Vec<f64>,
+    trace: Vec<TraceRow>,
+    events: u64,
+    counts: super::faas::RunCounts,
+}
+
+impl ScheduleTotals {
+    fn add(&mut self, epoch: u64, initial_loss: f64, run: &super::faas::RunSummary, events: u64) {
+        let (elapsed_s, usd) = (self.time.total_s(), self.cost.total_usd());
+        let (bytes, requests) = (self.counts.bytes_moved, self.requests());
+        self.trace.extend(run.trace.iter().map(|row| TraceRow {
+            time_s: elapsed_s + row.time_s,
+            epoch: epoch + 1,
+            round: self.rounds + row.round,
+            bytes: bytes + row.bytes,
+            requests: requests + row.requests,
+            usd: usd + row.usd,
+            ..*row
+        }));
+        self.initial_loss.get_or_insert(initial_loss);
+        self.epoch_losses.extend(&run.epoch_losses);
+        self.time.startup_s += run.time.startup_s;
+        self.time.load_s += run.time.load_s;
+        self.time.compute_s += run.time.compute_s;
+        self.time.comm_s += run.time.comm_s;
+        self.cost.functions_usd += run.cost.functions_usd;
+        self.cost.requests_usd += run.cost.requests_usd;
+        self.cost.channel_requests_usd += run.cost.channel_requests_usd;
+        self.cost.channel_node_usd += run.cost.channel_node_usd;
+        self.rounds += run.rounds;
+        self.events += events;
+        self.counts.add(&run.counts);
+    }
+
+    fn requests(&self) -> f64 {
+        self.counts.channel_puts + self.counts.channel_gets
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -113,6 +113,11 @@ impl<'a> Trainer<'a> {
         &self.global.params
     }
 
+    /// Starts from `params` (a model trained earlier) instead of the seeded initial one.
+    pub fn start_from(&mut self, params: &[f32]) {
+        self.global.params.copy_from_slice(params);
+    }
+
     /// Worker `j`'s round `round` on the global model; merges when the last worker contributes.
     pub fn compute(&mut self, j: usize, round: u64) -> Work {
         let in_epoch = round as usize % self.learning.rounds_per_epoch.max(1);

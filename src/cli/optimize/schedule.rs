@@ -8,12 +8,13 @@ use serde_json::{Value, json};
 use crate::cli::common::ScenarioInput;
 use crate::cli::output::{Format, print_json};
 use crate::optimize::schedule::{SchedulePlan, plan_schedule};
+use crate::sim::{SimOutcome, simulate_schedule};
 use crate::units::{format_seconds, format_usd};
 
 /// Flags of `stratus optimize schedule`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  stratus optimize schedule scenarios/siren-toy-lr.toml\n  stratus optimize schedule scenarios/siren-toy-lr.toml --budget-usd 0.01 --format json"
+    after_help = "Examples:\n  stratus optimize schedule scenarios/siren-toy-lr.toml\n  stratus optimize schedule scenarios/siren-toy-lr.toml --budget-usd 0.015 --format json\n  stratus optimize schedule scenarios/siren-toy-lr.toml --simulate"
 )]
 pub struct ScheduleArgs {
     pub scenario: PathBuf,
@@ -22,6 +23,9 @@ pub struct ScheduleArgs {
     /// Total budget (default: the scenario's, else the cheapest fixed plan's cost).
     #[arg(long, value_name = "USD")]
     pub budget_usd: Option<f64>,
+    /// Also run the schedule and the best fixed plan in the simulator, epoch by epoch.
+    #[arg(long)]
+    pub simulate: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -35,8 +39,20 @@ pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
         &profiles,
         args.budget_usd.or(scenario.objective.budget_usd),
     )?;
+    let simulated = if args.simulate {
+        Some(simulate_both(&scenario, &profiles, &plan)?)
+    } else {
+        None
+    };
     match args.format {
-        Format::Json => print_json(&document(&plan)),
+        Format::Json => {
+            let mut doc = document(&plan);
+            if let Some((schedule, baseline)) = &simulated {
+                doc["simulated"] =
+                    json!({ "schedule": outcome(schedule), "baseline": outcome(baseline) });
+            }
+            print_json(&doc)
+        }
         Format::Csv => {
             println!("epoch,workers,memory_mb");
             for (e, &c) in plan.schedule.epochs.iter().enumerate() {
@@ -51,9 +67,54 @@ pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
         }
         Format::Table => {
             print!("{}", table(&plan));
+            if let Some((schedule, baseline)) = &simulated {
+                println!(
+                    "Simulated epoch by epoch (real kernels, each epoch a fresh generation of functions):"
+                );
+                println!("  schedule    {}", line(schedule));
+                println!("  fixed plan  {}", line(baseline));
+            }
             Ok(())
         }
     }
+}
+
+/// The schedule and the best fixed plan, each simulated one generation per epoch.
+fn simulate_both(
+    scenario: &crate::scenario::Scenario,
+    profiles: &crate::profile::Profiles,
+    plan: &SchedulePlan,
+) -> anyhow::Result<(SimOutcome, SimOutcome)> {
+    let epochs: Vec<_> = plan
+        .schedule
+        .epochs
+        .iter()
+        .map(|&c| plan.configs[c].clone())
+        .collect();
+    let (b, count) = plan.baseline;
+    let fixed = vec![plan.configs[b].clone(); count];
+    Ok((
+        simulate_schedule(scenario, profiles, &epochs, scenario.seed)?,
+        simulate_schedule(scenario, profiles, &fixed, scenario.seed)?,
+    ))
+}
+
+fn outcome(run: &SimOutcome) -> Value {
+    json!({
+        "time_s": run.time.total_s(),
+        "cost_usd": run.bill.total_usd(),
+        "final_loss": run.final_loss,
+        "epoch_losses": run.epoch_losses,
+    })
+}
+
+fn line(run: &SimOutcome) -> String {
+    format!(
+        "{} for {}, loss {:.6}",
+        format_seconds(run.time.total_s()),
+        format_usd(run.bill.total_usd()),
+        run.final_loss
+    )
 }
 
 fn document(plan: &SchedulePlan) -> Value {

@@ -11,4 +11,4 @@ pub mod keys;
 mod run;
 pub mod scripts;
 
-pub use run::{FaasRun, FaasRunSettings, RunCounts};
+pub use run::{FaasRun, FaasRunSettings, RunCounts, RunSummary};

@@ -753,6 +753,17 @@ pub struct RunCounts {
     pub bytes_moved: f64,
 }
 
+impl RunCounts {
+    /// Adds another run's counts.
+    pub fn add(&mut self, other: &RunCounts) {
+        self.invocations += other.invocations;
+        self.aggregator_invocations += other.aggregator_invocations;
+        self.channel_puts += other.channel_puts;
+        self.channel_gets += other.channel_gets;
+        self.bytes_moved += other.bytes_moved;
+    }
+}
+
 impl Handler<Event> for FaasRun<'_> {
     fn handle(&mut self, event: Event, s: &mut Scheduler<Event>) {
         let now = s.now();
