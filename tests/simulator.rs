@@ -71,7 +71,7 @@ proptest! {
         memory_mb in prop::sample::select(vec![512u32, 1024, 1769, 3008]),
         channel in channel(),
         pattern in 0usize..3,
-        sync in prop::sample::select(vec![Sync::Bsp, Sync::Asp, Sync::Hsp]),
+        sync in prop::sample::select(vec![Sync::Bsp, Sync::Asp, Sync::Hsp, Sync::Ssp(2)]),
         algorithm in prop::sample::select(vec!["ga-sgd", "ma-sgd"]),
         batch in prop::sample::select(vec![1000u32, 5000, 20000]),
         epochs in 1u32..3,
