@@ -136,11 +136,6 @@ impl<A: Copy> Store<A> {
         }
     }
 
-    /// Forgets `key` (objects of finished rounds).
-    pub fn remove(&mut self, key: u64) {
-        self.slots.remove(&key);
-    }
-
     /// Forgets every present object `stale` says nobody will read again; awaited keys stay.
     pub fn forget(&mut self, stale: impl Fn(u64) -> bool) {
         self.slots
