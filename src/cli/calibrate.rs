@@ -56,8 +56,7 @@ pub fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     }
     let calibration = calibrate(&inputs, &options, &profiles, &progress)?;
     let text = calibration.to_toml_string();
-    crate::report::write_atomically(&args.output, |w| w.write_all(text.as_bytes()))
-        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", args.output.display()))?;
+    crate::report::write_atomically(&args.output, |w| w.write_all(text.as_bytes()))?;
     match args.format {
         Format::Table => print!("{}", summary(&calibration)),
         Format::Json => print_json(&serde_json::to_value(calibration.to_toml())?)?,

@@ -150,8 +150,8 @@ fn write_calibration(
     crate::report::write_atomically(path, |w| {
         writeln!(w, "# Written by {source}. Apply with --calibration FILE.\n")?;
         w.write_all(text.as_bytes())
-    })
-    .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))
+    })?;
+    Ok(())
 }
 
 fn kernels_table(profile: &HostProfile) -> String {

@@ -11,7 +11,7 @@ pub mod text;
 use std::io::Write;
 use std::path::Path;
 
-/// Writes a file atomically: to `PATH.tmp`, then renamed over `PATH`.
+/// Writes a file atomically: to `PATH.tmp`, then renamed over `PATH`; an error names `PATH`.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -25,13 +25,11 @@ pub fn write_atomically(
         file.flush()?;
         file.into_inner().map_err(|e| e.into_error())?.sync_all()
     })();
-    match result {
-        Ok(()) => std::fs::rename(&tmp, path),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    let result = result.and_then(|()| std::fs::rename(&tmp, path));
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        std::io::Error::new(e.kind(), format!("{}: cannot write: {e}", path.display()))
+    })
 }
 
 #[cfg(test)]

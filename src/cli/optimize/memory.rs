@@ -290,8 +290,7 @@ fn write_power_tuning(path: &Path, outcome: &Outcome) -> anyhow::Result<()> {
     crate::report::write_atomically(path, |w| {
         serde_json::to_writer_pretty(&mut *w, &doc)?;
         writeln!(w)
-    })
-    .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+    })?;
     eprintln!("wrote Power Tuning output to {}", path.display());
     Ok(())
 }
