@@ -146,6 +146,13 @@ fn memcached(item_max: &str) -> Option<Server> {
     })
 }
 
+/// Held by each test while it measures: two servers timed at once on a small machine would each
+/// see the other's load.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn profile(store: &mut dyn Store) -> (ChannelFit, Vec<channel::Sample>) {
     let plan = ProbePlan::standard(5, 64 << 20);
     let samples = channel::measure(store, &plan, &|_| {}).unwrap();
@@ -154,7 +161,8 @@ fn profile(store: &mut dyn Store) -> (ChannelFit, Vec<channel::Sample>) {
 
 /// The fitted latency and bandwidth of each operation lie within what the raw samples show: the
 /// latency between the fastest (less its bytes) and the slowest round trip of the smallest
-/// object, the bandwidth between the slowest and the fastest throughput of the largest two sizes.
+/// object, the bandwidth between the slowest and the fastest throughput of the largest two sizes
+/// (give or take 5%: the fit spans every size, and a busy machine slows some more than others).
 fn assert_within_raw(store: &str, fit: &ChannelFit, samples: &[channel::Sample]) {
     for (name, op_fit, op) in [
         ("PUT", fit.put, channel::Op::Put),
@@ -183,7 +191,7 @@ fn assert_within_raw(store: &str, fit: &ChannelFit, samples: &[channel::Sample])
             .iter()
             .fold((f64::INFINITY, 0.0_f64), |(l, h), &t| (l.min(t), h.max(t)));
         assert!(
-            low <= op_fit.bandwidth_mb_s && op_fit.bandwidth_mb_s <= high * 1.05,
+            low / 1.05 <= op_fit.bandwidth_mb_s && op_fit.bandwidth_mb_s <= high * 1.05,
             "{name}: bandwidth {} MB/s outside the large objects' {low}..{high} MB/s",
             op_fit.bandwidth_mb_s
         );
@@ -201,6 +209,7 @@ fn assert_within_raw(store: &str, fit: &ChannelFit, samples: &[channel::Sample])
 
 #[test]
 fn redis_latency_and_bandwidth_lie_within_the_raw_measurements() {
+    let _turn = one_at_a_time();
     let Some(server) = redis() else { return };
     let mut store =
         connected(|| RedisStore::connect(&format!("redis://127.0.0.1:{}", server.port)));
@@ -211,6 +220,7 @@ fn redis_latency_and_bandwidth_lie_within_the_raw_measurements() {
 
 #[test]
 fn memcached_with_large_items_stores_64_mib_objects_whole() {
+    let _turn = one_at_a_time();
     let Some(server) = memcached("128m") else {
         return;
     };
@@ -223,6 +233,7 @@ fn memcached_with_large_items_stores_64_mib_objects_whole() {
 
 #[test]
 fn memcached_with_its_default_item_limit_chunks_and_says_so() {
+    let _turn = one_at_a_time();
     let Some(server) = memcached("1m") else {
         return;
     };
@@ -241,6 +252,7 @@ fn memcached_with_its_default_item_limit_chunks_and_says_so() {
 
 #[test]
 fn profile_channel_writes_a_calibration_that_estimate_applies() {
+    let _turn = one_at_a_time();
     let Some(server) = redis() else { return };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("redis.toml");
@@ -293,6 +305,7 @@ fn profile_channel_writes_a_calibration_that_estimate_applies() {
 
 #[test]
 fn profile_channel_measures_a_directory_as_s3() {
+    let _turn = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("dir.toml");
     Command::cargo_bin("stratus")
