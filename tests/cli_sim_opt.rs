@@ -315,3 +315,39 @@ fn a_kernel_profile_for_an_unknown_faas_profile_exits_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn limits_and_counts_that_cannot_be_meant_exit_2() {
+    for args in [
+        &["plan", "--budget-usd", "nan"][..],
+        &["plan", "--deadline-s", "0"],
+        &["simulate", "scenarios/higgs-lr.toml", "--runs", "0"],
+        &[
+            "optimize",
+            "workers",
+            "scenarios/higgs-lr.toml",
+            "--max-workers",
+            "0",
+        ],
+        &[
+            "optimize",
+            "tuning",
+            "scenarios/higgs-lr.toml",
+            "--configs",
+            "0",
+        ],
+        &[
+            "optimize",
+            "schedule",
+            "scenarios/siren-toy-lr.toml",
+            "--budget-usd=-1",
+        ],
+    ] {
+        let out = stratus().args(args).assert().code(2).get_output().clone();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            !err.contains("panicked") && err.contains("invalid value"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -59,3 +59,23 @@ pub fn load_profiles(calibration: Option<&std::path::Path>) -> anyhow::Result<Pr
         .map_err(|e| InputError(format!("{}: {e}", path.display())))
         .context("applying the calibration")
 }
+
+/// Parses a limit such as `--budget-usd` or `--deadline-s`: a finite number above zero.
+pub fn positive(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(_) => Err(format!("{text} is not a positive, finite number")),
+        Err(e) => Err(format!("{text}: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn limits_are_positive_finite_numbers() {
+        assert_eq!(super::positive("0.5"), Ok(0.5));
+        for bad in ["0", "-1", "nan", "inf", "x"] {
+            assert!(super::positive(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -25,10 +25,10 @@ pub struct PlanArgs {
     #[arg(long, value_parser = parse_goal)]
     pub objective: Option<Goal>,
     /// Only plans that cost at most this many dollars.
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", value_parser = crate::cli::common::positive)]
     pub budget_usd: Option<f64>,
     /// Only plans that finish within this many seconds.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = crate::cli::common::positive)]
     pub deadline_s: Option<f64>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -25,7 +25,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Seeded runs (in parallel); prints their 50th and 95th percentiles.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: u32,
     /// Write one row per round of the first run to this CSV file.
     #[arg(long, value_name = "FILE")]

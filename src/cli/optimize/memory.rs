@@ -34,10 +34,10 @@ pub struct MemoryArgs {
     #[arg(long, value_parser = parse_goal)]
     pub objective: Option<Goal>,
     /// Only sizes that finish within this many seconds.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = crate::cli::common::positive)]
     pub deadline_s: Option<f64>,
     /// Only sizes that cost at most this many dollars.
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", value_parser = crate::cli::common::positive)]
     pub budget_usd: Option<f64>,
     /// Also write the result as AWS Lambda Power Tuning output JSON.
     #[arg(long, value_name = "FILE")]

@@ -21,7 +21,7 @@ pub struct ScheduleArgs {
     #[command(flatten)]
     pub input: ScenarioInput,
     /// Total budget (default: the scenario's, else the cheapest fixed plan's cost).
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", value_parser = crate::cli::common::positive)]
     pub budget_usd: Option<f64>,
     /// Also run the schedule and the best fixed plan in the simulator, epoch by epoch.
     #[arg(long)]

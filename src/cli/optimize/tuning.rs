@@ -28,10 +28,10 @@ pub struct TuningArgs {
     #[command(flatten)]
     pub input: ScenarioInput,
     /// Hyperparameter configurations |H| to train.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 16, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub configs: usize,
     /// Functions N to share among them (Σ n_i ≤ N).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
     pub functions: u32,
     /// Epochs of each configuration, cycled (default: the scenario's).
     #[arg(long, value_delimiter = ',')]

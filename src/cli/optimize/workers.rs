@@ -26,12 +26,12 @@ pub struct WorkersArgs {
     pub input: ScenarioInput,
     #[arg(long, value_parser = parse_goal)]
     pub objective: Option<Goal>,
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", value_parser = crate::cli::common::positive)]
     pub budget_usd: Option<f64>,
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = crate::cli::common::positive)]
     pub deadline_s: Option<f64>,
     /// Largest worker count to try.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_workers: u32,
     #[arg(long, value_enum)]
     pub platform: Option<PlatformArg>,
