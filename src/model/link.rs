@@ -7,6 +7,10 @@
 
 use crate::profile::ChannelProfile;
 
+/// Waits this much past a poll's grace count as none, in the model and in the simulator's store:
+/// gaps that small come from rounding, not from timing a real poll could resolve.
+pub const SIMULTANEOUS_S: f64 = 1e-6;
+
 /// Whether a request writes or reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {

@@ -203,7 +203,9 @@ fn run_faas(
 
 /// Simulates a per-epoch schedule (Siren): epoch t runs as a fresh generation of functions of
 /// `epochs[t]`'s size, invoked, loading their partition and training one epoch from the model
-/// the previous generation left. Times, bills, traffic and traces add up epoch by epoch.
+/// the previous generation left. Being fresh, each generation draws its own split of the data
+/// (seed + t) and starts its per-worker state (ADMM's duals, say) anew. Times, bills, traffic and
+/// traces add up epoch by epoch; the outcome's `config` is the first epoch's.
 pub fn simulate_schedule(
     scenario: &Scenario,
     profiles: &Profiles,

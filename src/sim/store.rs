@@ -10,9 +10,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::time::SimTime;
 
-/// Waits this much past a poll's grace still count as none: gaps that small come from rounding,
-/// not from timing a real poll could resolve.
-pub const SIMULTANEOUS_S: f64 = 1e-6;
+pub use crate::model::link::SIMULTANEOUS_S;
 
 /// A waiting actor and when it started waiting.
 #[derive(Debug, Clone, Copy, PartialEq)]

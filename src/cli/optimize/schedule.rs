@@ -6,6 +6,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use crate::cli::common::ScenarioInput;
+use crate::cli::exit::InputError;
 use crate::cli::output::{Format, print_json};
 use crate::optimize::schedule::{SchedulePlan, plan_schedule};
 use crate::sim::{SimOutcome, simulate_schedule};
@@ -39,6 +40,9 @@ pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
         &profiles,
         args.budget_usd.or(scenario.objective.budget_usd),
     )?;
+    if args.simulate && args.format == Format::Csv {
+        return Err(InputError("--simulate prints with --format table or json".into()).into());
+    }
     let simulated = if args.simulate {
         Some(simulate_both(&scenario, &profiles, &plan)?)
     } else {
@@ -79,12 +83,13 @@ pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
     }
 }
 
-/// The schedule and the best fixed plan, each simulated one generation per epoch.
+/// The schedule and the best fixed plan, each simulated one generation per epoch (`None` for
+/// one of no epochs: the target is where training starts).
 fn simulate_both(
     scenario: &crate::scenario::Scenario,
     profiles: &crate::profile::Profiles,
     plan: &SchedulePlan,
-) -> anyhow::Result<(SimOutcome, SimOutcome)> {
+) -> anyhow::Result<(Option<SimOutcome>, Option<SimOutcome>)> {
     let epochs: Vec<_> = plan
         .schedule
         .epochs
@@ -93,13 +98,22 @@ fn simulate_both(
         .collect();
     let (b, count) = plan.baseline;
     let fixed = vec![plan.configs[b].clone(); count];
-    Ok((
-        simulate_schedule(scenario, profiles, &epochs, scenario.seed)?,
-        simulate_schedule(scenario, profiles, &fixed, scenario.seed)?,
-    ))
+    let run = |epochs: &[crate::model::FaasConfig]| -> anyhow::Result<Option<SimOutcome>> {
+        if epochs.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(simulate_schedule(
+            scenario,
+            profiles,
+            epochs,
+            scenario.seed,
+        )?))
+    };
+    Ok((run(&epochs)?, run(&fixed)?))
 }
 
-fn outcome(run: &SimOutcome) -> Value {
+fn outcome(run: &Option<SimOutcome>) -> Value {
+    let Some(run) = run else { return Value::Null };
     json!({
         "time_s": run.time.total_s(),
         "cost_usd": run.bill.total_usd(),
@@ -108,7 +122,10 @@ fn outcome(run: &SimOutcome) -> Value {
     })
 }
 
-fn line(run: &SimOutcome) -> String {
+fn line(run: &Option<SimOutcome>) -> String {
+    let Some(run) = run else {
+        return "no epochs to run".into();
+    };
     format!(
         "{} for {}, loss {:.6}",
         format_seconds(run.time.total_s()),

@@ -18,8 +18,9 @@ use crate::model::link::Op;
 pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, link) = (ctx.workers, ctx.link);
     let shard = ctx.bytes / w;
-    // Workers leave a rate-limited scatter one admission slot apart, and that spread paces
-    // the merged shards' PUTs; collecting waits for every merged shard, which lines them up.
+    // Workers leave a rate-limited phase one admission slot apart (the scatter's PUT spacing,
+    // or the gather's GET spacing when that limit binds too), and that spread paces the merged
+    // shards' PUTs; collecting waits for every merged shard, which lines the workers up again.
     let mut spread_s = 0.0;
     let scatter_s = link.staggered_phase_s(Op::Put, w - 1.0, shard, w, &mut spread_s);
     let gather_s = link.staggered_phase_s(Op::Get, w - 1.0, shard, w, &mut spread_s);

@@ -21,7 +21,8 @@ pub fn layer_s(ctx: &RoundContext, aggregators: f64, children: f64) -> f64 {
 
 /// Dollars one aggregation layer costs per round: its aggregators' billed work and invocations,
 /// the requests they make (each child's object fetched once, one result PUT each), and the polls
-/// the waiting workers make meanwhile (counted per poll period, so exact up to one poll each).
+/// the waiting workers make meanwhile (counted per poll period: within a poll or two per worker
+/// of the count [`round`] makes, which also lets a poll in flight find its object).
 pub fn layer_usd(
     ctx: &RoundContext,
     prices: RequestPrices,

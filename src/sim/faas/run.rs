@@ -605,9 +605,9 @@ impl<'a> FaasRun<'a> {
         });
     }
 
-    /// Every 16 rounds of a synchronous run, drops the objects of rounds no worker can read
-    /// again (all workers are past them by more than the staleness bound), so the store holds
-    /// a few rounds' objects rather than the whole run's. The shared model and checkpoints stay.
+    /// Every 16 rounds of a BSP run, drops the objects of rounds no worker can read again (the
+    /// slowest worker is two rounds past them), so the store holds a few rounds' objects rather
+    /// than the whole run's. The shared model and checkpoints stay; asynchronous runs keep all.
     fn forget_old_rounds(&mut self, round: u64) {
         if !self.layout.synchronous || !round.is_multiple_of(16) {
             return;
@@ -619,7 +619,7 @@ impl<'a> FaasRun<'a> {
             .map(|w| w.round)
             .min()
             .unwrap_or(round);
-        let horizon = slowest.saturating_sub(u64::from(self.ssp_bound()) + 2);
+        let horizon = slowest.saturating_sub(2);
         self.store.forget(|k| {
             decode(k).is_some_and(|(kind, r, ..)| {
                 !matches!(kind, Kind::Model | Kind::Checkpoint) && r < horizon
