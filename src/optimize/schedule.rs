@@ -291,6 +291,23 @@ pub fn cheapest_fixed(options: &[EpochOption], target: f64) -> Option<(usize, f6
         .min_by(|a, b| a.1.total_cmp(&b.1))
 }
 
+/// The cheapest fixed configuration among those `keep` accepts that reaches `target`, and the
+/// epochs it needs.
+pub fn cheapest_fixed_among(
+    options: &[EpochOption],
+    target: f64,
+    keep: impl Fn(&EpochOption) -> bool,
+) -> Option<(usize, usize)> {
+    options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| keep(o))
+        .filter_map(|(c, o)| o.epochs_to(target).map(|e| (c, e)))
+        .min_by(|&(a, ea), &(b, eb)| {
+            (options[a].epoch_usd * ea as f64).total_cmp(&(options[b].epoch_usd * eb as f64))
+        })
+}
+
 /// A schedule planned for a scenario, with the best fixed plan under the same budget.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchedulePlan {
@@ -300,6 +317,9 @@ pub struct SchedulePlan {
     pub schedule: Schedule,
     /// The fastest fixed configuration within the budget: option index and epochs.
     pub baseline: (usize, usize),
+    /// The cheapest fixed plan among the scenario's own configurations (its listed worker
+    /// counts, not the ladder the schedule may also use): option index and epochs.
+    pub cheapest_listed: Option<(usize, usize)>,
     pub target_loss: f64,
     pub budget_usd: f64,
     /// Where the loss curves came from: "simulator" or "scenario".
@@ -408,6 +428,8 @@ pub fn plan_schedule(
         target,
         epochs: horizon,
     })?;
+    let cheapest_listed =
+        cheapest_fixed_among(&options, target, |o| space.workers.contains(&o.workers));
     let budget = budget_usd.unwrap_or(cheapest_usd);
     let start = options
         .iter()
@@ -440,6 +462,7 @@ pub fn plan_schedule(
         target_loss: target,
         budget_usd: budget,
         curves_from,
+        cheapest_listed,
     })
 }
 

@@ -153,6 +153,13 @@ fn document(plan: &SchedulePlan) -> Value {
             "workers": base.workers, "memory_mb": base.memory_mb, "epochs": epochs,
             "time_s": base.epoch_s * epochs as f64, "cost_usd": base.epoch_usd * epochs as f64,
         },
+        "cheapest_listed": plan.cheapest_listed.map_or(Value::Null, |(c, epochs)| {
+            let o = &plan.options[c];
+            json!({
+                "workers": o.workers, "memory_mb": o.memory_mb, "epochs": epochs,
+                "time_s": o.epoch_s * epochs as f64, "cost_usd": o.epoch_usd * epochs as f64,
+            })
+        }),
         "target_loss": plan.target_loss,
         "budget_usd": plan.budget_usd,
         "curves_from": plan.curves_from,
@@ -166,19 +173,30 @@ fn table(plan: &SchedulePlan) -> String {
         .iter()
         .map(|&c| plan.options[c].workers.to_string())
         .collect();
-    let (b, epochs) = plan.baseline;
-    let base = &plan.options[b];
-    format!(
-        "Schedule to loss {:.6} within {}: functions per epoch {} — {} for {}\nBest fixed plan under the same budget: {} × {} MB for {epochs} epochs — {} for {}\n(loss curves from the {})\n",
+    let fixed = |(c, epochs): (usize, usize)| {
+        let o = &plan.options[c];
+        format!(
+            "{} × {} MB for {epochs} epochs — {} for {}",
+            o.workers,
+            o.memory_mb,
+            format_seconds(o.epoch_s * epochs as f64),
+            format_usd(o.epoch_usd * epochs as f64)
+        )
+    };
+    let mut text = format!(
+        "Schedule to loss {:.6} within {}: functions per epoch {} — {} for {}\nBest fixed plan under the same budget: {}\n",
         plan.target_loss,
         format_usd(plan.budget_usd),
         steps.join(" → "),
         format_seconds(plan.schedule.time_s),
         format_usd(plan.schedule.cost_usd),
-        base.workers,
-        base.memory_mb,
-        format_seconds(base.epoch_s * epochs as f64),
-        format_usd(base.epoch_usd * epochs as f64),
-        plan.curves_from,
-    )
+        fixed(plan.baseline),
+    );
+    if let Some(listed) = plan.cheapest_listed {
+        text += &format!(
+            "Cheapest of the scenario's own configurations: {}\n",
+            fixed(listed)
+        );
+    }
+    text + &format!("(loss curves from the {})\n", plan.curves_from)
 }
