@@ -40,6 +40,16 @@ pub struct FaasCost {
     pub channel_node_usd: f64,
 }
 
+impl std::ops::AddAssign for FaasCost {
+    /// Runs one after another: each part adds up.
+    fn add_assign(&mut self, other: FaasCost) {
+        self.functions_usd += other.functions_usd;
+        self.requests_usd += other.requests_usd;
+        self.channel_requests_usd += other.channel_requests_usd;
+        self.channel_node_usd += other.channel_node_usd;
+    }
+}
+
 impl FaasCost {
     pub fn total_usd(&self) -> f64 {
         self.functions_usd + self.requests_usd + self.channel_requests_usd + self.channel_node_usd

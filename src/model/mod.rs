@@ -28,6 +28,16 @@ pub struct TimeBreakdown {
     pub comm_s: f64,
 }
 
+impl std::ops::AddAssign for TimeBreakdown {
+    /// Runs one after another: each term adds up.
+    fn add_assign(&mut self, other: TimeBreakdown) {
+        self.startup_s += other.startup_s;
+        self.load_s += other.load_s;
+        self.compute_s += other.compute_s;
+        self.comm_s += other.comm_s;
+    }
+}
+
 impl TimeBreakdown {
     /// The whole run, start to finish.
     pub fn total_s(&self) -> f64 {

@@ -284,11 +284,8 @@ pub fn best_fixed(options: &[EpochOption], target: f64, budget_usd: f64) -> Opti
 
 /// The cheapest fixed configuration that reaches `target`, and its cost.
 pub fn cheapest_fixed(options: &[EpochOption], target: f64) -> Option<(usize, f64)> {
-    options
-        .iter()
-        .enumerate()
-        .filter_map(|(c, o)| o.epochs_to(target).map(|e| (c, o.epoch_usd * e as f64)))
-        .min_by(|a, b| a.1.total_cmp(&b.1))
+    cheapest_fixed_among(options, target, |_| true)
+        .map(|(c, epochs)| (c, options[c].epoch_usd * epochs as f64))
 }
 
 /// The cheapest fixed configuration among those `keep` accepts that reaches `target`, and the

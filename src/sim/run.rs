@@ -135,7 +135,7 @@ fn simulate_faas(
         Bill::Faas(summary.cost),
         summary.rounds,
         epochs,
-        (run.initial_loss, summary.epoch_losses),
+        (run.initial_loss.unwrap_or(f64::NAN), summary.epoch_losses),
         summary.trace,
         &summary.final_params,
         (run.events, summary.counts),
@@ -145,7 +145,9 @@ fn simulate_faas(
 /// One FaaS run driven to its end, from the seeded initial model or from `start`.
 struct FaasRunResult {
     summary: super::faas::RunSummary,
-    initial_loss: f64,
+    /// Training loss of the seeded initial model; `None` when the run continued from a model
+    /// whose loss the caller already has.
+    initial_loss: Option<f64>,
     rounds_per_epoch: f64,
     events: u64,
 }
@@ -176,7 +178,9 @@ fn run_faas(
     if let Some(params) = start {
         trainer.start_from(params);
     }
-    let initial_loss = trainer.train_loss(trainer.params());
+    let initial_loss = start
+        .is_none()
+        .then(|| trainer.train_loss(trainer.params()));
     let profile = model.profile();
     let noise = Noise::new(
         seed,
@@ -263,7 +267,13 @@ struct ScheduleTotals {
 }
 
 impl ScheduleTotals {
-    fn add(&mut self, epoch: u64, initial_loss: f64, run: &super::faas::RunSummary, events: u64) {
+    fn add(
+        &mut self,
+        epoch: u64,
+        initial_loss: Option<f64>,
+        run: &super::faas::RunSummary,
+        events: u64,
+    ) {
         let (elapsed_s, usd) = (self.time.total_s(), self.cost.total_usd());
         let (bytes, requests) = (self.counts.bytes_moved, self.requests());
         self.trace.extend(run.trace.iter().map(|row| TraceRow {
@@ -275,16 +285,10 @@ impl ScheduleTotals {
             usd: usd + row.usd,
             ..*row
         }));
-        self.initial_loss.get_or_insert(initial_loss);
+        self.initial_loss = self.initial_loss.or(initial_loss);
         self.epoch_losses.extend(&run.epoch_losses);
-        self.time.startup_s += run.time.startup_s;
-        self.time.load_s += run.time.load_s;
-        self.time.compute_s += run.time.compute_s;
-        self.time.comm_s += run.time.comm_s;
-        self.cost.functions_usd += run.cost.functions_usd;
-        self.cost.requests_usd += run.cost.requests_usd;
-        self.cost.channel_requests_usd += run.cost.channel_requests_usd;
-        self.cost.channel_node_usd += run.cost.channel_node_usd;
+        self.time += run.time;
+        self.cost += run.cost;
         self.rounds += run.rounds;
         self.events += events;
         self.counts.add(&run.counts);
