@@ -1,7 +1,8 @@
 //! # Kernel throughput benches
 //!
-//! Dense logistic-regression epochs on a Higgs-like synthetic set of 1M rows against a plain
-//! streaming sum over a buffer of the same size (this host's single-thread read bandwidth),
+//! Dense logistic-regression epochs on a Higgs-like synthetic set of 1M rows, in stored order
+//! and in a shuffled order as a worker's shard has it, against a plain streaming sum over a
+//! buffer of the same size (this host's single-thread read bandwidth),
 //! sparse logistic-regression epochs on a9a replicated to over 1M rows (non-zeros per second),
 //! and the per-batch cost of dense L2 regularisation on RCV1-like rows. One thread, plus a
 //! two-thread pair (two GA-SGD workers against a two-thread streaming sum).
@@ -84,6 +85,11 @@ fn dense_epoch_vs_streaming_sum(c: &mut Criterion) {
     let partition = Partition::in_order(data.rows(), 1);
     let shard = partition.shard(&data, 0);
     group.bench_function("lr_epoch", |b| {
+        b.iter(|| lr_epoch(&kernel, &shard, BATCH_ROWS, &mut params, &mut grad))
+    });
+    let shuffled = Partition::shuffled(data.rows(), 1, 7);
+    let shard = shuffled.shard(&data, 0);
+    group.bench_function("lr_epoch_shuffled", |b| {
         b.iter(|| lr_epoch(&kernel, &shard, BATCH_ROWS, &mut params, &mut grad))
     });
     group.throughput(Throughput::Bytes(4 * buffer.len() as u64));

@@ -6,7 +6,8 @@
 //! non-zero. Kernels reach rows through the [`Rows`] and [`Row`] traits, so one generic
 //! function serves both layouts and is monomorphised for each.
 
-use super::vecops::{self, LANES};
+use super::blocks::{self, BLOCK, Slopes};
+use super::vecops;
 
 /// Read access to one feature row, the operations the kernels need.
 pub trait Row: Copy {
@@ -31,11 +32,34 @@ pub trait Rows: Sync {
     fn rows(&self) -> usize;
     fn cols(&self) -> usize;
 
-    /// g ← g + Σ_k alpha[k]·row(ids[k]): the gradient contribution of a block of rows.
+    /// out[k] = row(ids[k])·w for every k.
     #[inline(always)]
-    fn add_scaled_rows(&self, ids: &[u32], alpha: &[f32], g: &mut [f32]) {
-        for (&i, &a) in ids.iter().zip(alpha) {
-            self.row(i as usize).add_scaled_to(a, g);
+    fn dots(&self, ids: &[u32], w: &[f32], out: &mut [f32]) {
+        for (z, &i) in out.iter_mut().zip(ids) {
+            *z = self.row(i as usize).dot(w);
+        }
+    }
+
+    /// For each block of up to [`BLOCK`] rows of `ids`: z_k = x_k·w + bias, α =
+    /// `slopes.slopes(block, z)`, then g ← g + Σ_k α_k·x_k (entries of z and α past the block's rows
+    /// are padding: ignored). The inner loop of a linear model's gradient.
+    #[inline(always)]
+    fn gradient_pass(
+        &self,
+        ids: &[u32],
+        (w, bias): (&[f32], f32),
+        g: &mut [f32],
+        slopes: &mut impl Slopes,
+    ) {
+        for block in ids.chunks(BLOCK) {
+            let mut z = [0.0f32; BLOCK];
+            for (z, &i) in z.iter_mut().zip(block) {
+                *z = self.row(i as usize).dot(w) + bias;
+            }
+            let alpha = slopes.slopes(block, &z);
+            for (&i, &a) in block.iter().zip(&alpha) {
+                self.row(i as usize).add_scaled_to(a, g);
+            }
         }
     }
 }
@@ -113,42 +137,20 @@ impl Rows for DenseMatrix {
         self.cols
     }
 
-    /// Adds the block column-chunk by column-chunk, so each chunk of g is loaded and stored
-    /// once per block instead of once per row.
     #[inline(always)]
-    fn add_scaled_rows(&self, ids: &[u32], alpha: &[f32], g: &mut [f32]) {
-        let d = self.cols;
-        let g = &mut g[..d];
-        let full = d / LANES * LANES;
-        for start in (0..full).step_by(LANES) {
-            let mut acc = [0.0f32; LANES];
-            for (&i, &a) in ids.iter().zip(alpha) {
-                let x = &self.values[i as usize * d + start..][..LANES];
-                for lane in 0..LANES {
-                    acc[lane] += a * x[lane];
-                }
-            }
-            for (gj, add) in g[start..start + LANES].iter_mut().zip(acc) {
-                *gj += add;
-            }
-        }
-        let quad = full + (d - full) / 4 * 4;
-        if quad > full {
-            let mut acc = [0.0f32; 4];
-            for (&i, &a) in ids.iter().zip(alpha) {
-                let x = &self.values[i as usize * d + full..][..4];
-                for lane in 0..4 {
-                    acc[lane] += a * x[lane];
-                }
-            }
-            g[full..quad]
-                .iter_mut()
-                .zip(acc)
-                .for_each(|(gj, add)| *gj += add);
-        }
-        for (&i, &a) in ids.iter().zip(alpha) {
-            vecops::axpy(a, &self.row(i as usize)[quad..], &mut g[quad..]);
-        }
+    fn dots(&self, ids: &[u32], w: &[f32], out: &mut [f32]) {
+        blocks::dots(&self.values, self.cols, ids, w, out);
+    }
+
+    #[inline(always)]
+    fn gradient_pass(
+        &self,
+        ids: &[u32],
+        weights: (&[f32], f32),
+        g: &mut [f32],
+        slopes: &mut impl Slopes,
+    ) {
+        blocks::gradient_pass(&self.values, self.cols, ids, weights, g, slopes);
     }
 }
 

@@ -12,7 +12,8 @@ use std::marker::PhantomData;
 use std::ops::Range;
 
 use super::{BatchCost, Kernel, Score, fastmath, wide};
-use crate::data::{Row, Rows, Shard};
+use crate::data::blocks::{self, BLOCK, Slopes};
+use crate::data::{Rows, Shard};
 
 /// A loss of the margin z for a binary label.
 pub trait MarginLoss: Send + Sync + 'static {
@@ -130,9 +131,8 @@ impl<L: MarginLoss> Kernel for Linear<L> {
     }
 }
 
-/// Rows handled together: their margins first, then their losses (vectorised across the
-/// block), then their gradient contributions while the rows are still in L1 cache.
-const BLOCK: usize = 8;
+/// Rows whose margins are scored together (losses vectorised across them).
+const GROUP: usize = 8 * BLOCK;
 
 /// Σ over `ids` of the loss gradient, added into `grad`; returns the loss sum.
 #[inline(always)]
@@ -146,24 +146,43 @@ fn gradient_sum<L: MarginLoss, M: Rows>(
     let d = m.cols();
     let (w, b) = (&params[..d], params[d]);
     let (grad_w, grad_b) = grad[..=d].split_at_mut(d);
-    let mut loss_sum = 0.0f64;
-    let mut slope_sum = 0.0f32;
-    for block in ids.chunks(BLOCK) {
-        let (mut z, mut y) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
-        for (k, &i) in block.iter().enumerate() {
-            (z[k], y[k]) = (m.row(i as usize).dot(w) + b, labels[i as usize] as f32);
-        }
+    let mut sums = MarginSlopes::<L> {
+        labels,
+        loss_sum: 0.0,
+        slope_sum: 0.0,
+        loss: PhantomData,
+    };
+    m.gradient_pass(ids, (w, b), grad_w, &mut sums);
+    grad_b[0] += sums.slope_sum;
+    sums.loss_sum
+}
+
+/// The loss `L` over blocks of margins: slopes for the gradient, sums of losses and slopes.
+struct MarginSlopes<'a, L> {
+    labels: &'a [u32],
+    loss_sum: f64,
+    slope_sum: f32,
+    loss: PhantomData<L>,
+}
+
+impl<L: MarginLoss> Slopes for MarginSlopes<'_, L> {
+    #[inline(always)]
+    fn slopes(&mut self, block: &[u32], z: &[f32; BLOCK]) -> [f32; BLOCK] {
+        let y: [f32; BLOCK] = std::array::from_fn(|k| {
+            block
+                .get(k)
+                .map_or(0.0, |&i| self.labels[i as usize] as f32)
+        });
         let (mut loss, mut slope) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
         for k in 0..BLOCK {
-            (loss[k], slope[k]) = L::loss_and_slope(z[k], y[k]);
+            let (l, s) = L::loss_and_slope(z[k], y[k]);
+            let live = k < block.len();
+            (loss[k], slope[k]) = (if live { l } else { 0.0 }, if live { s } else { 0.0 });
         }
-        let n = block.len();
-        m.add_scaled_rows(block, &slope[..n], grad_w);
-        slope_sum += slope[..n].iter().sum::<f32>();
-        loss_sum += loss[..n].iter().map(|&l| f64::from(l)).sum::<f64>();
+        self.loss_sum += f64::from(blocks::tree(loss));
+        self.slope_sum += blocks::tree(slope);
+        slope
     }
-    grad_b[0] += slope_sum;
-    loss_sum
 }
 
 crate::avx2_twin!(
@@ -184,18 +203,20 @@ fn score_sum<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params:
         rows: ids.len(),
         ..Score::default()
     };
-    for block in ids.chunks(BLOCK) {
-        let (mut z, mut y) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
-        for (k, &i) in block.iter().enumerate() {
-            (z[k], y[k]) = (m.row(i as usize).dot(w) + b, labels[i as usize] as f32);
+    for group in ids.chunks(GROUP) {
+        let mut z = [0.0f32; GROUP];
+        m.dots(group, w, &mut z[..group.len()]);
+        let mut loss = [0.0f32; GROUP];
+        for (k, &i) in group.iter().enumerate() {
+            (z[k], loss[k]) = (z[k] + b, labels[i as usize] as f32);
         }
-        let mut loss = [0.0f32; BLOCK];
-        for k in 0..BLOCK {
-            loss[k] = L::loss_and_slope(z[k], y[k]).0;
+        for k in 0..GROUP {
+            let y = loss[k];
+            loss[k] = L::loss_and_slope(z[k], y).0;
         }
-        for k in 0..block.len() {
+        for (k, &i) in group.iter().enumerate() {
             score.loss_sum += f64::from(loss[k]);
-            score.correct += usize::from((z[k] > 0.0) == (y[k] == 1.0));
+            score.correct += usize::from((z[k] > 0.0) == (labels[i as usize] == 1));
         }
     }
     score
