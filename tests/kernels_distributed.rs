@@ -39,6 +39,7 @@ fn run(
         batch_size,
         sgd: Sgd { lr, l2: 1e-5 },
         seed: 7,
+        stop: None,
     };
     train(kernel, data, &config, &mut |_| {})
 }
@@ -113,6 +114,7 @@ fn mlp_training_is_bit_identical_across_runs() {
         batch_size: 30,
         sgd: Sgd { lr: 0.01, l2: 0.0 },
         seed: 3,
+        stop: None,
     };
     let a = with_threads(1, || train(&kernel, &data, &config, &mut |_| {}));
     let b = with_threads(2, || train(&kernel, &data, &config, &mut |_| {}));

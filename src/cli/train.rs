@@ -19,7 +19,7 @@ use super::output::Format;
 use crate::data::delimited::LabelColumn;
 use crate::data::{Dataset, LoadOptions, Standardizer};
 use crate::kernels::distributed::kmeans::{KMeansConfig, train_kmeans};
-use crate::kernels::distributed::{Admm, Algorithm, EpochReport, TrainConfig, train};
+use crate::kernels::distributed::{Admm, Algorithm, Convergence, EpochReport, TrainConfig, train};
 use crate::kernels::kmeans::KMeans;
 use crate::kernels::sgd::Sgd;
 use crate::kernels::{Kernel, LinearSvm, LogisticRegression, Mlp};
@@ -67,9 +67,14 @@ pub struct TrainArgs {
     #[arg(long, value_enum)]
     pub model: ModelKind,
     /// Passes over the data (k-means: Lloyd iterations, default 30; ADMM: rounds). Default:
-    /// enough for about 1,000 updates, 10 to 100.
+    /// lr and svm train until converged (see --tol), at most 1,000 epochs; mlp runs enough
+    /// epochs for about 1,000 updates, 10 to 100.
     #[arg(long)]
     pub epochs: Option<usize>,
+    /// Without --epochs, lr and svm stop after 5 epochs in a row that do not lower the
+    /// training loss by this fraction of the best so far.
+    #[arg(long, default_value_t = Convergence::default().tol, value_parser = crate::cli::common::positive)]
+    pub tol: f64,
     /// Global mini-batch size, split across workers. Default 64 (lr, svm) or 32 (mlp).
     #[arg(long)]
     pub batch_size: Option<usize>,
@@ -124,8 +129,11 @@ pub struct TrainArgs {
     pub test_fraction: Option<f64>,
 }
 
-/// Default passes: enough for about 1,000 updates, between 10 and 100 (small sets such as
-/// rcv1-small need more passes than large ones).
+/// Most epochs a linear model runs by default while it has not converged.
+const MAX_LINEAR_EPOCHS: usize = 1000;
+
+/// Default passes of the MLP: enough for about 1,000 updates, between 10 and 100 (small sets
+/// need more passes than large ones).
 fn default_epochs(rows: usize, batch_size: usize) -> usize {
     let updates_per_epoch = rows.div_ceil(batch_size).max(1);
     1000usize.div_ceil(updates_per_epoch).clamp(10, 100)
@@ -248,9 +256,18 @@ fn train_config(args: &TrainArgs, train_set: &Dataset) -> TrainConfig {
         AlgorithmKind::MaSgd => Algorithm::MaSgd,
         AlgorithmKind::Admm => Algorithm::Admm(admm),
     };
-    let epochs = args
-        .epochs
-        .unwrap_or_else(|| default_epochs(train_set.rows(), batch_size));
+    let linear = matches!(args.model, ModelKind::Lr | ModelKind::Svm);
+    let (epochs, stop) = match args.epochs {
+        Some(epochs) => (epochs, None),
+        None if linear => {
+            let stop = Convergence {
+                tol: args.tol,
+                ..Convergence::default()
+            };
+            (MAX_LINEAR_EPOCHS, Some(stop))
+        }
+        None => (default_epochs(train_set.rows(), batch_size), None),
+    };
     TrainConfig {
         algorithm,
         workers: args.workers,
@@ -258,6 +275,7 @@ fn train_config(args: &TrainArgs, train_set: &Dataset) -> TrainConfig {
         batch_size,
         sgd,
         seed: args.seed,
+        stop,
     }
 }
 
@@ -283,7 +301,8 @@ fn run_sgd(
     );
     let mut results = Map::new();
     results.insert("model".into(), json!(value_name(args.model)));
-    results.insert("epochs".into(), json!(config.epochs));
+    let epochs = outcome.losses.len();
+    results.insert("epochs".into(), json!(epochs));
     results.insert(
         "train_loss".into(),
         json!(outcome.losses.last().copied().unwrap_or(f64::NAN)),
@@ -297,7 +316,7 @@ fn run_sgd(
         &mut results,
         args,
         train_set,
-        config.epochs,
+        epochs,
         outcome.seconds,
         outcome.comm,
     );

@@ -59,7 +59,7 @@ pub struct Evaluation {
 }
 
 /// A differentiable model trained by mini-batch SGD on a flat `f32` parameter vector
-/// (`num_params() * 4` bytes on the wire). Implementations allocate nothing per call.
+/// (`num_params() * 4` bytes on the wire). Implementations allocate nothing per mini-batch.
 pub trait Kernel: Send + Sync {
     /// Length of the parameter vector.
     fn num_params(&self) -> usize;
@@ -100,6 +100,22 @@ pub trait Kernel: Send + Sync {
         sgd.step(params, grad_sum, rows);
     }
 
+    /// Local mini-batch SGD over the whole shard in order, `batch` rows at a time: each
+    /// batch's gradient at the current `params`, then one `sgd` step. Returns the summed loss
+    /// (each batch's taken before its step). `grad` is a `num_params` buffer. Kernels whose
+    /// mini-batch gradients touch few parameters override it to skip the O(parameters) work
+    /// the default spends per batch.
+    fn sgd_pass(
+        &self,
+        params: &mut [f32],
+        shard: &Shard,
+        batch: usize,
+        sgd: Sgd,
+        (grad, scratch): (&mut [f32], &mut [f32]),
+    ) -> f64 {
+        plain_sgd_pass(self, params, shard, batch, sgd, (grad, scratch))
+    }
+
     /// Work of [`Kernel::step`].
     fn step_cost(&self) -> BatchCost {
         BatchCost {
@@ -129,6 +145,25 @@ pub trait Kernel: Send + Sync {
             accuracy: score.correct as f64 / rows,
         }
     }
+}
+
+/// [`Kernel::sgd_pass`] as gradient-then-step per batch, the default every kernel starts from.
+pub fn plain_sgd_pass<K: Kernel + ?Sized>(
+    kernel: &K,
+    params: &mut [f32],
+    shard: &Shard,
+    batch: usize,
+    sgd: Sgd,
+    (grad, scratch): (&mut [f32], &mut [f32]),
+) -> f64 {
+    let mut loss_sum = 0.0;
+    for start in (0..shard.len()).step_by(batch.max(1)) {
+        let rows = start..(start + batch.max(1)).min(shard.len());
+        grad.fill(0.0);
+        loss_sum += kernel.gradient(params, shard, rows.clone(), grad, scratch);
+        kernel.step(params, grad, rows.len(), sgd);
+    }
+    loss_sum
 }
 
 /// Test helpers shared by the kernels' unit tests.

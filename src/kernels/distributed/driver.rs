@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::rounds::{
     GlobalModel, RoundReport, admm_round, ga_round, ma_round, merge_admm, merge_gradients,
-    merge_models,
+    merge_models, sgd_epoch_on,
 };
 use super::{Algorithm, CommStats, Worker, rounds_per_epoch};
 use crate::data::shard::shuffled_order;
@@ -31,6 +31,43 @@ pub struct TrainConfig {
     pub sgd: Sgd,
     /// Seeds the partition and the initial parameters.
     pub seed: u64,
+    /// Stop before `epochs` once the training loss stops improving.
+    pub stop: Option<Convergence>,
+}
+
+/// When a run has converged: `patience` epochs in a row whose training loss is not below
+/// (1 − `tol`) × the best loss before them (scikit-learn's SGD stops the same way, with an
+/// absolute tolerance).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Convergence {
+    pub tol: f64,
+    pub patience: usize,
+}
+
+impl Default for Convergence {
+    fn default() -> Self {
+        Convergence {
+            tol: 1e-3,
+            patience: 5,
+        }
+    }
+}
+
+impl Convergence {
+    /// Whether the run whose training losses after each epoch are `losses` has converged.
+    pub fn reached(&self, losses: &[f64]) -> bool {
+        let mut best = f64::INFINITY;
+        let mut stalled = 0;
+        for &loss in losses {
+            if loss < best * (1.0 - self.tol) {
+                stalled = 0;
+            } else {
+                stalled += 1;
+            }
+            best = best.min(loss);
+        }
+        stalled >= self.patience
+    }
 }
 
 /// Progress after one epoch.
@@ -99,6 +136,12 @@ pub fn train_partitioned(
             comm,
             seconds,
         });
+        if config
+            .stop
+            .is_some_and(|stop| stop.reached(&outcome.losses))
+        {
+            break;
+        }
     }
     outcome.params = global.params;
     outcome
@@ -127,6 +170,9 @@ fn run_epoch(
 ) -> u64 {
     let model_bytes = kernel.model_bytes();
     let reports = match config.algorithm {
+        Algorithm::GaSgd if workers.len() == 1 => {
+            return single_worker_ga_epoch(kernel, &mut workers[0], global, config, comm);
+        }
         Algorithm::GaSgd => {
             return (0..rounds_per_epoch(workers))
                 .map(|r| ga_step(kernel, workers, global, config, r, comm))
@@ -154,6 +200,26 @@ fn run_epoch(
     };
     comm.record_round(workers.len(), model_bytes, model_bytes);
     total_flops(&reports)
+}
+
+/// GA-SGD with one worker is local mini-batch SGD on the global model: the epoch runs as one
+/// [`Kernel::sgd_pass`] (sparse-aware kernels skip the per-round O(parameters) work), with
+/// the rounds and their messages counted as [`ga_step`] counts them.
+fn single_worker_ga_epoch(
+    kernel: &dyn Kernel,
+    worker: &mut Worker,
+    global: &mut GlobalModel,
+    config: &TrainConfig,
+    comm: &mut CommStats,
+) -> u64 {
+    let report = sgd_epoch_on(kernel, worker, &mut global.params, config.sgd);
+    let rounds = worker.batches_per_epoch();
+    global.version += rounds as u64;
+    worker.rounds_done += rounds as u64;
+    for _ in 0..rounds {
+        comm.record_round(1, kernel.model_bytes(), kernel.model_bytes());
+    }
+    report.cost.flops
 }
 
 /// One GA-SGD round: every worker's gradient on mini-batch `round`, then one merged step.
@@ -217,6 +283,7 @@ mod tests {
             batch_size,
             sgd: Sgd { lr: 0.5, l2: 1e-4 },
             seed: 5,
+            stop: None,
         }
     }
 
@@ -266,6 +333,39 @@ mod tests {
             assert_relative_eq!(a, b, epsilon = 1e-5, max_relative = 1e-4);
         }
         assert_eq!(distributed.comm.rounds, reference.comm.rounds);
+    }
+
+    #[test]
+    fn convergence_needs_patience_epochs_without_a_relative_improvement() {
+        let stop = Convergence {
+            tol: 0.01,
+            patience: 2,
+        };
+        assert!(!stop.reached(&[1.0, 0.9, 0.8]));
+        assert!(!stop.reached(&[1.0, 0.995]));
+        assert!(stop.reached(&[1.0, 0.995, 0.992]));
+        assert!(
+            !stop.reached(&[1.0, 0.995, 0.98]),
+            "an improvement resets the count"
+        );
+        assert!(
+            stop.reached(&[1.0, 1.2, 1.1]),
+            "a rising loss counts as stalled"
+        );
+    }
+
+    #[test]
+    fn a_converged_run_stops_before_its_epoch_limit() {
+        let data = higgs_like(600, 3);
+        let kernel = LogisticRegression::new(data.features());
+        let mut cfg = config(Algorithm::GaSgd, 1, 50);
+        cfg.epochs = 500;
+        cfg.stop = Some(Convergence::default());
+        let outcome = train(&kernel, &data, &cfg, &mut |_| {});
+        let epochs = outcome.losses.len();
+        assert!(epochs < 500, "ran all {epochs} epochs");
+        assert!(Convergence::default().reached(&outcome.losses));
+        assert!(!Convergence::default().reached(&outcome.losses[..epochs - 1]));
     }
 
     #[test]

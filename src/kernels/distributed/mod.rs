@@ -28,7 +28,9 @@ pub mod kmeans;
 pub mod rounds;
 pub mod worker;
 
-pub use driver::{EpochReport, TrainConfig, TrainOutcome, make_workers, train, train_partitioned};
+pub use driver::{
+    Convergence, EpochReport, TrainConfig, TrainOutcome, make_workers, train, train_partitioned,
+};
 pub use rounds::{
     GlobalModel, RoundReport, admm_round, ga_round, ma_round, merge_admm, merge_gradients,
     merge_models,

@@ -65,10 +65,44 @@ pub fn ga_round(
 /// contribution.
 pub fn ma_round(kernel: &dyn Kernel, worker: &mut Worker, global: &[f32], sgd: Sgd) -> RoundReport {
     worker.params.copy_from_slice(global);
-    let report = local_epoch(kernel, worker, |w, g, rows| kernel.step(w, g, rows, sgd));
+    let report = local_sgd_epoch(kernel, worker, sgd);
     worker.contribution.copy_from_slice(&worker.params);
     worker.rounds_done += 1;
     report
+}
+
+/// One pass of mini-batch SGD over the worker's shard on its local model, through
+/// [`Kernel::sgd_pass`] (which sparse-aware kernels run in O(non-zeros) per batch); the
+/// report counts the work as [`local_epoch`] does, batch by batch.
+pub fn local_sgd_epoch(kernel: &dyn Kernel, worker: &mut Worker, sgd: Sgd) -> RoundReport {
+    let mut params = std::mem::take(&mut worker.params);
+    let report = sgd_epoch_on(kernel, worker, &mut params, sgd);
+    worker.params = params;
+    report
+}
+
+/// [`local_sgd_epoch`] on `params` (the worker's shard and buffers, someone else's model).
+pub fn sgd_epoch_on(
+    kernel: &dyn Kernel,
+    worker: &mut Worker,
+    params: &mut [f32],
+    sgd: Sgd,
+) -> RoundReport {
+    let loss_sum = kernel.sgd_pass(
+        params,
+        &worker.shard,
+        worker.local_batch,
+        sgd,
+        (&mut worker.contribution, &mut worker.scratch),
+    );
+    let cost = (0..worker.batches_per_epoch())
+        .map(|b| kernel.batch_cost(&worker.shard, worker.batch(b)) + kernel.step_cost())
+        .fold(BatchCost::default(), |a, b| a + b);
+    RoundReport {
+        rows: worker.shard.len(),
+        loss_sum,
+        cost,
+    }
 }
 
 /// ADMM: takes the consensus `z` (updating the dual u ← u + w − z after the first round), runs
