@@ -4,7 +4,10 @@
 //! generation of functions (invoked, loading their partition, training one epoch). This module
 //! chooses the schedule that reaches a target loss soonest with total cost within a budget, by
 //! dynamic programming over discretised loss and remaining budget — the exact answer for the
-//! model, where Siren trains a reinforcement-learning agent to approximate it.
+//! model, where Siren trains a reinforcement-learning agent to approximate it. Schedules scale
+//! down as Siren's do: an epoch never uses more functions (then more memory) than the one before,
+//! so many functions make the early, steep progress and few finish cheaply. The programme keeps
+//! the last epoch's size in its state, so it is exact over all such schedules.
 //!
 //! Progress comes from loss curves: each configuration's loss after every epoch (measured by the
 //! simulator, where staleness makes more functions less effective per epoch, or one curve from
@@ -12,6 +15,10 @@
 //! the next point of c's own curve from wherever it stands. Costs are rounded up to the budget
 //! grid and losses to the loss grid, so a schedule found never exceeds the budget or overstates
 //! its progress.
+
+use std::collections::HashMap;
+use std::collections::hash_map::{DefaultHasher, Entry};
+use std::hash::BuildHasherDefault;
 
 /// One configuration a schedule may use for an epoch.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,12 +103,13 @@ impl Default for Resolution {
     }
 }
 
-/// The fastest schedule reaching `target` from the options' common starting loss with total
-/// cost at most `budget_usd` within `max_epochs`; `None` when no schedule can. The programme
-/// runs epoch by epoch over states (loss bucket, budget bucket); each state keeps its fastest
-/// path with that path's exact loss and cost, so the budget and the target are checked exactly
-/// and only the choice between paths that share a bucket is approximate: each state keeps two
-/// paths, the fastest and the one furthest along, so neither speed nor progress is traded away.
+/// The fastest schedule that never scales up, reaching `target` from the options' common
+/// starting loss with total cost at most `budget_usd` within `max_epochs`; `None` when none
+/// can. The programme runs epoch by epoch over states (loss bucket, budget bucket, size of the
+/// last epoch); each state keeps its fastest path with that path's exact loss and cost, so the
+/// budget and the target are checked exactly and only the choice between paths that share a
+/// bucket is approximate: each state keeps two paths, the fastest and the one furthest along,
+/// so neither speed nor progress is traded away.
 pub fn best_schedule(
     options: &[EpochOption],
     start: f64,
@@ -111,22 +119,27 @@ pub fn best_schedule(
     resolution: Resolution,
 ) -> Option<Schedule> {
     let grid = Grid::new(start, target, budget_usd, resolution);
-    let mut layers: Vec<Vec<Option<Label>>> = vec![vec![None; 2 * grid.states()]];
-    layers[0][2 * grid.index(start, 0.0)] = Some(Label {
+    let (ranks, sizes) = size_ranks(options);
+    // Slots per bucket: two paths for each last size, plus the start (any size may follow).
+    let slots = 2 * (sizes + 1);
+    let slot = |bucket: usize, rank: usize| bucket * slots + 2 * rank;
+    let mut layers = vec![Layer::default()];
+    let first = Label {
         time_s: 0.0,
         cost_usd: 0.0,
         loss: start,
         option: usize::MAX,
         from: 0,
-    });
+    };
+    layers[0].insert(slot(grid.index(start, 0.0), sizes), first);
     let mut finish: Option<(usize, usize, f64)> = None;
     for epoch in 0..max_epochs {
-        let mut next = vec![None; 2 * grid.states()];
-        for (from, label) in layers[epoch].iter().enumerate() {
-            let Some(label) = label else { continue };
+        let mut next = Layer::default();
+        for (from, label) in in_order(&layers[epoch]) {
+            let last_rank = (from % slots) / 2;
             for (c, option) in options.iter().enumerate() {
                 let cost_usd = label.cost_usd + option.epoch_usd;
-                if cost_usd > budget_usd * (1.0 + 1e-9) {
+                if ranks[c] > last_rank || cost_usd > budget_usd * (1.0 + 1e-9) {
                     continue;
                 }
                 let loss = option.step(label.loss);
@@ -137,64 +150,58 @@ pub fn best_schedule(
                     option: c,
                     from,
                 };
-                let state = 2 * grid.index(loss, cost_usd);
-                if next[state]
-                    .as_ref()
-                    .is_none_or(|l: &Label| candidate.faster_than(l))
-                {
-                    next[state] = Some(candidate);
-                }
-                if next[state + 1]
-                    .as_ref()
-                    .is_none_or(|l: &Label| candidate.further_than(l))
-                {
-                    next[state + 1] = Some(candidate);
-                }
+                let state = slot(grid.index(loss, cost_usd), ranks[c]);
+                keep(&mut next, state, candidate, Label::faster_than);
+                keep(&mut next, state + 1, candidate, Label::further_than);
             }
         }
-        for (i, label) in next.iter().enumerate() {
-            if let Some(l) = label.as_ref().filter(|l| l.loss <= target + 1e-12)
-                && finish.is_none_or(|(_, _, t)| l.time_s < t)
-            {
+        for (i, l) in in_order(&next) {
+            if l.loss <= target + 1e-12 && finish.is_none_or(|(_, _, t)| l.time_s < t) {
                 finish = Some((epoch + 1, i, l.time_s));
             }
         }
         layers.push(next);
     }
     let (epochs, index, _) = finish?;
-    let found = unwind(options, &layers, epochs, index);
-    Some(scaled_down(options, found, start, target))
+    Some(unwind(&layers, epochs, index))
 }
 
-/// The same epochs moved towards decreasing workers (then memory) wherever the progress model
-/// says the target is still reached: adjacent epochs swap while a later one has more workers
-/// and the swap keeps the target. An epoch's time and cost do not depend on its place, so the
-/// result is exactly as fast and as cheap; among such ties this prefers schedules that scale
-/// down as training proceeds, as Siren's do, over an arbitrary order.
-fn scaled_down(options: &[EpochOption], found: Schedule, start: f64, target: f64) -> Schedule {
-    let size = |c: usize| (options[c].workers, options[c].memory_mb);
-    let reached = |epochs: &[usize]| epochs.iter().fold(start, |loss, &c| options[c].step(loss));
-    let mut epochs = found.epochs.clone();
-    let mut swapped = true;
-    while swapped {
-        swapped = false;
-        for i in 1..epochs.len() {
-            if size(epochs[i]) > size(epochs[i - 1]) {
-                epochs.swap(i - 1, i);
-                if reached(&epochs) <= target + 1e-12 {
-                    swapped = true;
-                } else {
-                    epochs.swap(i - 1, i);
-                }
+/// The occupied states of one epoch, by slot (most slots of the grid stay empty).
+type Layer = HashMap<usize, Label, BuildHasherDefault<DefaultHasher>>;
+
+/// A layer's states in slot order, so ties resolve the same way every run.
+fn in_order(layer: &Layer) -> Vec<(usize, Label)> {
+    let mut states: Vec<(usize, Label)> = layer.iter().map(|(&k, &l)| (k, l)).collect();
+    states.sort_unstable_by_key(|&(k, _)| k);
+    states
+}
+
+/// Puts `candidate` in `slot` unless the path there is at least as good by `better`.
+fn keep(layer: &mut Layer, slot: usize, candidate: Label, better: fn(&Label, &Label) -> bool) {
+    match layer.entry(slot) {
+        Entry::Occupied(mut held) => {
+            if better(&candidate, held.get()) {
+                held.insert(candidate);
             }
         }
+        Entry::Vacant(free) => {
+            free.insert(candidate);
+        }
     }
-    let final_loss = reached(&epochs);
-    Schedule {
-        epochs,
-        final_loss,
-        ..found
-    }
+}
+
+/// Each option's rank among the distinct sizes (workers, then memory), smallest first, and
+/// how many distinct sizes there are.
+fn size_ranks(options: &[EpochOption]) -> (Vec<usize>, usize) {
+    let size = |o: &EpochOption| (o.workers, o.memory_mb);
+    let mut sizes: Vec<(u32, u32)> = options.iter().map(size).collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    let ranks = options
+        .iter()
+        .map(|o| sizes.binary_search(&size(o)).expect("every size is listed"))
+        .collect();
+    (ranks, sizes.len())
 }
 
 /// A path to a state: its time, exact cost and loss, its last option and the state before.
@@ -235,10 +242,6 @@ impl Grid {
         }
     }
 
-    fn states(&self) -> usize {
-        (self.resolution.loss_levels + 1) * (self.resolution.budget_steps + 1)
-    }
-
     fn index(&self, loss: f64, cost_usd: f64) -> usize {
         let k = (((self.start - loss) / self.loss_step).floor().max(0.0) as usize)
             .min(self.resolution.loss_levels);
@@ -247,21 +250,15 @@ impl Grid {
     }
 }
 
-fn unwind(
-    options: &[EpochOption],
-    layers: &[Vec<Option<Label>>],
-    epochs: usize,
-    mut index: usize,
-) -> Schedule {
-    let last = layers[epochs][index].expect("a finishing state");
+fn unwind(layers: &[Layer], epochs: usize, mut index: usize) -> Schedule {
+    let last = layers[epochs][&index];
     let mut chosen = Vec::with_capacity(epochs);
     for epoch in (1..=epochs).rev() {
-        let label = layers[epoch][index].expect("a state on the path");
+        let label = layers[epoch][&index];
         chosen.push(label.option);
         index = label.from;
     }
     chosen.reverse();
-    let _ = options;
     Schedule {
         epochs: chosen,
         time_s: last.time_s,
@@ -527,20 +524,19 @@ mod tests {
     }
 
     #[test]
-    fn among_equally_good_orders_the_schedule_scales_down() {
-        // Straight-line curves: any order of the same epochs makes the same progress.
-        let line = |drop: f64| (0..=8).map(|e| 1.0 - drop * e as f64).collect::<Vec<_>>();
+    fn a_schedule_never_scales_up_even_where_that_would_be_faster() {
+        // One epoch on 10 then one on 40 would reach 0.2 in two epochs: 10's curve is steep
+        // early, 40's late. A schedule that scales down must run 40 from the start: four epochs.
         let options = [
-            option(10, 2.0, 1.0, &line(0.1)),
-            option(40, 1.0, 2.5, &line(0.1)),
+            option(10, 1.0, 1.0, &[1.0, 0.5, 0.45, 0.44, 0.43]),
+            option(40, 1.0, 1.0, &[1.0, 0.95, 0.9, 0.5, 0.2, 0.1]),
         ];
-        let found = best_schedule(&options, 1.0, 0.6, 7.0, 8, Resolution::default()).unwrap();
+        assert_relative_eq!(options[1].step(options[0].step(1.0)), 0.2);
+        let found = best_schedule(&options, 1.0, 0.2, 10.0, 8, Resolution::default()).unwrap();
         let workers: Vec<u32> = found.epochs.iter().map(|&c| options[c].workers).collect();
-        assert!(workers.windows(2).all(|w| w[0] >= w[1]), "{workers:?}");
-        assert!(
-            workers.contains(&40) && workers.contains(&10),
-            "{workers:?}"
-        );
+        assert_eq!(workers, vec![40; 4]);
+        let brute = brute_force(&options, 1.0, 0.2, 10.0, 8).unwrap();
+        assert_relative_eq!(found.time_s, brute, epsilon = 1e-9);
     }
 
     #[test]
@@ -577,7 +573,8 @@ mod tests {
         }
     }
 
-    /// Every schedule of up to `epochs` epochs over the options, by brute force.
+    /// Every schedule of up to `epochs` epochs over the options that never scales up, by brute
+    /// force.
     fn brute_force(
         options: &[EpochOption],
         start: f64,
@@ -586,8 +583,8 @@ mod tests {
         epochs: usize,
     ) -> Option<f64> {
         let mut best: Option<f64> = None;
-        let mut stack = vec![(start, 0.0, 0.0, 0usize)];
-        while let Some((loss, time, cost, depth)) = stack.pop() {
+        let mut stack = vec![(start, 0.0, 0.0, 0usize, (u32::MAX, u32::MAX))];
+        while let Some((loss, time, cost, depth, last)) = stack.pop() {
             if loss <= target + 1e-12 {
                 best = Some(best.map_or(time, |b: f64| b.min(time)));
                 continue;
@@ -595,13 +592,14 @@ mod tests {
             if depth == epochs {
                 continue;
             }
-            for o in options {
+            for o in options.iter().filter(|o| (o.workers, o.memory_mb) <= last) {
                 if cost + o.epoch_usd <= budget + 1e-12 {
                     stack.push((
                         o.step(loss),
                         time + o.epoch_s,
                         cost + o.epoch_usd,
                         depth + 1,
+                        (o.workers, o.memory_mb),
                     ));
                 }
             }
