@@ -149,6 +149,10 @@ fn sirens_toy_schedule_scales_down_and_beats_the_cheap_fixed_plans() {
         .map(|e| e["workers"].as_u64().unwrap())
         .collect();
     assert!(workers[0] > *workers.last().unwrap(), "{workers:?}");
+    assert!(
+        workers.windows(2).all(|pair| pair[0] >= pair[1]),
+        "never scales up: {workers:?}"
+    );
     // Siren's claim: no dearer than the cheap fixed option and faster; and faster than any
     // fixed plan within the same budget.
     for fixed in [&d["baseline"], &d["cheapest_listed"]] {
