@@ -32,12 +32,9 @@ impl MarginLoss for Logistic {
     #[inline]
     fn loss_and_slope(z: f32, y: f32) -> (f32, f32) {
         let e = fastmath::exp(-z.abs());
-        let inverse = 1.0 / (1.0 + e);
+        let (ln_1p, inverse) = fastmath::ln_1p_and_reciprocal(e);
         let probability = if z >= 0.0 { inverse } else { e * inverse };
-        (
-            z.max(0.0) + fastmath::ln_1p_unit(e) - y * z,
-            probability - y,
-        )
+        (z.max(0.0) + ln_1p - y * z, probability - y)
     }
     const FLOPS: u64 = 30;
 }
