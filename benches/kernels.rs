@@ -137,7 +137,8 @@ fn sparse_epoch(c: &mut Criterion) {
 }
 
 /// Dense per-batch work (zeroing, L2 decay, step: O(d)) against sparse gradient work
-/// (O(batch·nnz)) on RCV1-like rows: 47,236 features, ~75 non-zeros per row.
+/// (O(batch·nnz)) on RCV1-like rows: 47,236 features, ~75 non-zeros per row; and the same
+/// epochs through the kernel's O(non-zeros) SGD pass.
 fn sparse_batch_size_vs_dense_regularisation(c: &mut Criterion) {
     let data = rcv1_like(100_000, 2);
     let kernel = LogisticRegression::new(data.features());
@@ -152,6 +153,16 @@ fn sparse_batch_size_vs_dense_regularisation(c: &mut Criterion) {
             BenchmarkId::new("lr_epoch_nnz", batch_rows),
             &batch_rows,
             |b, &rows| b.iter(|| lr_epoch(&kernel, &shard, rows, &mut params, &mut grad)),
+        );
+        // The same epoch through `Kernel::sgd_pass`, which keeps the weights as s·v on sparse
+        // rows: O(batch·nnz) per step.
+        let sgd = Sgd { lr: 0.01, l2: 1e-5 };
+        group.bench_with_input(
+            BenchmarkId::new("sgd_pass_nnz", batch_rows),
+            &batch_rows,
+            |b, &rows| {
+                b.iter(|| kernel.sgd_pass(&mut params, &shard, rows, sgd, (&mut grad, &mut [])))
+            },
         );
     }
     group.finish();
