@@ -69,6 +69,15 @@ pub fn positive(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Parses a fraction strictly between 0 and 1, such as `--tol`.
+pub fn fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        Ok(_) => Err(format!("{text} is not a fraction between 0 and 1")),
+        Err(e) => Err(format!("{text}: {e}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -73,7 +73,7 @@ pub struct TrainArgs {
     pub epochs: Option<usize>,
     /// Without --epochs, lr and svm stop after 5 epochs in a row that do not lower the
     /// training loss by this fraction of the best so far.
-    #[arg(long, default_value_t = Convergence::default().tol, value_parser = crate::cli::common::positive)]
+    #[arg(long, default_value_t = Convergence::default().tol, value_parser = crate::cli::common::fraction)]
     pub tol: f64,
     /// Global mini-batch size, split across workers. Default 64 (lr, svm) or 32 (mlp).
     #[arg(long)]
@@ -186,6 +186,9 @@ fn validate(args: &TrainArgs) -> Result<(), InputError> {
     }
     if args.lr.is_some_and(|lr| !(lr > 0.0 && lr.is_finite())) {
         return bad("--lr must be a positive number".into());
+    }
+    if let Some(l2) = args.l2.filter(|l2| !(*l2 >= 0.0 && l2.is_finite())) {
+        return bad(format!("--l2 must be zero or a positive number (got {l2})"));
     }
     Ok(())
 }

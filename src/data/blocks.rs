@@ -7,8 +7,8 @@
 //! chunk by chunk (eight columns) with all eight rows in flight, so no chain of dependent
 //! adds is longer than a row's chunk count; a row's last partial chunk is loaded under a mask
 //! instead of a scalar tail; a short block is padded with its first row (weight zero, margin
-//! dropped); and the rows two blocks ahead are prefetched, since a shard's rows come in
-//! shuffled order the hardware prefetcher cannot follow.
+//! dropped); and the gradient pass prefetches the rows two blocks ahead when they are not
+//! stored one after another (a shuffled shard), which the hardware prefetcher cannot follow.
 //!
 //! Each loop is written twice with one arithmetic order, portable Rust over explicit lanes
 //! and AVX2 intrinsics, and the two give bit-identical results. A row's lane l holds
@@ -66,6 +66,7 @@ pub fn dots(values: &[f32], d: usize, ids: &[u32], w: &[f32], out: &mut [f32]) {
         w.len() >= d && out.len() >= ids.len(),
         "short weights or output"
     );
+    let out = &mut out[..ids.len()];
     for (block, out) in ids.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
         let rows = offsets(values, d, block);
         #[cfg(target_arch = "x86_64")]

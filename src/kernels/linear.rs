@@ -5,8 +5,10 @@
 //! loss max(0, 1 − s·z) with s = 2y − 1 (Cortes & Vapnik 1995; trained by SGD as in Pegasos,
 //! Shalev-Shwartz et al. 2007). Both are sparse-aware: on CSR rows the gradient touches only
 //! the non-zeros. Parameters are `[w_1 … w_d, b]`. L2 regularisation is applied by the update
-//! rule ([`super::sgd`]) once per mini-batch, densely: O(d) per batch against O(b·nnz) for the
-//! gradient, which the benches show is small for the catalogue shapes.
+//! rule ([`super::sgd`]) once per mini-batch, densely, O(d) per batch; local SGD on sparse
+//! rows whose batches touch fewer values than that ([`Kernel::sgd_pass`]) keeps the weights
+//! as s·v instead and pays O(non-zeros) per batch. Dense rows go through the fused blocks of
+//! [`crate::data::blocks`].
 
 use std::marker::PhantomData;
 use std::ops::Range;
@@ -120,7 +122,8 @@ impl<L: MarginLoss> Kernel for Linear<L> {
     }
 
     /// [`scaled_sgd_pass`] on sparse rows whose batches touch fewer values than the model
-    /// has weights (with a decay below one); otherwise the plain pass, faster there.
+    /// has weights (with 0 ≤ ηλ < 1, so the decay is in (0, 1]); otherwise the plain pass,
+    /// faster there.
     fn sgd_pass(
         &self,
         params: &mut [f32],
@@ -130,7 +133,9 @@ impl<L: MarginLoss> Kernel for Linear<L> {
         buffers: (&mut [f32], &mut [f32]),
     ) -> f64 {
         match shard.data().matrix() {
-            Features::Sparse(m) if sgd.lr * sgd.l2 < 1.0 && batch_touches_less(m, batch) => {
+            Features::Sparse(m)
+                if (0.0..1.0).contains(&(sgd.lr * sgd.l2)) && batch_touches_less(m, batch) =>
+            {
                 scaled_sgd_pass::<L>(m, shard, batch, sgd, params)
             }
             _ => plain_sgd_pass(self, params, shard, batch, sgd, buffers),
@@ -273,13 +278,12 @@ fn score_sum<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params:
     for group in ids.chunks(GROUP) {
         let mut z = [0.0f32; GROUP];
         m.dots(group, w, &mut z[..group.len()]);
-        let mut loss = [0.0f32; GROUP];
+        let (mut y, mut loss) = ([0.0f32; GROUP], [0.0f32; GROUP]);
         for (k, &i) in group.iter().enumerate() {
-            (z[k], loss[k]) = (z[k] + b, labels[i as usize] as f32);
+            (z[k], y[k]) = (z[k] + b, labels[i as usize] as f32);
         }
         for k in 0..GROUP {
-            let y = loss[k];
-            loss[k] = L::loss_and_slope(z[k], y).0;
+            loss[k] = L::loss_and_slope(z[k], y[k]).0;
         }
         for (k, &i) in group.iter().enumerate() {
             score.loss_sum += f64::from(loss[k]);

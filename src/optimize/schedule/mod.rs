@@ -7,7 +7,7 @@
 //! model, where Siren trains a reinforcement-learning agent to approximate it. Schedules scale
 //! down as Siren's do: an epoch never uses more functions (then more memory) than the one before,
 //! so many functions make the early, steep progress and few finish cheaply. The programme keeps
-//! the last epoch's size in its state, so it is exact over all such schedules.
+//! the last epoch's size in its state, so it considers every such schedule.
 //!
 //! Progress comes from loss curves: each configuration's loss after every epoch (measured by the
 //! simulator, where staleness makes more functions less effective per epoch, or one curve from
@@ -16,9 +16,12 @@
 //! grid and losses to the loss grid, so a schedule found never exceeds the budget or overstates
 //! its progress.
 
-use std::collections::HashMap;
-use std::collections::hash_map::{DefaultHasher, Entry};
-use std::hash::BuildHasherDefault;
+mod scenario;
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+pub use scenario::{ScheduleError, SchedulePlan, plan_schedule};
 
 /// One configuration a schedule may use for an epoch.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,11 +122,7 @@ pub fn best_schedule(
     resolution: Resolution,
 ) -> Option<Schedule> {
     let grid = Grid::new(start, target, budget_usd, resolution);
-    let (ranks, sizes) = size_ranks(options);
-    // Slots per bucket: two paths for each last size, plus the start (any size may follow).
-    let slots = 2 * (sizes + 1);
-    let slot = |bucket: usize, rank: usize| bucket * slots + 2 * rank;
-    let mut layers = vec![Layer::default()];
+    let sizes = Sizes::of(options);
     let first = Label {
         time_s: 0.0,
         cost_usd: 0.0,
@@ -131,32 +130,16 @@ pub fn best_schedule(
         option: usize::MAX,
         from: 0,
     };
-    layers[0].insert(slot(grid.index(start, 0.0), sizes), first);
+    let mut layers = vec![Layer::from([(
+        sizes.start_slot(grid.index(start, 0.0)),
+        first,
+    )])];
     let mut finish: Option<(usize, usize, f64)> = None;
     for epoch in 0..max_epochs {
-        let mut next = Layer::default();
-        for (from, label) in in_order(&layers[epoch]) {
-            let last_rank = (from % slots) / 2;
-            for (c, option) in options.iter().enumerate() {
-                let cost_usd = label.cost_usd + option.epoch_usd;
-                if ranks[c] > last_rank || cost_usd > budget_usd * (1.0 + 1e-9) {
-                    continue;
-                }
-                let loss = option.step(label.loss);
-                let candidate = Label {
-                    time_s: label.time_s + option.epoch_s,
-                    cost_usd,
-                    loss,
-                    option: c,
-                    from,
-                };
-                let state = slot(grid.index(loss, cost_usd), ranks[c]);
-                keep(&mut next, state, candidate, Label::faster_than);
-                keep(&mut next, state + 1, candidate, Label::further_than);
-            }
-        }
-        for (i, l) in in_order(&next) {
-            if l.loss <= target + 1e-12 && finish.is_none_or(|(_, _, t)| l.time_s < t) {
+        let next = next_epoch(&layers[epoch], options, &sizes, &grid, budget_usd);
+        let done = next.iter().filter(|(_, l)| l.loss <= target + 1e-12);
+        for (&i, l) in done {
+            if finish.is_none_or(|(_, _, t)| l.time_s < t) {
                 finish = Some((epoch + 1, i, l.time_s));
             }
         }
@@ -166,14 +149,40 @@ pub fn best_schedule(
     Some(unwind(&layers, epochs, index))
 }
 
-/// The occupied states of one epoch, by slot (most slots of the grid stay empty).
-type Layer = HashMap<usize, Label, BuildHasherDefault<DefaultHasher>>;
+/// The occupied states after one more epoch, by slot (most slots of the grid stay empty;
+/// ordered, so ties resolve the same way every run).
+type Layer = BTreeMap<usize, Label>;
 
-/// A layer's states in slot order, so ties resolve the same way every run.
-fn in_order(layer: &Layer) -> Vec<(usize, Label)> {
-    let mut states: Vec<(usize, Label)> = layer.iter().map(|(&k, &l)| (k, l)).collect();
-    states.sort_unstable_by_key(|&(k, _)| k);
-    states
+/// Every path of `layer` extended by one epoch on each option it may use next: one no larger
+/// than its last, within the budget.
+fn next_epoch(
+    layer: &Layer,
+    options: &[EpochOption],
+    sizes: &Sizes,
+    grid: &Grid,
+    budget_usd: f64,
+) -> Layer {
+    let mut next = Layer::new();
+    for (&from, label) in layer {
+        for (c, option) in options.iter().enumerate() {
+            let cost_usd = label.cost_usd + option.epoch_usd;
+            if !sizes.may_follow(c, from) || cost_usd > budget_usd * (1.0 + 1e-9) {
+                continue;
+            }
+            let loss = option.step(label.loss);
+            let candidate = Label {
+                time_s: label.time_s + option.epoch_s,
+                cost_usd,
+                loss,
+                option: c,
+                from,
+            };
+            let state = sizes.slot(grid.index(loss, cost_usd), c);
+            keep(&mut next, state, candidate, Label::faster_than);
+            keep(&mut next, state + 1, candidate, Label::further_than);
+        }
+    }
+    next
 }
 
 /// Puts `candidate` in `slot` unless the path there is at least as good by `better`.
@@ -190,18 +199,47 @@ fn keep(layer: &mut Layer, slot: usize, candidate: Label, better: fn(&Label, &La
     }
 }
 
-/// Each option's rank among the distinct sizes (workers, then memory), smallest first, and
-/// how many distinct sizes there are.
-fn size_ranks(options: &[EpochOption]) -> (Vec<usize>, usize) {
-    let size = |o: &EpochOption| (o.workers, o.memory_mb);
-    let mut sizes: Vec<(u32, u32)> = options.iter().map(size).collect();
-    sizes.sort_unstable();
-    sizes.dedup();
-    let ranks = options
-        .iter()
-        .map(|o| sizes.binary_search(&size(o)).expect("every size is listed"))
-        .collect();
-    (ranks, sizes.len())
+/// The options' sizes (workers, then memory) ranked smallest first, and the state slots they
+/// give: per bucket, two paths (fastest, furthest) for each size of last epoch, and two for
+/// the start, which any size may follow.
+struct Sizes {
+    ranks: Vec<usize>,
+    count: usize,
+}
+
+impl Sizes {
+    fn of(options: &[EpochOption]) -> Sizes {
+        let size = |o: &EpochOption| (o.workers, o.memory_mb);
+        let mut sizes: Vec<(u32, u32)> = options.iter().map(size).collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        let ranks = options
+            .iter()
+            .map(|o| sizes.binary_search(&size(o)).expect("every size is listed"))
+            .collect();
+        Sizes {
+            ranks,
+            count: sizes.len(),
+        }
+    }
+
+    fn slots(&self) -> usize {
+        2 * (self.count + 1)
+    }
+
+    /// The fastest-path slot of `bucket` after an epoch on option `c`.
+    fn slot(&self, bucket: usize, c: usize) -> usize {
+        bucket * self.slots() + 2 * self.ranks[c]
+    }
+
+    fn start_slot(&self, bucket: usize) -> usize {
+        bucket * self.slots() + 2 * self.count
+    }
+
+    /// Whether option `c` may follow the path in slot `from` (never a larger size).
+    fn may_follow(&self, c: usize, from: usize) -> bool {
+        self.ranks[c] <= (from % self.slots()) / 2
+    }
 }
 
 /// A path to a state: its time, exact cost and loss, its last option and the state before.
@@ -300,212 +338,6 @@ pub fn cheapest_fixed_among(
         .min_by(|&(a, ea), &(b, eb)| {
             (options[a].epoch_usd * ea as f64).total_cmp(&(options[b].epoch_usd * eb as f64))
         })
-}
-
-/// A schedule planned for a scenario, with the best fixed plan under the same budget.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SchedulePlan {
-    pub options: Vec<EpochOption>,
-    /// The configuration behind each option, for simulating a schedule.
-    pub configs: Vec<crate::model::FaasConfig>,
-    pub schedule: Schedule,
-    /// The fastest fixed configuration within the budget: option index and epochs.
-    pub baseline: (usize, usize),
-    /// The cheapest fixed plan among the scenario's own configurations (its listed worker
-    /// counts, not the ladder the schedule may also use): option index and epochs.
-    pub cheapest_listed: Option<(usize, usize)>,
-    pub target_loss: f64,
-    pub budget_usd: f64,
-    /// Where the loss curves came from: "simulator" or "scenario".
-    pub curves_from: &'static str,
-}
-
-/// Why a schedule cannot be planned.
-#[derive(Debug, thiserror::Error)]
-pub enum ScheduleError {
-    #[error(transparent)]
-    Plan(#[from] super::plan::PlanError),
-    #[error(transparent)]
-    Sim(#[from] crate::sim::SimError),
-    #[error("workload.loss_curve needs at least two losses (the start and after epoch 1)")]
-    ShortCurve,
-    #[error("no fixed configuration reaches the target loss {target:.6} in {epochs} epochs")]
-    Unreachable { target: f64, epochs: usize },
-    #[error(
-        "no schedule reaches loss {target:.6} for at most ${budget_usd:.6}: the cheapest fixed plan costs ${cheapest_usd:.6}"
-    )]
-    OverBudget {
-        target: f64,
-        budget_usd: f64,
-        cheapest_usd: f64,
-    },
-}
-
-/// Worker counts a schedule may use: the scenario's, and a ladder up to its largest.
-fn worker_choices(listed: &[u32]) -> Vec<u32> {
-    const LADDER: [u32; 11] = [1, 2, 5, 10, 20, 50, 100, 150, 200, 500, 1000];
-    let max = listed.iter().copied().max().unwrap_or(1);
-    let mut all: Vec<u32> = LADDER
-        .iter()
-        .copied()
-        .filter(|&w| w <= max)
-        .chain(listed.iter().copied())
-        .collect();
-    all.sort_unstable();
-    all.dedup();
-    all
-}
-
-/// Plans the per-epoch schedule of `scenario` under `budget_usd` (default: the cheapest fixed
-/// plan's cost), with loss curves from the scenario's `loss_curve` or from the simulator.
-pub fn plan_schedule(
-    scenario: &crate::scenario::Scenario,
-    profiles: &crate::profile::Profiles,
-    budget_usd: Option<f64>,
-) -> Result<SchedulePlan, ScheduleError> {
-    use crate::model::{Config, FaasModel, Platform};
-    use crate::scenario::TrainingLength;
-    let template =
-        super::workers::best_template(scenario, profiles, &scenario.objective, Platform::Faas)?;
-    let Config::Faas(template) = template else {
-        unreachable!("a FaaS plan")
-    };
-    let space = scenario.faas.as_ref().expect("a FaaS plan implies [faas]");
-    let (epochs, target_given) = match scenario.workload.length {
-        TrainingLength::Auto {
-            target_loss,
-            max_epochs,
-        } => (max_epochs as usize, Some(target_loss)),
-        TrainingLength::Epochs(e) => (e.ceil() as usize, None),
-        TrainingLength::Iterations(_) => (1, None),
-    };
-    let mut one_epoch = scenario.clone();
-    one_epoch.workload.length = TrainingLength::Epochs(1.0);
-    let model = FaasModel::new(&one_epoch, profiles).map_err(super::plan::PlanError::from)?;
-    let horizon = 2 * epochs.max(1);
-    let mut choices = worker_choices(&space.workers);
-    if !choices.contains(&template.workers) {
-        choices.push(template.workers);
-    }
-    let (curves, curves_from) = curves(scenario, profiles, &template, &choices, horizon)?;
-    let (mut options, mut configs) = (Vec::new(), Vec::new());
-    for (&workers, curve) in &curves {
-        for &memory_mb in &space.memory_mb {
-            let cfg = crate::model::FaasConfig {
-                workers,
-                memory_mb,
-                ..template.clone()
-            };
-            let cfg = match &cfg.pattern {
-                crate::model::Pattern::Tree(_) => {
-                    super::workers::faas_point(&model, &cfg, workers).config
-                }
-                _ => Config::Faas(cfg),
-            };
-            let Config::Faas(cfg) = cfg else { continue };
-            if let Ok(p) = model.predict(&cfg) {
-                options.push(EpochOption {
-                    workers,
-                    memory_mb,
-                    epoch_s: p.time.total_s(),
-                    epoch_usd: p.cost.total_usd(),
-                    curve: curve.clone(),
-                });
-                configs.push(cfg);
-            }
-        }
-    }
-    // Without a target: as good as the planned configuration gets in the scenario's epochs.
-    let planned = &curves[&template.workers];
-    let target = target_given.unwrap_or(planned[epochs.min(planned.len() - 1)]);
-    let (_, cheapest_usd) = cheapest_fixed(&options, target).ok_or(ScheduleError::Unreachable {
-        target,
-        epochs: horizon,
-    })?;
-    let cheapest_listed =
-        cheapest_fixed_among(&options, target, |o| space.workers.contains(&o.workers));
-    let budget = budget_usd.unwrap_or(cheapest_usd);
-    let start = options
-        .iter()
-        .map(|o| o.curve[0])
-        .fold(f64::NEG_INFINITY, f64::max);
-    let over = ScheduleError::OverBudget {
-        target,
-        budget_usd: budget,
-        cheapest_usd,
-    };
-    let schedule = best_schedule(
-        &options,
-        start,
-        target,
-        budget,
-        horizon,
-        Resolution::default(),
-    )
-    .ok_or(over)?;
-    let baseline = best_fixed(&options, target, budget).ok_or(ScheduleError::OverBudget {
-        target,
-        budget_usd: budget,
-        cheapest_usd,
-    })?;
-    Ok(SchedulePlan {
-        options,
-        configs,
-        schedule,
-        baseline,
-        target_loss: target,
-        budget_usd: budget,
-        curves_from,
-        cheapest_listed,
-    })
-}
-
-type Curves = std::collections::BTreeMap<u32, Vec<f64>>;
-
-/// A loss curve as a record of progress: the best loss so far after each epoch, tilted down by
-/// a hair per epoch so that plateaus still say how far along a run is.
-fn record_of_progress(mut curve: Vec<f64>) -> Vec<f64> {
-    let tilt = 1e-9 * curve.first().map_or(1.0, |l| l.abs().max(1e-12));
-    for i in 1..curve.len() {
-        curve[i] = curve[i].min(curve[i - 1]) - tilt;
-    }
-    curve
-}
-
-/// Loss curves per worker count: the scenario's one curve for all, or simulated (all variance
-/// off, the scenario's protocol) for `horizon` epochs.
-fn curves(
-    scenario: &crate::scenario::Scenario,
-    profiles: &crate::profile::Profiles,
-    template: &crate::model::FaasConfig,
-    workers: &[u32],
-    horizon: usize,
-) -> Result<(Curves, &'static str), ScheduleError> {
-    if let Some(curve) = &scenario.workload.loss_curve {
-        if curve.len() < 2 {
-            return Err(ScheduleError::ShortCurve);
-        }
-        let curve = record_of_progress(curve.clone());
-        return Ok((
-            workers.iter().map(|&w| (w, curve.clone())).collect(),
-            "scenario",
-        ));
-    }
-    let mut long = scenario.clone();
-    long.workload.length = crate::scenario::TrainingLength::Epochs(horizon as f64);
-    long.simulation.straggler_cv = 0.0;
-    let mut curves = Curves::new();
-    for &w in workers {
-        let cfg = crate::model::Config::Faas(crate::model::FaasConfig {
-            workers: w,
-            ..template.clone()
-        });
-        let run = crate::sim::simulate_config(&long, profiles, &cfg, scenario.seed)?;
-        let mut curve = vec![run.initial_loss];
-        curve.extend(run.epoch_losses.iter().copied());
-        curves.insert(w, record_of_progress(curve));
-    }
-    Ok((curves, "simulator"))
 }
 
 #[cfg(test)]
