@@ -5,7 +5,8 @@
 //! buffer of the same size (this host's single-thread read bandwidth),
 //! sparse logistic-regression epochs on a9a replicated to over 1M rows (non-zeros per second),
 //! and the per-batch cost of dense L2 regularisation on RCV1-like rows. One thread, plus a
-//! two-thread pair (two GA-SGD workers against a two-thread streaming sum).
+//! two-thread pair (two GA-SGD workers, and two MA-SGD workers, against a two-thread
+//! streaming sum).
 //! Run with `cargo bench --bench kernels`; `-- --quick` for a fast look.
 
 #[path = "../tests/common/mod.rs"]
@@ -17,7 +18,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use stratus::data::synthetic::{higgs_like, rcv1_like};
 use stratus::data::{LoadOptions, Partition, Shard, load, vecops};
 use stratus::kernels::distributed::{
-    GlobalModel, Worker, ga_round, merge_gradients, rounds_per_epoch,
+    GlobalModel, Worker, ga_round, ma_round, merge_gradients, merge_models, rounds_per_epoch,
 };
 use stratus::kernels::sgd::Sgd;
 use stratus::kernels::{Kernel, LogisticRegression};
@@ -110,7 +111,33 @@ fn dense_epoch_vs_streaming_sum(c: &mut Criterion) {
     group.bench_function("lr_epoch_2_workers", |b| {
         b.iter(|| lr_epoch_two_workers(&kernel, &mut workers, &mut global))
     });
+    group.bench_function("lr_epoch_2_workers_ma_sgd", |b| {
+        b.iter(|| ma_epoch_two_workers(&kernel, &mut workers, &mut global))
+    });
     group.finish();
+}
+
+/// One MA-SGD epoch over two workers in parallel: each runs a local epoch from the global
+/// model (batches of [`BATCH_ROWS`]), then the models are averaged.
+fn ma_epoch_two_workers(
+    kernel: &LogisticRegression,
+    workers: &mut [Worker; 2],
+    global: &mut GlobalModel,
+) {
+    let sgd = Sgd { lr: 0.01, l2: 1e-5 };
+    let [first, second] = workers;
+    let params = &global.params;
+    rayon::join(
+        || ma_round(kernel, first, params, sgd),
+        || ma_round(kernel, second, params, sgd),
+    );
+    merge_models(
+        global,
+        [
+            first.contribution.as_slice(),
+            second.contribution.as_slice(),
+        ],
+    );
 }
 
 fn sparse_epoch(c: &mut Criterion) {
