@@ -66,6 +66,27 @@ fn logistic_regression_on_rcv1_small_reaches_85_percent() {
     };
     let results = train(&["--model", "lr"], &[&train_file, &test_file]);
     assert!(figure(&results, "test_accuracy") >= 0.85, "{results}");
+    // Without --epochs the run stops when the training loss has converged, before the cap.
+    let epochs = figure(&results, "epochs");
+    assert!((6.0..1000.0).contains(&epochs), "{results}");
+    let looser = train(
+        &["--model", "lr", "--tol", "0.01"],
+        &[&train_file, &test_file],
+    );
+    assert!(figure(&looser, "epochs") < epochs, "{looser}");
+}
+
+#[test]
+fn a_tolerance_and_a_fixed_epoch_count_conflict() {
+    let output = Command::cargo_bin("stratus")
+        .unwrap()
+        .args([
+            "train", "--model", "lr", "--data", "x.libsvm", "--epochs", "3", "--tol", "0.01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--tol"));
 }
 
 #[test]

@@ -67,14 +67,15 @@ pub struct TrainArgs {
     #[arg(long, value_enum)]
     pub model: ModelKind,
     /// Passes over the data (k-means: Lloyd iterations, default 30; ADMM: rounds). Default:
-    /// lr and svm train until converged (see --tol), at most 1,000 epochs; mlp runs enough
-    /// epochs for about 1,000 updates, 10 to 100.
+    /// lr and svm train until converged (see --tol); mlp runs enough epochs for about 1,000
+    /// updates, 10 to 100.
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Without --epochs, lr and svm stop after 5 epochs in a row that do not lower the
-    /// training loss by this fraction of the best so far.
-    #[arg(long, default_value_t = Convergence::default().tol, value_parser = crate::cli::common::fraction)]
-    pub tol: f64,
+    /// Train until converged: stop after 5 epochs in a row that do not lower the training loss
+    /// by this fraction of the best so far (at most 1,000 epochs). The default for lr and svm,
+    /// with 0.001; given, it applies to mlp too.
+    #[arg(long, conflicts_with = "epochs", value_parser = crate::cli::common::fraction)]
+    pub tol: Option<f64>,
     /// Global mini-batch size, split across workers. Default 64 (lr, svm) or 32 (mlp).
     #[arg(long)]
     pub batch_size: Option<usize>,
@@ -129,8 +130,8 @@ pub struct TrainArgs {
     pub test_fraction: Option<f64>,
 }
 
-/// Most epochs a linear model runs by default while it has not converged.
-const MAX_LINEAR_EPOCHS: usize = 1000;
+/// Most epochs a run that trains until converged may take.
+const MAX_CONVERGING_EPOCHS: usize = 1000;
 
 /// Default passes of the MLP: enough for about 1,000 updates, between 10 and 100 (small sets
 /// need more passes than large ones).
@@ -260,16 +261,16 @@ fn train_config(args: &TrainArgs, train_set: &Dataset) -> TrainConfig {
         AlgorithmKind::Admm => Algorithm::Admm(admm),
     };
     let linear = matches!(args.model, ModelKind::Lr | ModelKind::Svm);
-    let (epochs, stop) = match args.epochs {
-        Some(epochs) => (epochs, None),
-        None if linear => {
+    let (epochs, stop) = match (args.epochs, args.tol) {
+        (Some(epochs), _) => (epochs, None),
+        (None, tol) if linear || tol.is_some() => {
             let stop = Convergence {
-                tol: args.tol,
+                tol: tol.unwrap_or(Convergence::default().tol),
                 ..Convergence::default()
             };
-            (MAX_LINEAR_EPOCHS, Some(stop))
+            (MAX_CONVERGING_EPOCHS, Some(stop))
         }
-        None => (default_epochs(train_set.rows(), batch_size), None),
+        (None, _) => (default_epochs(train_set.rows(), batch_size), None),
     };
     TrainConfig {
         algorithm,
