@@ -1,38 +1,58 @@
 //! # Blocks of dense rows
 //!
-//! The inner loop of a linear model on row-major dense rows, done a block of [`BLOCK`] rows
-//! at a time: the rows' margins z_k = x_k·w + b, then the caller's loss turns the margins
-//! into per-row weights α_k (its slope), then g ← g + Σ_k α_k·x_k while the rows are still in
-//! L1 cache ([`gradient_pass`]); and the margins alone for scoring ([`dots`]). Rows are walked
-//! chunk by chunk (eight columns) with all eight rows in flight, so no chain of dependent
-//! adds is longer than a row's chunk count; a row's last partial chunk is loaded under a mask
-//! instead of a scalar tail; a short block is padded with its first row (weight zero, margin
-//! dropped); and the gradient pass prefetches the rows two blocks ahead when they are not
-//! stored one after another (a shuffled shard), which the hardware prefetcher cannot follow.
+//! The inner loop of a linear model on row-major dense rows ([`gradient_pass`]), done a group
+//! of [`BLOCKS_PER_GROUP`] blocks of [`BLOCK`] rows at a time, in three phases: every block's
+//! margins z_k = x_k·w + b, then the caller's loss turns each block's margins into per-row
+//! weights α_k (its slope), then g ← g + Σ_k α_k·x_k over the group while its rows are still
+//! in L1 cache. Each phase holds independent work for the blocks of the group, which the
+//! processor overlaps; one block at a time left it waiting on each block's chain of dots,
+//! loss and sums (8.2 ns a Higgs-like row then, 6.5–6.9 ns now, on the host measured).
+//! [`dots`] gives the margins alone, for scoring.
+//!
+//! Rows are walked chunk by chunk (eight columns) with all eight rows of a block in flight;
+//! a row's last partial chunk is loaded under a mask instead of a scalar tail; a short block
+//! is padded with its first row (weight zero, margin dropped). The pass prefetches as it
+//! reads each block: rows stored one after another a fixed distance past the block, which
+//! carries the stream across page boundaries where the hardware prefetcher stops (1M rows
+//! from memory: 11.0 ns a row without, 8.5 with); scattered rows (a shuffled shard) the
+//! block at the same place in the next group.
 //!
 //! Each loop is written twice with one arithmetic order, portable Rust over explicit lanes
 //! and AVX2 intrinsics, and the two give bit-identical results. A row's lane l holds
 //! Σ_c x[8c + l]·w[8c + l] (chunks in order) and its dot is ((a0 + a1) + (a2 + a3)) +
 //! ((a4 + a5) + (a6 + a7)), the AVX2 horizontal-add tree; each chunk of g gains, once per
-//! block, ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)) with p_k = α_k·x_k. The AVX2
-//! form loads a whole 32-byte chunk with one `vmovups`: compiled for the generic x86-64
-//! target, LLVM would split each unaligned load in two halves, which costs a fifth of the
-//! kernel's time on the hosts measured.
+//! group, the blocks' ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)) with p_k = α_k·x_k,
+//! summed block after block. The AVX2 form loads a whole 32-byte chunk with one `vmovups`:
+//! compiled for the generic x86-64 target, LLVM would split each unaligned load in two
+//! halves, which costs a fifth of the kernel's time on the hosts measured.
 
 use super::vecops::LANES;
 
 /// Rows in flight together.
 pub const BLOCK: usize = 8;
 
-/// How many blocks ahead rows are prefetched (16 rows cover a memory latency).
-const PREFETCH_BLOCKS: usize = 2;
+/// Blocks whose margins, slopes and gradient terms are computed phase by phase, so each
+/// phase has independent work to overlap.
+pub const BLOCKS_PER_GROUP: usize = 4;
+
+/// Rows in a group.
+pub const GROUP: usize = BLOCKS_PER_GROUP * BLOCK;
 
 /// What a loss makes of a block's margins: the weight α_k of each row in the gradient.
 pub trait Slopes {
-    /// α for the rows `block` (at most [`BLOCK`]) with margins `z`; entries past the block's
-    /// rows are padding. Implementations should be `#[inline(always)]`, so the loss is
-    /// compiled into the vectorised loop that calls it.
-    fn slopes(&mut self, block: &[u32], z: &[f32; BLOCK]) -> [f32; BLOCK];
+    /// α for the block of rows `ids` with margins `z`, of which the first `live` are real
+    /// rows and the rest repeat the first row as padding (their α is ignored).
+    /// Implementations should be `#[inline(always)]`, so the loss is compiled into the
+    /// vectorised loop that calls it.
+    fn slopes(&mut self, ids: &[u32; BLOCK], live: usize, z: &[f32; BLOCK]) -> [f32; BLOCK];
+}
+
+/// A block of row ids (at most [`BLOCK`]) padded to [`BLOCK`] with its first.
+#[inline(always)]
+pub fn padded(block: &[u32]) -> [u32; BLOCK] {
+    debug_assert!(block.len() <= BLOCK);
+    let first = block.first().copied().unwrap_or(0);
+    std::array::from_fn(|k| block.get(k).copied().unwrap_or(first))
 }
 
 /// For each block of the rows `ids` of `values` (`d` columns): z_k = x_k·w + bias, then
@@ -68,7 +88,7 @@ pub fn dots(values: &[f32], d: usize, ids: &[u32], w: &[f32], out: &mut [f32]) {
     );
     let out = &mut out[..ids.len()];
     for (block, out) in ids.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
-        let rows = offsets(values, d, block);
+        let rows = offsets(values, d, &padded(block));
         #[cfg(target_arch = "x86_64")]
         let z = if crate::kernels::wide::avx2() {
             // SAFETY: AVX2 is present; `offsets` bounds every row, and `w` was checked.
@@ -84,62 +104,88 @@ pub fn dots(values: &[f32], d: usize, ids: &[u32], w: &[f32], out: &mut [f32]) {
     }
 }
 
-/// The offsets of a block's rows (at most [`BLOCK`]), padded with the first; checks bounds.
+/// The offsets of a block's rows `ids`; checks bounds.
 #[inline(always)]
-fn offsets(values: &[f32], d: usize, ids: &[u32]) -> [usize; BLOCK] {
-    debug_assert!(ids.len() <= BLOCK);
-    let first = ids.first().copied().unwrap_or(0);
-    let offsets: [usize; BLOCK] =
-        std::array::from_fn(|k| ids.get(k).copied().unwrap_or(first) as usize * d);
-    let last = offsets.iter().copied().max().unwrap_or(0);
-    assert!(last + d <= values.len(), "row index out of range");
-    offsets
+fn offsets(values: &[f32], d: usize, ids: &[u32; BLOCK]) -> [usize; BLOCK] {
+    let last = ids.iter().copied().max().unwrap_or(0) as usize;
+    assert!(last * d + d <= values.len(), "row index out of range");
+    ids.map(|i| i as usize * d)
 }
 
-/// The slopes of a block with the padding rows' weights set to zero.
+/// The slopes of a block of `live` rows, with the padding rows' weights set to zero.
 #[inline(always)]
-fn live_slopes(block: &[u32], z: &[f32; BLOCK], slopes: &mut impl Slopes) -> [f32; BLOCK] {
-    let mut alpha = slopes.slopes(block, z);
-    for a in alpha.iter_mut().skip(block.len()) {
-        *a = 0.0;
+fn live_slopes(
+    ids: &[u32; BLOCK],
+    live: usize,
+    z: &[f32; BLOCK],
+    slopes: &mut impl Slopes,
+) -> [f32; BLOCK] {
+    let mut alpha = slopes.slopes(ids, live, z);
+    if live < BLOCK {
+        alpha[live..].fill(0.0);
     }
     alpha
 }
 
-/// The block [`PREFETCH_BLOCKS`] after block `index` (empty past the end).
+/// The group after group `index` (empty past the end).
 #[inline(always)]
-fn block_ahead(ids: &[u32], index: usize) -> &[u32] {
-    let start = ((index + PREFETCH_BLOCKS) * BLOCK).min(ids.len());
+fn group_ahead(ids: &[u32], index: usize) -> &[u32] {
+    let start = ((index + 1) * GROUP).min(ids.len());
+    &ids[start..(start + GROUP).min(ids.len())]
+}
+
+/// Hints the CPU to fetch rows into cache ahead of use, as the rows `block` (`d` columns of
+/// `values`) are read. Rows stored one after another are fetched [`STREAM_AHEAD`] bytes past
+/// the block's, which keeps the stream going across page boundaries, where the hardware
+/// prefetcher stops; scattered rows (a shuffled shard) are fetched by id, from `ahead`.
+/// Addresses are only computed, never dereferenced, so no bounds apply.
+#[inline(always)]
+fn prefetch(values: &[f32], d: usize, block: &[u32], ahead: &[u32]) {
+    // Rows whose first and last ids are as far apart as their count are taken to be stored
+    // in order (a hint needs no proof).
+    let consecutive = match (block.first(), block.last()) {
+        (Some(&first), Some(&last)) => last.wrapping_sub(first) as usize == block.len() - 1,
+        _ => return,
+    };
+    let bytes = d * size_of::<f32>();
+    let start = |i: u32| values.as_ptr().wrapping_add(i as usize * d) as usize;
+    if consecutive {
+        let first = start(block[0]) + STREAM_AHEAD;
+        prefetch_lines(first, first + block.len() * bytes);
+    } else {
+        for &i in ahead {
+            prefetch_lines(start(i), start(i) + bytes);
+        }
+    }
+}
+
+/// Block `b` of `ids` cut into blocks (empty past the end).
+#[inline(always)]
+fn nth_block(ids: &[u32], b: usize) -> &[u32] {
+    let start = (b * BLOCK).min(ids.len());
     &ids[start..(start + BLOCK).min(ids.len())]
 }
 
-/// Hints the CPU to fetch the rows `ids` of `values` (`d` columns) into cache ahead of use,
-/// unless they are stored one after another (the hardware prefetcher streams those). Addresses
-/// are only computed, never dereferenced, so no bounds apply.
+/// Bytes ahead of the rows being read that a stream of rows is prefetched: about what this
+/// memory delivers in one latency (some 20 GB/s × 100 ns).
+const STREAM_AHEAD: usize = 2048;
+
+/// Prefetches every cache line that holds a byte of the address range `start..end`.
 #[inline(always)]
-fn prefetch(values: &[f32], d: usize, ids: &[u32]) {
-    let consecutive = ids
-        .windows(2)
-        .all(|pair| pair[1] == pair[0].wrapping_add(1));
+fn prefetch_lines(start: usize, end: usize) {
     #[cfg(target_arch = "x86_64")]
-    if !consecutive {
+    {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
         const LINE: usize = 64;
-        for &i in ids {
-            let row = values.as_ptr().wrapping_add(i as usize * d);
-            // Every cache line the row touches, from its first byte's line to its last's.
-            let first = row as usize / LINE * LINE;
-            let last = row.wrapping_add(d.max(1) - 1) as usize;
-            let mut line = first;
-            while line <= last {
-                // SAFETY: SSE is part of x86_64, and a prefetch reads nothing architecturally.
-                unsafe { _mm_prefetch::<_MM_HINT_T0>(line as *const i8) };
-                line += LINE;
-            }
+        let mut line = start / LINE * LINE;
+        while line < end {
+            // SAFETY: SSE is part of x86_64, and a prefetch reads nothing architecturally.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(line as *const i8) };
+            line += LINE;
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (values, d, consecutive);
+    let _ = (start, end);
 }
 
 /// ((v0 + v1) + (v2 + v3)) + ((v4 + v5) + (v6 + v7)).
@@ -149,7 +195,10 @@ pub fn tree<T: Copy + std::ops::Add<Output = T>>(v: [T; 8]) -> T {
 }
 
 mod portable {
-    use super::{BLOCK, LANES, Slopes, block_ahead, live_slopes, offsets, prefetch, tree};
+    use super::{
+        BLOCK, GROUP, LANES, Slopes, group_ahead, live_slopes, nth_block, offsets, padded,
+        prefetch, tree,
+    };
 
     #[inline(always)]
     pub fn gradient_pass(
@@ -160,15 +209,27 @@ mod portable {
         g: &mut [f32],
         slopes: &mut impl Slopes,
     ) {
-        for (index, block) in ids.chunks(BLOCK).enumerate() {
-            prefetch(values, d, block_ahead(ids, index));
-            let rows = offsets(values, d, block);
-            let z = block_dots(values, d, &rows, w).map(|dot| dot + bias);
-            let alpha = live_slopes(block, &z, slopes);
-            for column in 0..d {
-                let products: [f32; BLOCK] =
-                    std::array::from_fn(|k| alpha[k] * values[rows[k] + column]);
-                g[column] += tree(products);
+        for (index, group) in ids.chunks(GROUP).enumerate() {
+            let ahead = group_ahead(ids, index);
+            let mut sums = vec![0.0f32; d];
+            for (b, block) in group.chunks(BLOCK).enumerate() {
+                prefetch(values, d, block, nth_block(ahead, b));
+                let ids = padded(block);
+                let rows = offsets(values, d, &ids);
+                let z = block_dots(values, d, &rows, w).map(|dot| dot + bias);
+                let alpha = live_slopes(&ids, block.len(), &z, slopes);
+                for (column, sum) in sums.iter_mut().enumerate() {
+                    let products: [f32; BLOCK] =
+                        std::array::from_fn(|k| alpha[k] * values[rows[k] + column]);
+                    *sum = if b == 0 {
+                        tree(products)
+                    } else {
+                        *sum + tree(products)
+                    };
+                }
+            }
+            for (g, sum) in g.iter_mut().zip(sums) {
+                *g += sum;
             }
         }
     }
@@ -195,7 +256,10 @@ mod portable {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{BLOCK, LANES, Slopes, block_ahead, live_slopes, offsets, prefetch};
+    use super::{
+        BLOCK, BLOCKS_PER_GROUP, GROUP, LANES, Slopes, group_ahead, live_slopes, nth_block,
+        offsets, padded, prefetch,
+    };
     use std::arch::x86_64::*;
 
     /// # Safety
@@ -213,28 +277,62 @@ mod avx2 {
         let full = d / LANES * LANES;
         let tail = (full < d).then_some(mask(d - full));
         let (x, g) = (values.as_ptr(), g.as_mut_ptr());
-        for (index, block) in ids.chunks(BLOCK).enumerate() {
-            prefetch(values, d, block_ahead(ids, index));
-            let rows = offsets(values, d, block);
-            let mut z = [0.0f32; BLOCK];
-            // SAFETY: `offsets` bounds the rows, the caller `w`; `z` holds eight floats.
-            unsafe {
-                let dots = block_dots(values, d, &rows, w);
-                _mm256_storeu_ps(z.as_mut_ptr(), _mm256_add_ps(dots, _mm256_set1_ps(bias)));
+        for (index, group) in ids.chunks(GROUP).enumerate() {
+            let ahead = group_ahead(ids, index);
+            let count = group.len().div_ceil(BLOCK);
+            let mut rows = [[0usize; BLOCK]; BLOCKS_PER_GROUP];
+            let mut alpha = [[0.0f32; BLOCK]; BLOCKS_PER_GROUP];
+            let mut z = [[0.0f32; BLOCK]; BLOCKS_PER_GROUP];
+            let mut padded_ids = [[0u32; BLOCK]; BLOCKS_PER_GROUP];
+            for (b, block) in group.chunks(BLOCK).enumerate() {
+                prefetch(values, d, block, nth_block(ahead, b));
+                padded_ids[b] = padded(block);
+                rows[b] = offsets(values, d, &padded_ids[b]);
+                // SAFETY: `offsets` bounds the rows, the caller `w`; `z[b]` holds eight floats.
+                unsafe {
+                    let dots = block_dots(values, d, &rows[b], w);
+                    _mm256_storeu_ps(z[b].as_mut_ptr(), _mm256_add_ps(dots, _mm256_set1_ps(bias)));
+                }
             }
-            let alpha = live_slopes(block, &z, slopes);
+            for (b, block) in group.chunks(BLOCK).enumerate() {
+                alpha[b] = live_slopes(&padded_ids[b], block.len(), &z[b], slopes);
+            }
+            let (alpha, rows) = (&alpha[..count], &rows[..count]);
             // SAFETY: chunks below `full` lie inside each row and `g`; the partial one is
             // masked on loads and written lane by lane.
             unsafe {
-                for start in (0..full).step_by(LANES) {
-                    let sum = weighted_sum(&alpha, x, &rows, start, None);
+                for start in (0..full / LANES).map(|c| c * LANES) {
+                    let sum = group_sum(alpha, x, rows, start, None);
                     _mm256_storeu_ps(g.add(start), _mm256_add_ps(load(g.add(start), None), sum));
                 }
                 if let Some(tail) = tail {
-                    let sum = weighted_sum(&alpha, x, &rows, full, Some(tail));
+                    let sum = group_sum(alpha, x, rows, full, Some(tail));
                     add_partial(g.add(full), sum, d - full);
                 }
             }
+        }
+    }
+
+    /// Σ over the group's blocks, in order, of their [`weighted_sum`]s.
+    ///
+    /// # Safety
+    /// As for [`weighted_sum`], for every block.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn group_sum(
+        alpha: &[[f32; BLOCK]],
+        x: *const f32,
+        rows: &[[usize; BLOCK]],
+        start: usize,
+        tail: Option<__m256i>,
+    ) -> __m256 {
+        // SAFETY: the caller's bounds.
+        unsafe {
+            let mut sum = weighted_sum(&alpha[0], x, &rows[0], start, tail);
+            for b in 1..alpha.len().min(rows.len()) {
+                sum = add(sum, weighted_sum(&alpha[b], x, &rows[b], start, tail));
+            }
+            sum
         }
     }
 
@@ -268,7 +366,7 @@ mod avx2 {
         let mut acc = [_mm256_setzero_ps(); BLOCK];
         // SAFETY: chunks below `full` lie inside each row and `w`; the partial one is masked.
         unsafe {
-            for start in (0..full).step_by(LANES) {
+            for start in (0..full / LANES).map(|c| c * LANES) {
                 add_products(&mut acc, x, rows, w, start, None);
             }
             if full < d {
@@ -439,9 +537,9 @@ mod tests {
     }
 
     impl Slopes for Probe {
-        fn slopes(&mut self, block: &[u32], z: &[f32; BLOCK]) -> [f32; BLOCK] {
-            self.seen.extend_from_slice(&z[..block.len()]);
-            std::array::from_fn(|k| 0.5 * z[k] - block.get(k).copied().unwrap_or(0) as f32)
+        fn slopes(&mut self, ids: &[u32; BLOCK], live: usize, z: &[f32; BLOCK]) -> [f32; BLOCK] {
+            self.seen.extend_from_slice(&z[..live]);
+            std::array::from_fn(|k| 0.5 * z[k] - ids[k] as f32)
         }
     }
 

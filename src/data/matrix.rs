@@ -40,9 +40,10 @@ pub trait Rows: Sync {
         }
     }
 
-    /// For each block of up to [`BLOCK`] rows of `ids`: z_k = x_k·w + bias, α =
-    /// `slopes.slopes(block, z)`, then g ← g + Σ_k α_k·x_k (entries of z and α past the block's rows
-    /// are padding: ignored). The inner loop of a linear model's gradient.
+    /// For each block of up to [`BLOCK`] rows of `ids`: z_k = x_k·w + bias, α = `slopes.slopes`
+    /// of the block's [padded](blocks::padded) ids and z, then g ← g + Σ_k α_k·x_k (entries of z
+    /// and α past the block's rows are padding: ignored). The inner loop of a linear model's
+    /// gradient.
     #[inline(always)]
     fn gradient_pass(
         &self,
@@ -56,7 +57,7 @@ pub trait Rows: Sync {
             for (z, &i) in z.iter_mut().zip(block) {
                 *z = self.row(i as usize).dot(w) + bias;
             }
-            let alpha = slopes.slopes(block, &z);
+            let alpha = slopes.slopes(&blocks::padded(block), block.len(), &z);
             for (&i, &a) in block.iter().zip(&alpha) {
                 self.row(i as usize).add_scaled_to(a, g);
             }

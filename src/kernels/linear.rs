@@ -220,40 +220,54 @@ fn gradient_sum<L: MarginLoss, M: Rows>(
     let (grad_w, grad_b) = grad[..=d].split_at_mut(d);
     let mut sums = MarginSlopes::<L> {
         labels,
-        loss_sum: 0.0,
-        slope_sum: 0.0,
+        losses: [0.0; BLOCK],
+        slopes: [0.0; BLOCK],
         loss: PhantomData,
     };
     m.gradient_pass(ids, (w, b), grad_w, &mut sums);
-    grad_b[0] += sums.slope_sum;
-    sums.loss_sum
+    grad_b[0] += blocks::tree(sums.slopes);
+    blocks::tree(sums.losses)
 }
 
-/// The loss `L` over blocks of margins: slopes for the gradient, sums of losses and slopes.
+/// The loss `L` over blocks of margins: slopes for the gradient, and running sums of losses
+/// and slopes lane by lane (a row's lane is its place in its block).
 struct MarginSlopes<'a, L> {
     labels: &'a [u32],
-    loss_sum: f64,
-    slope_sum: f32,
+    losses: [f64; BLOCK],
+    slopes: [f32; BLOCK],
     loss: PhantomData<L>,
 }
 
 impl<L: MarginLoss> Slopes for MarginSlopes<'_, L> {
     #[inline(always)]
-    fn slopes(&mut self, block: &[u32], z: &[f32; BLOCK]) -> [f32; BLOCK] {
-        let y: [f32; BLOCK] = std::array::from_fn(|k| {
-            block
-                .get(k)
-                .map_or(0.0, |&i| self.labels[i as usize] as f32)
-        });
+    fn slopes(&mut self, ids: &[u32; BLOCK], live: usize, z: &[f32; BLOCK]) -> [f32; BLOCK] {
+        // Labels are 0 or 1, so the signed conversion (one vector instruction) is exact.
+        let y = label_block(self.labels, ids).map(|label| label as i32 as f32);
         let (mut loss, mut slope) = ([0.0f32; BLOCK], [0.0f32; BLOCK]);
         for k in 0..BLOCK {
             let (l, s) = L::loss_and_slope(z[k], y[k]);
-            let live = k < block.len();
+            let live = (k as u32) < live as u32;
             (loss[k], slope[k]) = (if live { l } else { 0.0 }, if live { s } else { 0.0 });
         }
-        self.loss_sum += f64::from(blocks::tree(loss));
-        self.slope_sum += blocks::tree(slope);
+        // Separate loops, so the losses above stay eight lanes wide (not four, as f64 is).
+        for (sum, &l) in self.losses.iter_mut().zip(&loss) {
+            *sum += f64::from(l);
+        }
+        for (sum, &s) in self.slopes.iter_mut().zip(&slope) {
+            *sum += s;
+        }
         slope
+    }
+}
+
+/// The labels of a block of rows: one load when the rows are stored one after another.
+#[inline(always)]
+fn label_block(labels: &[u32], ids: &[u32; BLOCK]) -> [u32; BLOCK] {
+    let first = ids[0];
+    let consecutive = (0..BLOCK).all(|k| ids[k] == first.wrapping_add(k as u32));
+    match labels.get(first as usize..first as usize + BLOCK) {
+        Some(run) if consecutive => std::array::from_fn(|k| run[k]),
+        _ => ids.map(|i| labels[i as usize]),
     }
 }
 
