@@ -20,9 +20,8 @@
 //! Each loop is written twice with one arithmetic order, portable Rust over explicit lanes
 //! and AVX2 intrinsics, and the two give bit-identical results. A row's lane l holds
 //! Σ_c x[8c + l]·w[8c + l] (chunks in order) and its dot is ((a0 + a1) + (a2 + a3)) +
-//! ((a4 + a5) + (a6 + a7)), the AVX2 horizontal-add tree; each chunk of g gains, once per
-//! group, the blocks' ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)) with p_k = α_k·x_k,
-//! summed block after block. The AVX2 form loads a whole 32-byte chunk with one `vmovups`:
+//! ((a4 + a5) + (a6 + a7)), the AVX2 horizontal-add tree; each chunk of g gains, block after
+//! block, ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)) with p_k = α_k·x_k. The AVX2 form loads a whole 32-byte chunk with one `vmovups`:
 //! compiled for the generic x86-64 target, LLVM would split each unaligned load in two
 //! halves, which costs a fifth of the kernel's time on the hosts measured.
 
@@ -211,25 +210,15 @@ mod portable {
     ) {
         for (index, group) in ids.chunks(GROUP).enumerate() {
             let ahead = group_ahead(ids, index);
-            let mut sums = vec![0.0f32; d];
             for (b, block) in group.chunks(BLOCK).enumerate() {
                 prefetch(values, d, block, nth_block(ahead, b));
                 let ids = padded(block);
                 let rows = offsets(values, d, &ids);
                 let z = block_dots(values, d, &rows, w).map(|dot| dot + bias);
                 let alpha = live_slopes(&ids, block.len(), &z, slopes);
-                for (column, sum) in sums.iter_mut().enumerate() {
-                    let products: [f32; BLOCK] =
-                        std::array::from_fn(|k| alpha[k] * values[rows[k] + column]);
-                    *sum = if b == 0 {
-                        tree(products)
-                    } else {
-                        *sum + tree(products)
-                    };
+                for (column, g) in g[..d].iter_mut().enumerate() {
+                    *g += tree(std::array::from_fn(|k| alpha[k] * values[rows[k] + column]));
                 }
-            }
-            for (g, sum) in g.iter_mut().zip(sums) {
-                *g += sum;
             }
         }
     }
@@ -297,42 +286,22 @@ mod avx2 {
             for (b, block) in group.chunks(BLOCK).enumerate() {
                 alpha[b] = live_slopes(&padded_ids[b], block.len(), &z[b], slopes);
             }
-            let (alpha, rows) = (&alpha[..count], &rows[..count]);
             // SAFETY: chunks below `full` lie inside each row and `g`; the partial one is
             // masked on loads and written lane by lane.
-            unsafe {
-                for start in (0..full / LANES).map(|c| c * LANES) {
-                    let sum = group_sum(alpha, x, rows, start, None);
-                    _mm256_storeu_ps(g.add(start), _mm256_add_ps(load(g.add(start), None), sum));
-                }
-                if let Some(tail) = tail {
-                    let sum = group_sum(alpha, x, rows, full, Some(tail));
-                    add_partial(g.add(full), sum, d - full);
+            for (alpha, rows) in alpha[..count].iter().zip(&rows[..count]) {
+                let alpha = alpha.map(|a| _mm256_set1_ps(a));
+                unsafe {
+                    for start in (0..full / LANES).map(|c| c * LANES) {
+                        let sum = weighted_sum(&alpha, x, rows, start, None);
+                        let chunk = g.add(start);
+                        _mm256_storeu_ps(chunk, _mm256_add_ps(load(chunk, None), sum));
+                    }
+                    if let Some(tail) = tail {
+                        let sum = weighted_sum(&alpha, x, rows, full, Some(tail));
+                        add_partial(g.add(full), sum, d - full);
+                    }
                 }
             }
-        }
-    }
-
-    /// Σ over the group's blocks, in order, of their [`weighted_sum`]s.
-    ///
-    /// # Safety
-    /// As for [`weighted_sum`], for every block.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    unsafe fn group_sum(
-        alpha: &[[f32; BLOCK]],
-        x: *const f32,
-        rows: &[[usize; BLOCK]],
-        start: usize,
-        tail: Option<__m256i>,
-    ) -> __m256 {
-        // SAFETY: the caller's bounds.
-        unsafe {
-            let mut sum = weighted_sum(&alpha[0], x, &rows[0], start, tail);
-            for b in 1..alpha.len().min(rows.len()) {
-                sum = add(sum, weighted_sum(&alpha[b], x, &rows[b], start, tail));
-            }
-            sum
         }
     }
 
@@ -450,7 +419,7 @@ mod avx2 {
     #[inline]
     #[target_feature(enable = "avx2")]
     unsafe fn weighted_sum(
-        alpha: &[f32; BLOCK],
+        alpha: &[__m256; BLOCK],
         x: *const f32,
         rows: &[usize; BLOCK],
         start: usize,
@@ -460,7 +429,7 @@ mod avx2 {
         for k in 0..BLOCK {
             // SAFETY: the caller's bounds.
             let xk = unsafe { load(x.add(rows[k] + start), tail) };
-            p[k] = _mm256_mul_ps(_mm256_set1_ps(alpha[k]), xk);
+            p[k] = _mm256_mul_ps(alpha[k], xk);
         }
         add(
             add(add(p[0], p[1]), add(p[2], p[3])),
