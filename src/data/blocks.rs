@@ -299,7 +299,7 @@ mod avx2 {
                     for start in (0..full / LANES).map(|c| c * LANES) {
                         let sum = weighted_sum(&alpha, x, rows, start, None);
                         let chunk = g.add(start);
-                        _mm256_storeu_ps(chunk, _mm256_add_ps(load(chunk, None), sum));
+                        _mm256_storeu_ps(chunk, _mm256_add_ps(load(g, start, None), sum));
                     }
                     if let Some(tail) = tail {
                         let sum = weighted_sum(&alpha, x, rows, full, Some(tail));
@@ -369,23 +369,26 @@ mod avx2 {
         _mm256_cmpgt_epi32(_mm256_set1_epi32(width as i32), lanes)
     }
 
-    /// The chunk of eight floats at `p` in one unsplit load, or its first lanes under `tail`.
+    /// The chunk of eight floats at `base[index..]` in one unsplit load, or its first lanes
+    /// under `tail`. The index goes into the instruction's address, so no register is spent
+    /// on the sum.
     ///
     /// # Safety
     /// The lanes loaded lie inside one allocation.
     #[inline]
     #[target_feature(enable = "avx2")]
-    unsafe fn load(p: *const f32, tail: Option<__m256i>) -> __m256 {
+    unsafe fn load(base: *const f32, index: usize, tail: Option<__m256i>) -> __m256 {
         // SAFETY: the caller's bounds.
         unsafe {
             match tail {
-                Some(tail) => _mm256_maskload_ps(p, tail),
+                Some(tail) => _mm256_maskload_ps(base.add(index), tail),
                 None => {
                     let chunk: __m256;
                     std::arch::asm!(
-                        "vmovups {chunk}, ymmword ptr [{p}]",
+                        "vmovups {chunk}, ymmword ptr [{base} + {index} * 4]",
                         chunk = out(ymm_reg) chunk,
-                        p = in(reg) p,
+                        base = in(reg) base,
+                        index = in(reg) index,
                         options(pure, readonly, nostack, preserves_flags),
                     );
                     chunk
@@ -410,9 +413,9 @@ mod avx2 {
     ) {
         // SAFETY: the caller's bounds.
         unsafe {
-            let wc = load(w.add(start), tail);
+            let (wc, x) = (load(w, start, tail), x.add(start));
             for (a, &row) in acc.iter_mut().zip(rows) {
-                *a = _mm256_add_ps(*a, _mm256_mul_ps(load(x.add(row + start), tail), wc));
+                *a = _mm256_add_ps(*a, _mm256_mul_ps(load(x, row, tail), wc));
             }
         }
     }
@@ -431,9 +434,10 @@ mod avx2 {
         tail: Option<__m256i>,
     ) -> __m256 {
         let mut p = [_mm256_setzero_ps(); BLOCK];
+        let x = x.wrapping_add(start);
         for k in 0..BLOCK {
             // SAFETY: the caller's bounds.
-            let xk = unsafe { load(x.add(rows[k] + start), tail) };
+            let xk = unsafe { load(x, rows[k], tail) };
             p[k] = _mm256_mul_ps(alpha[k], xk);
         }
         add(
