@@ -6,22 +6,26 @@
 //! weights α_k (its slope), then g ← g + Σ_k α_k·x_k over the group while its rows are still
 //! in L1 cache. Each phase holds independent work for the blocks of the group, which the
 //! processor overlaps; one block at a time left it waiting on each block's chain of dots,
-//! loss and sums (8.2 ns a Higgs-like row then, 6.5–6.9 ns now, on the host measured).
+//! loss and sums (8.2 ns a Higgs-like row then, 6.0 ns now, with the rows in L2 cache on
+//! the host measured). Groups are kept small, so the prefetches below stay spread out: with
+//! 1M rows from memory, two-block groups ran at 7.5–7.7 ns a row, four-block ones at 8.0–8.3.
 //! [`dots`] gives the margins alone, for scoring.
 //!
 //! Rows are walked chunk by chunk (eight columns) with all eight rows of a block in flight;
 //! a row's last partial chunk is loaded under a mask instead of a scalar tail; a short block
-//! is padded with its first row (weight zero, margin dropped). The pass prefetches as it
-//! reads each block: rows stored one after another a fixed distance past the block, which
-//! carries the stream across page boundaries where the hardware prefetcher stops (1M rows
-//! from memory: 11.0 ns a row without, 8.5 with); scattered rows (a shuffled shard)
-//! [`SCATTERED_AHEAD`] blocks ahead, by id.
+//! is padded with its first row (weight zero, margin dropped). The pass prefetches every
+//! cache line as it reads each block: for rows stored one after another, `STREAM_AHEAD`
+//! bytes past the block (the hardware prefetcher alone keeps too little in flight for this
+//! pattern: 1M rows from memory ran at 12.0 ns a row without, 8.4 with, and prefetching
+//! every other line was no better than none); for scattered rows (a shuffled shard),
+//! `SCATTERED_AHEAD` blocks ahead, by id.
 //!
 //! Each loop is written twice with one arithmetic order, portable Rust over explicit lanes
 //! and AVX2 intrinsics, and the two give bit-identical results. A row's lane l holds
 //! Σ_c x[8c + l]·w[8c + l] (chunks in order) and its dot is ((a0 + a1) + (a2 + a3)) +
 //! ((a4 + a5) + (a6 + a7)), the AVX2 horizontal-add tree; each chunk of g gains, block after
-//! block, ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)) with p_k = α_k·x_k. The AVX2 form loads a whole 32-byte chunk with one `vmovups`:
+//! block, ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)) with p_k = α_k·x_k. The AVX2
+//! form loads a whole 32-byte chunk with one `vmovups` whose address is base + 4·index:
 //! compiled for the generic x86-64 target, LLVM would split each unaligned load in two
 //! halves, which costs a fifth of the kernel's time on the hosts measured.
 
@@ -32,7 +36,7 @@ pub const BLOCK: usize = 8;
 
 /// Blocks whose margins, slopes and gradient terms are computed phase by phase, so each
 /// phase has independent work to overlap.
-pub const BLOCKS_PER_GROUP: usize = 4;
+pub const BLOCKS_PER_GROUP: usize = 2;
 
 /// Rows in a group.
 pub const GROUP: usize = BLOCKS_PER_GROUP * BLOCK;
@@ -78,7 +82,7 @@ pub fn gradient_pass(
     portable::gradient_pass(values, d, ids, (w, bias), g, slopes)
 }
 
-/// out[k] = row(ids[k])·w. Panics if a row is out of range, or `w` or `out` is short.
+/// `out[k] = row(ids[k])·w`. Panics if a row is out of range, or `w` or `out` is short.
 #[inline(always)]
 pub fn dots(values: &[f32], d: usize, ids: &[u32], w: &[f32], out: &mut [f32]) {
     assert!(
@@ -127,9 +131,8 @@ fn live_slopes(
 }
 
 /// Hints the CPU to fetch rows into cache ahead of use, as the rows `block` (`d` columns of
-/// `values`) are read. Rows stored one after another are fetched [`STREAM_AHEAD`] bytes past
-/// the block's, which keeps the stream going across page boundaries, where the hardware
-/// prefetcher stops; scattered rows (a shuffled shard) are fetched by id, from `ahead`.
+/// `values`) are read: rows stored one after another [`STREAM_AHEAD`] bytes past the
+/// block's, scattered rows (a shuffled shard) by id, from `ahead`.
 /// Addresses are only computed, never dereferenced, so no bounds apply.
 #[inline(always)]
 fn prefetch(values: &[f32], d: usize, block: &[u32], ahead: &[u32]) {

@@ -32,7 +32,7 @@ pub trait Rows: Sync {
     fn rows(&self) -> usize;
     fn cols(&self) -> usize;
 
-    /// out[k] = row(ids[k])·w for every k.
+    /// `out[k] = row(ids[k])·w` for every k.
     #[inline(always)]
     fn dots(&self, ids: &[u32], w: &[f32], out: &mut [f32]) {
         for (z, &i) in out.iter_mut().zip(ids) {

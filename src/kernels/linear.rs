@@ -121,7 +121,7 @@ impl<L: MarginLoss> Kernel for Linear<L> {
         })
     }
 
-    /// [`scaled_sgd_pass`] on sparse rows whose batches touch fewer values than the model
+    /// `scaled_sgd_pass` on sparse rows whose batches touch fewer values than the model
     /// has weights (with 0 ≤ ηλ < 1, so the decay is in (0, 1]); otherwise the plain pass,
     /// faster there.
     fn sgd_pass(

@@ -1,6 +1,6 @@
 //! # Wider vectors where the CPU has them
 //!
-//! A hot loop is written once, as an `#[inline(always)]` function, and [`avx2_twin!`] gives it a
+//! A hot loop is written once, as an `#[inline(always)]` function, and `avx2_twin!` gives it a
 //! twin compiled with AVX2 enabled; [`avx2`] says at run time (once, cached by the standard
 //! library) whether the CPU may call it. The loops keep their explicit per-lane accumulators and
 //! never fuse multiply-adds, so both versions compute bit-identical results; only the register

@@ -73,7 +73,7 @@ pub fn ma_round(kernel: &dyn Kernel, worker: &mut Worker, global: &[f32], sgd: S
 
 /// One pass of mini-batch SGD over the worker's shard on its local model, through
 /// [`Kernel::sgd_pass`] (which sparse-aware kernels run in O(non-zeros) per batch); the
-/// report counts the work as [`local_epoch`] does, batch by batch.
+/// report counts the work as `local_epoch` does, batch by batch.
 pub fn local_sgd_epoch(kernel: &dyn Kernel, worker: &mut Worker, sgd: Sgd) -> RoundReport {
     let mut params = std::mem::take(&mut worker.params);
     let report = sgd_epoch_on(kernel, worker, &mut params, sgd);
