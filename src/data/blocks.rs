@@ -201,8 +201,8 @@ pub fn tree<T: Copy + std::ops::Add<Output = T>>(v: [T; 8]) -> T {
 
 mod portable {
     use super::{
-        BLOCK, BLOCKS_PER_GROUP, GROUP, LANES, SCATTERED_AHEAD, Slopes, live_slopes, nth_block,
-        offsets, padded, prefetch, tree,
+        BLOCK, LANES, SCATTERED_AHEAD, Slopes, live_slopes, nth_block, offsets, padded, prefetch,
+        tree,
     };
 
     #[inline(always)]
@@ -214,21 +214,15 @@ mod portable {
         g: &mut [f32],
         slopes: &mut impl Slopes,
     ) {
-        for (index, group) in ids.chunks(GROUP).enumerate() {
-            for (b, block) in group.chunks(BLOCK).enumerate() {
-                prefetch(
-                    values,
-                    d,
-                    block,
-                    nth_block(ids, index * BLOCKS_PER_GROUP + b + SCATTERED_AHEAD),
-                );
-                let ids = padded(block);
-                let rows = offsets(values, d, &ids);
-                let z = block_dots(values, d, &rows, w).map(|dot| dot + bias);
-                let alpha = live_slopes(&ids, block.len(), &z, slopes);
-                for (column, g) in g[..d].iter_mut().enumerate() {
-                    *g += tree(std::array::from_fn(|k| alpha[k] * values[rows[k] + column]));
-                }
+        // Block by block: the arithmetic of the AVX2 form's groups, in the same order.
+        for (b, block) in ids.chunks(BLOCK).enumerate() {
+            prefetch(values, d, block, nth_block(ids, b + SCATTERED_AHEAD));
+            let ids = padded(block);
+            let rows = offsets(values, d, &ids);
+            let z = block_dots(values, d, &rows, w).map(|dot| dot + bias);
+            let alpha = live_slopes(&ids, block.len(), &z, slopes);
+            for (column, g) in g[..d].iter_mut().enumerate() {
+                *g += tree(std::array::from_fn(|k| alpha[k] * values[rows[k] + column]));
             }
         }
     }
