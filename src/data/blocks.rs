@@ -59,8 +59,9 @@ pub fn padded(block: &[u32]) -> [u32; BLOCK] {
 }
 
 /// For each block of the rows `ids` of `values` (`d` columns): z_k = x_k·w + bias, then
-/// α = `slopes.slopes(block, z)` (entries past the block's rows are ignored), then g ← g + Σ_k α_k·x_k.
-/// Panics if a row is out of range or `w` or `g` is shorter than a row.
+/// α = `slopes.slopes` of the block's [padded] ids and z (entries past the block's rows are
+/// ignored), then g ← g + Σ_k α_k·x_k. Panics if a row is out of range or `w` or `g` is
+/// shorter than a row.
 #[inline(always)]
 pub fn gradient_pass(
     values: &[f32],
