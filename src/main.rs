@@ -9,7 +9,7 @@ fn main() {
             // The reader went away (`stratus plan --format csv | head`): nothing left to say.
             return;
         }
-        eprintln!("error: {err:#}");
+        eprintln!("error: {}", stratus::cli::exit::message(&err));
         std::process::exit(stratus::cli::exit::exit_code(&err));
     }
 }

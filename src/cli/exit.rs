@@ -11,6 +11,20 @@ use crate::optimize::plan::PlanError;
 #[error("{0}")]
 pub struct InputError(pub String);
 
+/// The error and its causes, outermost first, joined by ": ". A cause whose text the message
+/// so far already holds is left out: many errors here print their cause themselves (a data
+/// error names its file, line and the rule broken), and the chain would say it twice.
+pub fn message(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
+}
+
 /// The exit code for an error: 2 when any cause in its chain is bad input, else 1.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     if err.chain().any(is_input_error) {
@@ -75,4 +89,26 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         });
         io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{DataError, DataErrorKind, Location};
+
+    #[test]
+    fn a_data_error_is_told_once() {
+        let data = DataError::new(Location::Line(3), DataErrorKind::IndexZero { field: 2 })
+            .in_file(std::path::Path::new("x.libsvm"), false);
+        let text = message(&anyhow::Error::new(data));
+        assert_eq!(text.matches("feature index 0").count(), 1, "{text}");
+        assert!(text.starts_with("x.libsvm:3: token 2"), "{text}");
+    }
+
+    #[test]
+    fn context_keeps_the_cause_it_does_not_repeat() {
+        let err = anyhow::Error::new(InputError("bad value 7".into())).context("reading a.toml");
+        assert_eq!(message(&err), "reading a.toml: bad value 7");
+        assert_eq!(exit_code(&err), 2);
+    }
 }
