@@ -1,5 +1,5 @@
 //! Maps errors to exit codes: 2 for bad input (the message names the file, line or key),
-//! 1 for every other failure.
+//! 1 for every other failure; and renders an error and its causes as one line of text.
 
 use crate::model::faas::FaasModelError;
 use crate::model::iaas::IaasModelError;
