@@ -13,6 +13,7 @@ pub mod model;
 pub mod optimize;
 pub mod profile;
 pub mod report;
+pub mod reproduce;
 pub mod scenario;
 pub mod sim;
 pub mod units;

@@ -122,10 +122,18 @@ fn feng_case_a_calibration_reports_what_the_runs_cannot_separate() {
         .filter(|p| !p["fitted"].as_bool().unwrap())
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    // Every run lasts 50 iterations: start-up and per-iteration compute move them alike.
+    // Every run lasts 50 iterations: start-up moves them alike but for the re-invocations of
+    // the longest runs, so it is either left fixed or, fitted, not pinned down and flagged
+    // when it leaves the plausible range.
+    let cold = params
+        .iter()
+        .find(|p| p["name"].as_str().unwrap().ends_with("cold_start_mean_s"))
+        .unwrap();
+    let fitted = cold["fitted"].as_bool().unwrap();
+    let note = cold["note"].as_str().unwrap();
     assert!(
-        fixed.iter().any(|n| n.ends_with("cold_start_mean_s")),
-        "{fixed:?}"
+        !fitted || (!cold["pinned_down"].as_bool().unwrap() && note.contains("IMPLAUSIBLE")),
+        "{fixed:?} {note}"
     );
     assert_eq!(
         file["fit"]["runs"]["residuals"].as_array().unwrap().len(),

@@ -25,6 +25,7 @@ pub mod power_tuning;
 pub mod report_log;
 pub mod runs;
 pub mod runs_fit;
+pub mod runtime;
 pub mod sebs;
 pub mod stats;
 pub mod toml_patch;

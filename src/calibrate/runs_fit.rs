@@ -2,7 +2,8 @@
 //!
 //! Chooses the analytic model's free parameters — per-request channel latency and per-connection
 //! bandwidth, the per-invocation overhead of an aggregator (`startup.warm_invoke_s`), the compute
-//! rate (`cpu.peak_gflops_per_vcpu`) and the start-up (`startup.cold_start_mean_s`) — so that
+//! rate (the runtime's measured `runtimes.NAME.*_gflops_per_vcpu`, or the roofline's
+//! `cpu.peak_gflops_per_vcpu` for native kernels) and the start-up (`startup.cold_start_mean_s`) — so that
 //! `estimate` reproduces measured runs, minimising the squared relative error of total time.
 //! Only what the runs can tell apart is fitted: the Jacobian of the relative errors with respect
 //! to the log-parameters at the profile values (secant slopes over ±20%, which see through the
@@ -126,6 +127,8 @@ pub struct RunsFit {
 struct Used {
     profiles: BTreeMap<String, FaasProfile>,
     channels: BTreeMap<ChannelKind, f64>,
+    /// The measured runtime rates the runs compute at: (runtime, key) → GFLOP/s per vCPU.
+    runtime_rates: BTreeMap<(String, &'static str), f64>,
 }
 
 /// Runs with the scenarios that reproduce them.
@@ -235,16 +238,27 @@ impl<'a> Problem<'a> {
 
     /// The knobs that bear on these runs: per FaaS profile and per channel they use.
     fn find_candidates(&self, builtin: &Profiles) -> Result<Vec<Candidate>, CalibrateError> {
-        let Used { profiles, channels } = self.used(builtin)?;
+        let Used {
+            profiles,
+            channels,
+            runtime_rates,
+        } = self.used(builtin)?;
         let mut candidates = Vec::new();
+        // Compute runs at the runtime's measured rate where it has one, else at the roofline.
+        for ((runtime, key), &rate) in &runtime_rates {
+            let path = toml_patch::path(&["runtimes", runtime, key]);
+            candidates.push(candidate(Knob::Compute, path, rate));
+        }
         for (name, profile) in &profiles {
             let at = |section: &str, key: &str| toml_patch::path(&["faas", name, section, key]);
-            candidates.extend([
-                candidate(
+            if runtime_rates.is_empty() {
+                candidates.push(candidate(
                     Knob::Compute,
                     at("cpu", "peak_gflops_per_vcpu"),
                     profile.peak_gflops_per_vcpu,
-                ),
+                ));
+            }
+            candidates.extend([
                 candidate(
                     Knob::Invoke,
                     at("startup", "warm_invoke_s"),
@@ -274,6 +288,7 @@ impl<'a> Problem<'a> {
     /// (the bandwidth a channel without a cap of its own delivers).
     fn used(&self, builtin: &Profiles) -> Result<Used, CalibrateError> {
         let (mut profiles, mut channels) = (BTreeMap::new(), BTreeMap::new());
+        let mut runtime_rates = BTreeMap::new();
         for (table, row, scenario, platform) in &self.runs {
             let Some(space) = scenario
                 .faas
@@ -294,8 +309,23 @@ impl<'a> Problem<'a> {
             let widest: &mut f64 = channels.entry(cfg.channel).or_insert(0.0);
             *widest = widest.max(profile.bandwidth_mb_s(cfg.memory_mb));
             profiles.insert(space.profile.clone(), profile.clone());
+            let name = &scenario.workload.runtime;
+            let runtime = builtin.runtime(name).map_err(|e| fail(e.to_string()))?;
+            let neural = scenario.workload.model.is_neural();
+            if let Some(rate) = runtime.gflops_per_vcpu(neural) {
+                let key = if neural {
+                    "network_gflops_per_vcpu"
+                } else {
+                    "linear_gflops_per_vcpu"
+                };
+                runtime_rates.insert((name.clone(), key), rate);
+            }
         }
-        Ok(Used { profiles, channels })
+        Ok(Used {
+            profiles,
+            channels,
+            runtime_rates,
+        })
     }
 
     /// ln of each candidate's profile value (a zero starts at a small positive value).
@@ -456,7 +486,11 @@ impl<'a> Problem<'a> {
                     let i = free.iter().position(|&f| f == k).expect("free candidate");
                     let value = logs[k].exp();
                     let ci = (value * (-half[i]).exp(), value * half[i].exp());
-                    let note = format!("linearised interval; profile value {}", c.profile_value);
+                    let mut note =
+                        format!("linearised interval; profile value {}", c.profile_value);
+                    if let Some(warning) = implausible(value, c.profile_value) {
+                        note = format!("{warning}; {note}");
+                    }
                     FittedParam::fitted(c.name(), value, ci, &note)
                 }
             })
@@ -478,6 +512,24 @@ impl<'a> Problem<'a> {
             })
             .collect()
     }
+}
+
+/// How far a fitted value may move from its profile value (a measurement or a published
+/// figure) and still be physical: a factor of ten either way.
+pub const PLAUSIBLE_FACTOR: f64 = 10.0;
+
+/// A warning when a fitted value has left the plausible range around its profile value: the
+/// fit is then absorbing error of the model rather than measuring the parameter.
+pub fn implausible(value: f64, profile_value: f64) -> Option<String> {
+    let (low, high) = (
+        profile_value / PLAUSIBLE_FACTOR,
+        profile_value * PLAUSIBLE_FACTOR,
+    );
+    (profile_value > 0.0 && !(low..=high).contains(&value)).then(|| {
+        format!(
+            "IMPLAUSIBLE: outside {low:.4}–{high:.4} (×/÷ {PLAUSIBLE_FACTOR} of the profile value); the fit absorbs model error here"
+        )
+    })
 }
 
 fn candidate(knob: Knob, path: Vec<String>, profile_value: f64) -> Candidate {
@@ -524,6 +576,14 @@ fn most_alike(column: &DVector<f64>, jac: &DMatrix<f64>, chosen: &[usize]) -> Op
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_fitted_value_ten_times_off_its_profile_value_is_flagged() {
+        assert!(implausible(1.0, 1.011).is_none());
+        assert!(implausible(0.0, 1.011).unwrap().contains("IMPLAUSIBLE"));
+        assert!(implausible(0.41, 49.27).is_some());
+        assert!(implausible(500.0, 49.27).is_some());
+    }
+
     use super::*;
 
     #[test]

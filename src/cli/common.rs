@@ -27,13 +27,21 @@ impl ScenarioInput {
         load_profiles(self.calibration.as_deref())
     }
 
-    /// Reads the scenario at `path`, or the embedded default when there is none.
+    /// Reads the scenario at `path` — or, when no such file exists, the shipped scenario of
+    /// that name (`stratus plan rcv1-lr` from anywhere) — or the embedded default when there is
+    /// no path.
     pub fn scenario(
         &self,
         path: Option<&std::path::Path>,
         profiles: &Profiles,
     ) -> anyhow::Result<Scenario> {
         let scenario = match path {
+            Some(path) if !path.exists() => {
+                match Scenario::shipped(&path.to_string_lossy(), &self.sets, profiles) {
+                    Some(scenario) => scenario?,
+                    None => Scenario::from_path(path, &self.sets, profiles)?,
+                }
+            }
             Some(path) => Scenario::from_path(path, &self.sets, profiles)?,
             None => Scenario::default_scenario(&self.sets, profiles)?,
         };

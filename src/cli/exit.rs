@@ -40,6 +40,12 @@ fn is_input_error(cause: &(dyn std::error::Error + 'static)) -> bool {
         || cause.is::<crate::scenario::ScenarioError>()
         || cause.is::<crate::profile::ProfileError>()
         || cause.is::<crate::model::facts::FactsError>()
+        || cause.is::<crate::reproduce::ReproduceError>()
+        || cause.is::<crate::reproduce::CorpusError>()
+        || matches!(
+            cause.downcast_ref::<crate::calibrate::runtime::RuntimeProbeError>(),
+            Some(crate::calibrate::runtime::RuntimeProbeError::NoPython { .. })
+        )
         || cause
             .downcast_ref::<crate::calibrate::CalibrateError>()
             .is_some_and(crate::calibrate::CalibrateError::is_input)

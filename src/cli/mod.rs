@@ -10,8 +10,10 @@ pub mod optimize;
 pub mod output;
 pub mod plan;
 pub mod profile_cmd;
+mod profile_runtime;
 pub mod profiles;
 mod progress;
+pub mod reproduce;
 pub mod simulate;
 pub mod train;
 pub mod validate;
@@ -56,6 +58,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Train a model with the real kernels (no time model).
     Train(train::TrainArgs),
+    /// Compare the model with published measurements (the shipped corpus or a CSV).
+    Reproduce(reproduce::ReproduceArgs),
 }
 
 /// Runs the parsed command line.
@@ -71,5 +75,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(args) => simulate::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Train(args) => train::run(args),
+        Command::Reproduce(args) => reproduce::run(&args),
     }
 }

@@ -23,6 +23,9 @@ pub enum Profile {
     Kernels(KernelsArgs),
     /// Latency and bandwidth of a storage channel (Redis, Memcached or a directory).
     Channel(ChannelArgs),
+    /// What the training frameworks (PyTorch, NumPy) cost per step, per row, to parse and to
+    /// serialise, measured with your Python.
+    Runtime(super::profile_runtime::RuntimeArgs),
 }
 
 /// Flags of `stratus profile kernels`.
@@ -84,6 +87,7 @@ pub fn run(command: &Profile) -> anyhow::Result<()> {
     match command {
         Profile::Kernels(args) => run_kernels(args),
         Profile::Channel(args) => run_channel(args),
+        Profile::Runtime(args) => super::profile_runtime::run(args),
     }
 }
 
@@ -141,7 +145,7 @@ fn run_kernels(args: &KernelsArgs) -> anyhow::Result<()> {
 }
 
 /// Writes a calibration file whole (or not at all), headed by what wrote it.
-fn write_calibration(
+pub(super) fn write_calibration(
     path: &std::path::Path,
     source: &str,
     file: &toml::Table,

@@ -13,7 +13,8 @@ use crate::model::link::{Link, Op};
 use crate::model::patterns::{Pattern, RequestPrices, RoundComm, RoundContext};
 use crate::model::{Infeasible, TimeBreakdown};
 use crate::profile::faas::FunctionSize;
-use crate::profile::{ChannelKind, FaasProfile, ProfileError, Profiles};
+use crate::profile::runtime::single_thread_share;
+use crate::profile::{ChannelKind, FaasProfile, ProfileError, Profiles, Runtime};
 use crate::scenario::{Scenario, Sync};
 use crate::units::{BYTES_PER_MB, BYTES_PER_MEMORY_MB, SECONDS_PER_HOUR, round_up_to_increment};
 
@@ -98,8 +99,11 @@ struct ChannelSetup {
 pub struct FaasModel {
     facts: WorkloadFacts,
     profile: FaasProfile,
+    runtime: Runtime,
     channels: [ChannelSetup; 5],
     epoch_barriers: f64,
+    /// Functions the account may run at once.
+    concurrency_limit: f64,
 }
 
 /// Why the FaaS model cannot be built for a scenario.
@@ -131,10 +135,13 @@ impl FaasModel {
             channels.push(setup);
         }
         let channels: [ChannelSetup; 5] = channels.try_into().expect("one setup per channel kind");
+        let profile = profiles.faas(&space.profile)?.clone();
         Ok(FaasModel {
+            concurrency_limit: space.concurrency_limit.unwrap_or(profile.concurrency),
             epoch_barriers: facts.epochs.ceil(),
             facts,
-            profile: profiles.faas(&space.profile)?.clone(),
+            profile,
+            runtime: profiles.runtime(&scenario.workload.runtime)?.clone(),
             channels,
         })
     }
@@ -149,16 +156,58 @@ impl FaasModel {
         &self.profile
     }
 
-    /// What a function of `memory_mb` gets for this workload's kernel.
-    pub fn size(&self, memory_mb: u32) -> FunctionSize {
-        self.profile.size(memory_mb, self.facts.flops_per_byte)
+    /// The training runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
     }
 
-    /// The link a function of `size` has to `channel`.
+    /// What a function of `memory_mb` gets for this workload's kernel: the rate the runtime was
+    /// measured to reach per vCPU, or, for a runtime without one (native kernels), the
+    /// hardware's roofline.
+    pub fn size(&self, memory_mb: u32) -> FunctionSize {
+        let mut size = self.profile.size(memory_mb, self.facts.flops_per_byte);
+        if let Some(gflops) = self.runtime.gflops_per_vcpu(self.facts.neural) {
+            size.flops_per_s = gflops * 1e9 * size.vcpus;
+        }
+        size
+    }
+
+    /// The link a function of `size` has to `channel` for models: its NIC and the runtime's
+    /// (de)serialisation of each object, one after the other.
     pub fn link(&self, channel: ChannelKind, size: &FunctionSize) -> Link {
+        let mut link = self.data_link_of(channel, size);
+        let serialize = self.runtime.serialize_bytes_per_s() * single_thread_share(size.vcpus);
+        link.client_bytes_per_s = in_series(link.client_bytes_per_s, serialize);
+        link
+    }
+
+    /// The link a function of `size` reads its data shard through (S3).
+    pub fn data_link(&self, size: &FunctionSize) -> Link {
+        self.data_link_of(ChannelKind::S3, size)
+    }
+
+    fn data_link_of(&self, channel: ChannelKind, size: &FunctionSize) -> Link {
         let mut link = self.channels[channel as usize].link;
         link.client_bytes_per_s = link.client_bytes_per_s.min(size.bandwidth_bytes_per_s);
         link
+    }
+
+    /// Seconds a function of `size` spends importing the runtime after each cold start.
+    pub fn import_s(&self, size: &FunctionSize) -> f64 {
+        self.runtime.import_s / single_thread_share(size.vcpus)
+    }
+
+    /// Seconds of the runtime's fixed work in one of `workers` workers' round: per step and
+    /// per row batched, on one thread.
+    pub fn round_overhead_s(&self, workers: u32, size: &FunctionSize) -> f64 {
+        self.facts.runtime_overhead_s(&self.runtime, workers) / single_thread_share(size.vcpus)
+    }
+
+    /// Seconds one of `workers` functions of `size` parses its shard once it has arrived.
+    pub fn parse_s(&self, workers: u32, size: &FunctionSize) -> f64 {
+        let rate = self.runtime.parse_bytes_per_s(self.facts.stored_format)
+            * single_thread_share(size.vcpus);
+        self.facts.stored_bytes / f64::from(workers) / rate
     }
 
     /// The round context a pattern needs for `cfg` (with the worker compute time per round).
@@ -193,13 +242,22 @@ impl FaasModel {
         }
     }
 
-    /// Seconds one of `workers` workers of `size` computes per round.
+    /// Seconds one of `workers` workers of `size` computes per round: the runtime's per-step
+    /// work and the FLOPs at the function's rate.
     pub fn compute_per_round_s(&self, workers: u32, size: &FunctionSize) -> f64 {
-        self.facts.flops_per_worker_round(workers) / size.flops_per_s
+        self.round_overhead_s(workers, size)
+            + self.facts.flops_per_worker_round(workers) / size.flops_per_s
     }
 
     /// Predicts the time and bill of one configuration.
     pub fn predict(&self, cfg: &FaasConfig) -> Result<FaasPrediction, Infeasible> {
+        let concurrent = self.concurrent_functions(cfg);
+        if concurrent > self.concurrency_limit {
+            return Err(Infeasible::ConcurrencyLimit {
+                needed: concurrent,
+                limit: self.concurrency_limit,
+            });
+        }
         let memory_needed_mb = self.memory_needed_mb(cfg.workers);
         if memory_needed_mb > f64::from(cfg.memory_mb) {
             return Err(Infeasible::MemoryTooSmall {
@@ -241,8 +299,9 @@ impl FaasModel {
         let restarts = segments.restarts();
         let time = TimeBreakdown {
             startup_s: setup.startup_s
-                + self.profile.cold_start_mean_s * (1.0 + restarts)
-                + w * self.profile.invoke_interval_s,
+                + (self.profile.cold_start_mean_s + self.import_s(&size)) * (1.0 + restarts)
+                + w * self.profile.invoke_interval_s
+                + self.profile.scale_up_delay_s(w - 1.0),
             load_s: load_s * segments.count,
             compute_s: self.facts.rounds * compute_s,
             comm_s: self.facts.rounds * comm.time_s
@@ -265,6 +324,15 @@ impl FaasModel {
                 aggregation_usd_per_round: self.round_usd(cfg.channel, &comm),
             },
         })
+    }
+
+    /// Functions running at once: the workers and a tree's aggregators.
+    pub fn concurrent_functions(&self, cfg: &FaasConfig) -> f64 {
+        let aggregators: u32 = cfg
+            .pattern
+            .structure()
+            .map_or(0, |layers| layers[..layers.len() - 1].iter().sum());
+        f64::from(cfg.workers) + f64::from(aggregators)
     }
 
     /// The bill of `channel`'s node (cache node-hours or the PS VM) for a run of `total_s`.
@@ -300,11 +368,10 @@ impl FaasModel {
         bytes / BYTES_PER_MEMORY_MB + self.profile.runtime_baseline_mb
     }
 
-    /// Seconds one of `workers` functions of `size` takes to read its shard from S3.
+    /// Seconds one of `workers` functions of `size` takes to read its shard from S3 and parse it.
     pub fn load_s(&self, workers: u32, size: &FunctionSize) -> f64 {
         let shard = self.facts.stored_bytes / f64::from(workers);
-        self.link(ChannelKind::S3, size)
-            .transfer_s(shard, f64::from(workers))
+        self.data_link(size).transfer_s(shard, f64::from(workers)) + self.parse_s(workers, size)
     }
 
     fn bill(
@@ -343,6 +410,11 @@ impl FaasModel {
             channel_node_usd: node_usd(setup, total_s),
         }
     }
+}
+
+/// The rate of two stages every byte passes through one after the other.
+fn in_series(a_bytes_per_s: f64, b_bytes_per_s: f64) -> f64 {
+    1.0 / (1.0 / a_bytes_per_s + 1.0 / b_bytes_per_s)
 }
 
 /// An HSP barrier at an epoch's end: every worker writes a flag, the coordinator that sees all

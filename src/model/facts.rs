@@ -4,6 +4,7 @@
 //! scenario so that evaluating one configuration is a handful of arithmetic operations: bytes
 //! per synchronisation, rounds, work per sample, data sizes (LambdaML's R × (compute + comm)).
 
+use crate::profile::StoredFormat;
 use crate::scenario::{Algorithm, ModelKind, TrainingLength, Workload};
 
 /// Configuration-independent facts of a workload.
@@ -35,6 +36,10 @@ pub struct WorkloadFacts {
     pub rounds_per_epoch: f64,
     /// FLOPs each worker spends per round on model updates (SGD steps of 3 FLOPs a parameter).
     pub update_flops_per_round: f64,
+    /// Mini-batch steps each worker takes per round (each pays the runtime's step overhead).
+    pub steps_per_round: f64,
+    /// How the dataset is stored (text is parsed on loading).
+    pub stored_format: StoredFormat,
 }
 
 /// Why the facts cannot be computed.
@@ -63,14 +68,15 @@ impl WorkloadFacts {
             (None, Algorithm::MaSgd) => 1.0,
             (None, Algorithm::Admm) => 1.0 / f64::from(workload.local_epochs),
         };
-        let step_flops = 3.0 * workload.model.params as f64;
-        let update_flops_per_round = match (kmeans, workload.algorithm) {
-            (Some(_), _) => 0.0,
-            (None, Algorithm::GaSgd) => step_flops,
-            (None, Algorithm::MaSgd) => batches_per_epoch * step_flops,
-            (None, Algorithm::Admm) => {
-                f64::from(workload.local_epochs) * batches_per_epoch * step_flops
-            }
+        // k-means takes one step (a Lloyd pass) per round; SGD one per mini-batch it trains on.
+        let steps_per_round = match (kmeans, workload.algorithm) {
+            (Some(_), _) | (None, Algorithm::GaSgd) => 1.0,
+            (None, Algorithm::MaSgd) => batches_per_epoch,
+            (None, Algorithm::Admm) => f64::from(workload.local_epochs) * batches_per_epoch,
+        };
+        let update_flops_per_round = match kmeans {
+            Some(_) => 0.0,
+            None => steps_per_round * 3.0 * workload.model.params as f64,
         };
         let (epochs, rounds) = match workload.length {
             TrainingLength::Epochs(epochs) => (epochs, (epochs * rounds_per_epoch).ceil().max(1.0)),
@@ -97,7 +103,16 @@ impl WorkloadFacts {
             epochs,
             rounds_per_epoch,
             update_flops_per_round,
+            steps_per_round,
+            stored_format: workload.dataset.stored_format,
         })
+    }
+
+    /// Seconds of a runtime's fixed work in one of `workers` workers' round on one vCPU: its
+    /// overhead per step and per row batched.
+    pub fn runtime_overhead_s(&self, runtime: &crate::profile::Runtime, workers: u32) -> f64 {
+        self.steps_per_round * runtime.step_overhead_s
+            + self.samples_per_round / f64::from(workers) * runtime.row_overhead_s
     }
 
     /// FLOPs one of `workers` workers spends per round: its share of the round's samples, and

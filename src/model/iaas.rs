@@ -8,7 +8,8 @@ use crate::model::facts::{FactsError, WorkloadFacts};
 use crate::model::link::{Link, Op};
 use crate::model::patterns::ring;
 use crate::model::{Infeasible, TimeBreakdown};
-use crate::profile::{ChannelKind, InstanceType, ProfileError, Profiles};
+use crate::profile::runtime::single_thread_share;
+use crate::profile::{ChannelKind, InstanceType, ProfileError, Profiles, Runtime};
 use crate::scenario::Scenario;
 
 /// One IaaS configuration.
@@ -55,6 +56,7 @@ pub enum IaasModelError {
 #[derive(Debug, Clone)]
 pub struct IaasModel {
     facts: WorkloadFacts,
+    runtime: Runtime,
     s3: Link,
     s3_usd_per_get_unit: f64,
 }
@@ -65,6 +67,7 @@ impl IaasModel {
         let s3 = profiles.channels.get(ChannelKind::S3);
         Ok(IaasModel {
             facts: WorkloadFacts::new(&scenario.workload)?,
+            runtime: profiles.runtime(&scenario.workload.runtime)?.clone(),
             s3: Link::new(s3, f64::INFINITY, None),
             s3_usd_per_get_unit: s3.usd_per_get_unit,
         })
@@ -90,8 +93,7 @@ impl IaasModel {
                 memory_mb: instance.memory_gib * 1024.0,
             });
         }
-        let compute_s = self.facts.flops_per_worker_round(workers)
-            / instance.flops_per_s(self.facts.flops_per_byte, self.facts.neural);
+        let compute_s = self.compute_per_round_s(instance, workers);
         let comm_s = ring::allreduce_s(
             w,
             self.facts.sync_bytes,
@@ -99,16 +101,12 @@ impl IaasModel {
             instance.step_latency_s,
         );
         let time = TimeBreakdown {
-            startup_s: instance.boot_s + instance.setup_s,
+            startup_s: self.startup_s(instance),
             load_s: self.load_s(instance, w),
             compute_s: self.facts.rounds * compute_s,
             comm_s: self.facts.rounds * comm_s,
         };
-        let shard = self.facts.stored_bytes / w;
-        let cost = IaasCost {
-            instances_usd: instance.usd(workers, time.total_s()),
-            storage_requests_usd: w * self.s3.units(Op::Get, shard) * self.s3_usd_per_get_unit,
-        };
+        let cost = self.bill(instance, workers, time.total_s());
         Ok(IaasPrediction {
             time,
             cost,
@@ -118,10 +116,48 @@ impl IaasModel {
         })
     }
 
-    fn load_s(&self, instance: &InstanceType, workers: f64) -> f64 {
+    /// The bill of `workers` VMs of `instance` that ran `total_s`, and their reads of the data.
+    pub fn bill(&self, instance: &InstanceType, workers: u32, total_s: f64) -> IaasCost {
+        let w = f64::from(workers);
+        let shard = self.facts.stored_bytes / w;
+        IaasCost {
+            instances_usd: instance.usd(workers, total_s),
+            storage_requests_usd: w * self.s3.units(Op::Get, shard) * self.s3_usd_per_get_unit,
+        }
+    }
+
+    /// Seconds from asking for the VMs to the framework running on them: boot, set-up and the
+    /// runtime's import.
+    pub fn startup_s(&self, instance: &InstanceType) -> f64 {
+        instance.boot_s + instance.setup_s + self.runtime.import_s
+    }
+
+    /// FLOP/s of `instance` for this workload: the GPU for neural networks where there is one,
+    /// else the rate the runtime was measured to reach per vCPU (the CPUs' roofline for a
+    /// runtime without one).
+    pub fn flops_per_s(&self, instance: &InstanceType) -> f64 {
+        let on_gpu = instance.gpu.is_some() && self.facts.neural;
+        match self.runtime.gflops_per_vcpu(self.facts.neural) {
+            Some(gflops) if !on_gpu => gflops * 1e9 * instance.vcpus,
+            _ => instance.flops_per_s(self.facts.flops_per_byte, self.facts.neural),
+        }
+    }
+
+    /// Seconds one of `workers` VMs of `instance` computes per round: the runtime's per-step
+    /// work (one thread) and the FLOPs.
+    pub fn compute_per_round_s(&self, instance: &InstanceType, workers: u32) -> f64 {
+        self.facts.runtime_overhead_s(&self.runtime, workers)
+            + self.facts.flops_per_worker_round(workers) / self.flops_per_s(instance)
+    }
+
+    /// Seconds one of `workers` VMs reads its shard from S3 and parses it (one thread).
+    pub fn load_s(&self, instance: &InstanceType, workers: f64) -> f64 {
         let mut link = self.s3;
         link.client_bytes_per_s = link.client_bytes_per_s.min(instance.network_bytes_per_s());
-        link.transfer_s(self.facts.stored_bytes / workers, workers)
+        let shard = self.facts.stored_bytes / workers;
+        let parse = self.runtime.parse_bytes_per_s(self.facts.stored_format)
+            * single_thread_share(instance.vcpus);
+        link.transfer_s(shard, workers) + shard / parse
     }
 
     /// Resolves an instance name and predicts.

@@ -67,6 +67,10 @@ pub enum Infeasible {
     )]
     MemoryTooSmall { needed_mb: f64, memory_mb: f64 },
     #[error(
+        "needs {needed:.0} functions at once, over the account's concurrency limit of {limit:.0} (faas.concurrency_limit raises it once AWS has)"
+    )]
+    ConcurrencyLimit { needed: f64, limit: f64 },
+    #[error(
         "one invocation needs {needed_s:.0} s to load, checkpoint and run one round, over the {limit_s:.0} s limit"
     )]
     RoundOverLimit { needed_s: f64, limit_s: f64 },

@@ -9,8 +9,8 @@ use crate::profile::Profiles;
 use crate::scenario::{Algorithm, Objective, Scenario};
 
 use super::search::{faas_candidates, iaas_candidates};
-use super::select::{NoFeasiblePlan, best};
-use super::verdict::{Verdict, compare};
+use super::select::{NoFeasiblePlan, best, extremes};
+use super::verdict::{Verdict, compare, extremes_clause};
 
 /// The outcome of planning a scenario.
 #[derive(Debug, Clone)]
@@ -103,7 +103,16 @@ fn decide(
             .expect("best candidates are feasible")
     };
     match (faas, iaas) {
-        (Some(Ok(f)), Some(Ok(i))) => Ok(compare(outcome(*f), outcome(*i), objective.goal)),
+        (Some(Ok(f)), Some(Ok(i))) => {
+            let mut verdict = compare(outcome(*f), outcome(*i), objective.goal);
+            if let (Some(faas), Some(iaas)) = (
+                extremes(candidates, Platform::Faas, objective),
+                extremes(candidates, Platform::Iaas, objective),
+            ) {
+                verdict.reason.push_str(&extremes_clause(faas, iaas));
+            }
+            Ok(verdict)
+        }
         (Some(Ok(_)), other) => Ok(by_default(Platform::Faas, other)),
         (other, Some(Ok(_))) => Ok(by_default(Platform::Iaas, other)),
         (f, i) => {

@@ -57,7 +57,12 @@ pub fn within_limits(outcome: &Outcome, objective: &Objective) -> bool {
             .is_none_or(|b| outcome.total_usd() <= b)
 }
 
-/// The best candidate of one platform (ties go to the other metric, then to search order).
+/// Plans whose score is within this fraction of the best are as good as it: among them the
+/// one best on the other metric wins (a plan 2% slower for a fifth of the bill wins `time`).
+pub const NEAR_TIE: f64 = 0.05;
+
+/// The best candidate of one platform: the best score, or within `NEAR_TIE` of it the best on
+/// the other metric (time for `cost` and `balanced`, cost for `time`), then search order.
 pub fn best<'a>(
     candidates: &'a [Candidate],
     platform: Platform,
@@ -68,20 +73,42 @@ pub fn best<'a>(
         .filter(|c| c.platform() == platform)
         .filter_map(|c| c.feasible().map(|o| (c, o)))
         .collect();
+    let within: Vec<&(&Candidate, &Outcome)> = feasible
+        .iter()
+        .filter(|(_, o)| within_limits(o, objective))
+        .collect();
+    let top = within
+        .iter()
+        .map(|(_, o)| score(o, objective.goal))
+        .fold(f64::INFINITY, f64::min);
     let tie = match objective.goal {
         Goal::Time => Goal::Cost,
         _ => Goal::Time,
     };
-    feasible
+    within
         .iter()
-        .filter(|(_, o)| within_limits(o, objective))
+        .filter(|(_, o)| score(o, objective.goal) <= top * (1.0 + NEAR_TIE))
         .min_by(|(_, a), (_, b)| {
-            score(a, objective.goal)
-                .total_cmp(&score(b, objective.goal))
-                .then(score(a, tie).total_cmp(&score(b, tie)))
+            score(a, tie)
+                .total_cmp(&score(b, tie))
+                .then(score(a, objective.goal).total_cmp(&score(b, objective.goal)))
         })
         .map(|(c, _)| *c)
         .ok_or_else(|| why_none(candidates, &feasible, platform, objective))
+}
+
+/// The cheapest and the fastest feasible candidate of one platform within the limits.
+pub fn extremes<'a>(
+    candidates: &'a [Candidate],
+    platform: Platform,
+    objective: &Objective,
+) -> Option<(&'a Candidate, &'a Candidate)> {
+    let pick = |goal: Goal| {
+        let mut limited = objective.clone();
+        limited.goal = goal;
+        best(candidates, platform, &limited).ok()
+    };
+    Some((pick(Goal::Cost)?, pick(Goal::Time)?))
 }
 
 fn why_none(

@@ -3,7 +3,7 @@
 //! FaaS or IaaS, and why in one line: by how much the winner is faster and cheaper, and which
 //! term dominates the loser's time (LambdaML's explanation of every comparison it makes).
 
-use crate::model::{Outcome, Platform};
+use crate::model::{Candidate, Outcome, Platform};
 use crate::scenario::Goal;
 use crate::units::{format_seconds, format_usd};
 
@@ -51,6 +51,46 @@ pub fn compare(faas: &Outcome, iaas: &Outcome, goal: Goal) -> Verdict {
         speedup: iaas.total_s() / faas.total_s(),
         cost_ratio: faas.total_usd() / iaas.total_usd(),
         reason,
+    }
+}
+
+/// The cheapest plan of each side against each other, and the fastest of each: LambdaML's two
+/// comparisons, so a verdict never rests on one pick alone. Each pair is (cheapest, fastest).
+pub fn extremes_clause(faas: (&Candidate, &Candidate), iaas: (&Candidate, &Candidate)) -> String {
+    let pair = |f: &Candidate, i: &Candidate, what: &str| {
+        let (Some(fo), Some(io)) = (f.feasible(), i.feasible()) else {
+            return String::new();
+        };
+        format!(
+            " {what}: FaaS {} in {} ({}) against IaaS {} in {} ({})",
+            format_usd(fo.total_usd()),
+            format_seconds(fo.total_s()),
+            f.config.describe(),
+            format_usd(io.total_usd()),
+            format_seconds(io.total_s()),
+            i.config.describe(),
+        )
+    };
+    let cheapest = pair(faas.0, iaas.0, "Cheapest of each");
+    let fastest = pair(faas.1, iaas.1, "fastest of each");
+    let ratio = |f: &Candidate, i: &Candidate| -> f64 {
+        match (f.feasible(), i.feasible()) {
+            (Some(fo), Some(io)) => fo.total_usd() / io.total_usd(),
+            _ => f64::NAN,
+        }
+    };
+    format!(
+        ".{cheapest} (FaaS {});{fastest} (FaaS {})",
+        ratio_words(ratio(faas.0, iaas.0)),
+        ratio_words(ratio(faas.1, iaas.1)),
+    )
+}
+
+fn ratio_words(faas_over_iaas: f64) -> String {
+    if faas_over_iaas >= 1.0 {
+        format!("{faas_over_iaas:.1}× dearer")
+    } else {
+        format!("{:.1}× cheaper", 1.0 / faas_over_iaas)
     }
 }
 

@@ -211,7 +211,7 @@ mod tests {
     }
 
     #[test]
-    fn the_choice_is_the_best_point_of_the_curve_by_brute_force() {
+    fn the_choice_is_within_the_near_tie_of_the_best_point_of_the_curve_by_brute_force() {
         let (s, p) = scenario();
         for goal in [Goal::Time, Goal::Cost, Goal::Balanced] {
             let objective = Objective {
@@ -227,8 +227,8 @@ mod tests {
                 .filter(|pt| pt.candidate.feasible().is_some())
             {
                 assert!(
-                    chosen <= score(&point.candidate),
-                    "{goal}: {} beats the choice",
+                    chosen <= score(&point.candidate) * (1.0 + super::super::select::NEAR_TIE),
+                    "{goal}: {} beats the choice by more than the near tie",
                     point.workers
                 );
             }

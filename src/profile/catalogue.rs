@@ -19,6 +19,9 @@ pub struct DatasetEntry {
     pub classes: u32,
     /// Size of the dataset in storage; absent: its binary size (4 B a value, 8 B a non-zero).
     pub stored_bytes: Option<f64>,
+    /// How it is stored: "csv" or "libsvm" text, or "binary" arrays (absent: binary).
+    #[serde(default)]
+    pub stored_format: Option<String>,
 }
 
 /// A catalogue model that does not derive from its dataset.

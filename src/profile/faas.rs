@@ -61,6 +61,12 @@ pub struct FaasProfile {
     pub billing_granularity_s: f64,
     pub bill_init: bool,
     pub max_duration_s: f64,
+    /// Functions an account may run at once.
+    pub concurrency: f64,
+    /// Functions that start at once before the scale-up rate applies.
+    pub burst_concurrency: f64,
+    /// New functions per 10 s beyond the burst.
+    pub scale_up_per_10s: f64,
     pub bandwidth_mb_s: f64,
     pub bandwidth_mb_s_per_vcpu: f64,
     pub cold_start_mean_s: f64,
@@ -121,6 +127,9 @@ struct RawPrice {
 #[serde(deny_unknown_fields)]
 struct RawLimits {
     max_duration_s: f64,
+    concurrency: f64,
+    burst_concurrency: f64,
+    scale_up_per_10s: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,6 +176,9 @@ impl FaasProfile {
             billing_granularity_s: raw.price.billing_granularity_ms / 1e3,
             bill_init: raw.price.bill_init,
             max_duration_s: raw.limits.max_duration_s,
+            concurrency: raw.limits.concurrency,
+            burst_concurrency: raw.limits.burst_concurrency,
+            scale_up_per_10s: raw.limits.scale_up_per_10s,
             bandwidth_mb_s: raw.network.bandwidth_mb_s,
             bandwidth_mb_s_per_vcpu: raw.network.bandwidth_mb_s_per_vcpu,
             cold_start_mean_s: raw.startup.cold_start_mean_s,
@@ -186,6 +198,9 @@ impl FaasProfile {
             ("cpu.memory_gb_s_per_vcpu", self.memory_gb_s_per_vcpu),
             ("price.billing_granularity_ms", self.billing_granularity_s),
             ("limits.max_duration_s", self.max_duration_s),
+            ("limits.concurrency", self.concurrency),
+            ("limits.burst_concurrency", self.burst_concurrency),
+            ("limits.scale_up_per_10s", self.scale_up_per_10s),
             ("network.bandwidth_mb_s", self.bandwidth_mb_s),
             (
                 "network.bandwidth_mb_s_per_vcpu",
@@ -326,6 +341,16 @@ impl FaasProfile {
     /// Dollars per MB-second: `p` of Feng et al.'s C(z) = p·n·z·t(z).
     pub fn usd_per_mb_s(&self) -> f64 {
         self.usd_per_gb_s / MEMORY_MB_PER_GB
+    }
+
+    /// Seconds before the function with 0-based start order `index` can start: none within
+    /// the burst, then the scale-up rate's 10-second steps.
+    pub fn scale_up_delay_s(&self, index: f64) -> f64 {
+        const STEP_S: f64 = 10.0;
+        if index < self.burst_concurrency {
+            return 0.0;
+        }
+        ((index + 1.0 - self.burst_concurrency) / self.scale_up_per_10s).ceil() * STEP_S
     }
 
     /// The billed duration of one invocation that ran `duration_s` (INIT included where billed).
@@ -496,7 +521,7 @@ mod tests {
     #[test]
     fn small_functions_get_less_bandwidth() {
         let lambda = profile("aws-lambda-x86");
-        assert!(lambda.bandwidth_mb_s(128) < 10.0);
+        assert_relative_eq!(lambda.bandwidth_mb_s(128), 149.0 * 128.0 / 1769.0);
         assert_relative_eq!(lambda.bandwidth_mb_s(3008), 99.8);
     }
 }

@@ -11,6 +11,7 @@ pub mod channel;
 pub mod faas;
 pub mod instance;
 mod overlay;
+pub mod runtime;
 mod sources;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ pub use catalogue::{Catalogue, DatasetEntry, ModelEntry};
 pub use channel::{CacheNode, ChannelKind, ChannelProfile, Channels};
 pub use faas::FaasProfile;
 pub use instance::{Gpu, InstanceType};
+pub use runtime::{Runtime, StoredFormat};
 
 /// A profile file that does not parse or breaks a rule, or a name that is not known.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +33,8 @@ pub enum ProfileError {
     UnknownInstance { name: String, known: String },
     #[error("unknown cache node type `{name}` (known: {known})")]
     UnknownCacheNode { name: String, known: String },
+    #[error("unknown runtime `{name}` (known: {known})")]
+    UnknownRuntime { name: String, known: String },
     #[error("calibration: {0}")]
     Overlay(String),
 }
@@ -43,6 +47,7 @@ pub struct Profiles {
     pub channels: Channels,
     pub cache_nodes: BTreeMap<String, CacheNode>,
     pub catalogue: Catalogue,
+    pub runtimes: BTreeMap<String, Runtime>,
 }
 
 impl Profiles {
@@ -69,6 +74,7 @@ impl Profiles {
             channels: channel::parse(&sources.channels)?,
             cache_nodes: channel::parse_cache_nodes(&sources.cache_nodes)?,
             catalogue: catalogue::parse(&sources.workloads)?,
+            runtimes: runtime::parse(&sources.runtimes)?,
         })
     }
 
@@ -89,6 +95,16 @@ impl Profiles {
             .ok_or_else(|| ProfileError::UnknownInstance {
                 name: name.to_string(),
                 known: known(self.instances.keys()),
+            })
+    }
+
+    /// The training runtime called `name`.
+    pub fn runtime(&self, name: &str) -> Result<&Runtime, ProfileError> {
+        self.runtimes
+            .get(name)
+            .ok_or_else(|| ProfileError::UnknownRuntime {
+                name: name.to_string(),
+                known: known(self.runtimes.keys()),
             })
     }
 

@@ -2,7 +2,7 @@
 //!
 //! A calibration file is a TOML patch over the profile files: `[faas."aws-lambda-x86".cpu]`
 //! patches that FaaS profile, `[channels.s3]` the channel file, `[ec2.defaults]` the instance
-//! file, `[cache_nodes]` and `[workloads]` theirs. Tables merge key by key; values replace.
+//! file, `[cache_nodes]`, `[workloads]` and `[runtimes]` theirs. Tables merge key by key; values replace.
 //! Any other top-level table (such as `[fit]`, the fit's report) is metadata and is ignored.
 
 use super::ProfileError;
@@ -20,6 +20,7 @@ pub fn apply(sources: &mut Sources, patch: &toml::Table) -> Result<(), ProfileEr
             "ec2" => merge(&mut sources.ec2.table, table),
             "cache_nodes" => merge(&mut sources.cache_nodes.table, table),
             "workloads" => merge(&mut sources.workloads.table, table),
+            "runtimes" => merge(&mut sources.runtimes.table, table),
             _ => {}
         }
     }

@@ -29,6 +29,7 @@ const EC2: &str = include_str!("../../profiles/ec2.toml");
 const CHANNELS: &str = include_str!("../../profiles/channels.toml");
 const CACHE_NODES: &str = include_str!("../../profiles/cache-nodes.toml");
 const WORKLOADS: &str = include_str!("../../profiles/workloads.toml");
+const RUNTIMES: &str = include_str!("../../profiles/runtimes.toml");
 
 /// One profile file as a TOML table, with the name it is reported under.
 #[derive(Debug, Clone)]
@@ -46,6 +47,7 @@ pub struct Sources {
     pub channels: Source,
     pub cache_nodes: Source,
     pub workloads: Source,
+    pub runtimes: Source,
 }
 
 /// The built-in sources. They are checked by a unit test, so parsing cannot fail at run time.
@@ -64,6 +66,7 @@ pub fn builtin() -> Sources {
         channels: parse_source("channels.toml", CHANNELS),
         cache_nodes: parse_source("cache-nodes.toml", CACHE_NODES),
         workloads: parse_source("workloads.toml", WORKLOADS),
+        runtimes: parse_source("runtimes.toml", RUNTIMES),
     }
 }
 

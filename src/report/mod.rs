@@ -6,6 +6,7 @@
 
 pub mod csv_rows;
 pub mod json;
+pub mod reproduce;
 pub mod text;
 
 use std::io::Write;

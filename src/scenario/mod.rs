@@ -176,6 +176,19 @@ impl Scenario {
         Self::from_text(&text, &file, base_dir, sets, profiles)
     }
 
+    /// The shipped scenario called `name` (see `shipped::names`), with overrides; `None` when no
+    /// shipped scenario has that name.
+    pub fn shipped(
+        name: &str,
+        sets: &[String],
+        profiles: &Profiles,
+    ) -> Option<Result<Self, ScenarioError>> {
+        let text = shipped::text_of(name)?;
+        let base_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let file = format!("{name} (shipped)");
+        Some(Self::from_text(text, &file, &base_dir, sets, profiles))
+    }
+
     /// The embedded default scenario, with overrides.
     pub fn default_scenario(sets: &[String], profiles: &Profiles) -> Result<Self, ScenarioError> {
         let base_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
@@ -225,7 +238,7 @@ impl Scenario {
             name: raw.name.clone(),
             seed: raw.seed,
             description: raw.description.clone(),
-            workload: workload::check(&raw.workload, &profiles.catalogue, base_dir)?,
+            workload: workload::check(&raw.workload, profiles, base_dir)?,
             faas: raw
                 .faas
                 .as_ref()

@@ -31,7 +31,17 @@ pub fn scan_shape(
     path: &Path,
     options: &crate::data::LoadOptions,
 ) -> Result<super::Dataset, String> {
+    use crate::data::Format;
     let data = crate::data::load(path, options).map_err(|e| e.to_string())?;
+    let format = match options.format {
+        Some(format) => format,
+        None => crate::data::source::detect_format(path).map_err(|e| e.to_string())?,
+    };
+    let stored_format = match format {
+        Format::Libsvm => crate::profile::StoredFormat::Libsvm,
+        Format::Delimited => crate::profile::StoredFormat::Csv,
+        Format::Idx => crate::profile::StoredFormat::Binary,
+    };
     let stored_bytes = std::fs::metadata(path)
         .map(|m| m.len() as f64)
         .unwrap_or(0.0);
@@ -43,6 +53,7 @@ pub fn scan_shape(
         density: (data.nnz() as f64 / cells).clamp(f64::MIN_POSITIVE, 1.0),
         classes: data.classes() as u32,
         stored_bytes,
+        stored_format,
         source: super::DataSource::Shape,
     })
 }

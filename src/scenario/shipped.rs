@@ -30,6 +30,23 @@ pub const SHIPPED: [(&str, &str); 7] = [
     ),
 ];
 
+/// The text of the shipped scenario called `name` (`rcv1-lr` or `rcv1-lr.toml`).
+pub fn text_of(name: &str) -> Option<&'static str> {
+    let file = name.strip_suffix(".toml").unwrap_or(name);
+    SHIPPED
+        .iter()
+        .find(|(f, _)| f.strip_suffix(".toml") == Some(file))
+        .map(|(_, text)| *text)
+}
+
+/// The names of the shipped scenarios, for messages.
+pub fn names() -> Vec<&'static str> {
+    SHIPPED
+        .iter()
+        .map(|(f, _)| f.strip_suffix(".toml").unwrap_or(f))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +62,13 @@ mod tests {
         files.sort();
         let shipped: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
         assert_eq!(files, shipped);
+    }
+
+    #[test]
+    fn finds_a_shipped_scenario_by_name_with_or_without_the_extension() {
+        assert!(text_of("rcv1-lr").is_some());
+        assert_eq!(text_of("rcv1-lr"), text_of("rcv1-lr.toml"));
+        assert!(text_of("no-such").is_none());
+        assert!(names().contains(&"higgs-lr"));
     }
 }

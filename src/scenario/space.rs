@@ -129,6 +129,8 @@ pub struct FaasSpace {
     pub sync: Vec<Sync>,
     pub cache_node: Option<String>,
     pub ps_instance: Option<String>,
+    /// Functions the account may run at once, when it differs from the profile's default.
+    pub concurrency_limit: Option<f64>,
 }
 
 /// The IaaS choices of a scenario, checked.
@@ -151,6 +153,7 @@ pub struct RawFaas {
     pub sync: Option<toml::Value>,
     pub cache_node: Option<toml::Value>,
     pub ps_instance: Option<toml::Value>,
+    pub concurrency_limit: Option<toml::Value>,
 }
 
 /// The `[iaas]` table as written.
@@ -213,6 +216,11 @@ pub fn check_faas(raw: &RawFaas, profiles: &Profiles) -> Checked<FaasSpace> {
             .ps_instance
             .as_ref()
             .map(|v| string("faas.ps_instance", v))
+            .transpose()?,
+        concurrency_limit: raw
+            .concurrency_limit
+            .as_ref()
+            .map(|v| super::values::positive("faas.concurrency_limit", v))
             .transpose()?,
     };
     check_named_resources(&space, profiles)?;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::error::{Checked, KeyProblem, Problem};
 use super::values::{integer, positive, string, type_of};
-use crate::profile::Catalogue;
+use crate::profile::{Catalogue, Profiles, StoredFormat};
 
 /// The distributed training algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -90,6 +90,8 @@ pub struct Dataset {
     pub density: f64,
     pub classes: u32,
     pub stored_bytes: f64,
+    /// How the stored bytes are written: text to parse or binary arrays.
+    pub stored_format: StoredFormat,
     pub source: DataSource,
 }
 
@@ -170,6 +172,8 @@ pub struct Workload {
     /// ADMM: epochs of local training between synchronisations.
     pub local_epochs: u32,
     pub learning_rate: Option<f64>,
+    /// The training framework (`profiles/runtimes.toml`): its per-step overhead, rates and parsing.
+    pub runtime: String,
     /// Loss after each epoch, for schedule optimisation when no simulator run is at hand.
     pub loss_curve: Option<Vec<f64>>,
 }
@@ -190,8 +194,13 @@ pub struct RawWorkload {
     pub k: Option<toml::Value>,
     pub hidden: Option<toml::Value>,
     pub learning_rate: Option<toml::Value>,
+    pub runtime: Option<toml::Value>,
     pub loss_curve: Option<Vec<f64>>,
 }
+
+/// The training runtime when a scenario names none: LambdaML's functions and its EC2 baseline
+/// train with PyTorch (papers.md §1).
+pub const DEFAULT_RUNTIME: &str = "pytorch";
 
 /// Default global mini-batch when a scenario gives none.
 pub const DEFAULT_BATCH_SIZE: u64 = 10_000;
@@ -199,9 +208,11 @@ pub const DEFAULT_BATCH_SIZE: u64 = 10_000;
 /// Checks the workload; `base_dir` resolves relative data paths.
 pub fn check(
     raw: &RawWorkload,
-    catalogue: &Catalogue,
+    profiles: &Profiles,
     base_dir: &std::path::Path,
 ) -> Checked<Workload> {
+    let catalogue = &profiles.catalogue;
+    let runtime = runtime(raw.runtime.as_ref(), profiles)?;
     let dataset = dataset(&raw.dataset, catalogue, base_dir)?;
     let model = model(raw, &dataset, catalogue)?;
     let algorithm = match &raw.algorithm {
@@ -224,11 +235,23 @@ pub fn check(
             .map(|v| positive("workload.learning_rate", v))
             .transpose()?,
         loss_curve: raw.loss_curve.clone(),
+        runtime,
         dataset,
         model,
         algorithm,
         batch_size,
     })
+}
+
+fn runtime(value: Option<&toml::Value>, profiles: &Profiles) -> Checked<String> {
+    let Some(value) = value else {
+        return Ok(DEFAULT_RUNTIME.to_string());
+    };
+    let name = string("workload.runtime", value)?;
+    profiles
+        .runtime(&name)
+        .map_err(|e| KeyProblem::new("workload.runtime", Problem::UnknownName(e.to_string())))?;
+    Ok(name)
 }
 
 fn positive_integer(key: &str, value: &toml::Value) -> Checked<u64> {
@@ -305,19 +328,40 @@ fn catalogue_dataset(name: &str, catalogue: &Catalogue) -> Checked<Dataset> {
         density: entry.density,
         classes: entry.classes,
         stored_bytes: 0.0,
+        stored_format: stored_format(
+            &format!("profiles/workloads.toml: datasets.{name}.stored_format"),
+            entry.stored_format.as_deref(),
+        )?,
         source: DataSource::Catalogue,
     };
     dataset.stored_bytes = entry.stored_bytes.unwrap_or_else(|| dataset.memory_bytes());
     Ok(dataset)
 }
 
+/// How a dataset is stored: `csv` or `libsvm` text is parsed at the runtime's rate, `binary`
+/// arrays are deserialised.
+fn stored_format(key: &str, name: Option<&str>) -> Checked<StoredFormat> {
+    match name {
+        None | Some("binary") => Ok(StoredFormat::Binary),
+        Some("csv") => Ok(StoredFormat::Csv),
+        Some("libsvm") => Ok(StoredFormat::Libsvm),
+        Some(other) => Err(KeyProblem::new(
+            key,
+            Problem::UnknownName(format!(
+                "unknown stored format `{other}` (known: csv, libsvm, binary)"
+            )),
+        )),
+    }
+}
+
 fn shape_dataset(table: &toml::Table) -> Checked<Dataset> {
-    const ALLOWED: [&str; 6] = [
+    const ALLOWED: [&str; 7] = [
         "rows",
         "features",
         "density",
         "classes",
         "stored_bytes",
+        "stored_format",
         "name",
     ];
     reject_unknown("workload.dataset", table, &ALLOWED)?;
@@ -352,6 +396,13 @@ fn shape_dataset(table: &toml::Table) -> Checked<Dataset> {
         density,
         classes,
         stored_bytes: 0.0,
+        stored_format: match table.get("stored_format") {
+            Some(v) => stored_format(
+                "workload.dataset.stored_format",
+                Some(&string("workload.dataset.stored_format", v)?),
+            )?,
+            None => StoredFormat::Binary,
+        },
         source: DataSource::Shape,
     };
     dataset.stored_bytes = match table.get("stored_bytes") {

@@ -9,13 +9,11 @@ use crate::data::Partition;
 use crate::data::shard::shuffled_order;
 use crate::kernels::distributed::Admm;
 use crate::kernels::sgd::{Sgd, default_linear_lr};
-use crate::model::link::{Link, Op};
 use crate::model::patterns::ring;
 use crate::model::{
-    Bill, Config, FaasConfig, FaasModel, IaasConfig, IaasCost, IaasModel, TimeBreakdown,
-    WorkloadFacts,
+    Bill, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, TimeBreakdown, WorkloadFacts,
 };
-use crate::profile::{ChannelKind, Profiles};
+use crate::profile::Profiles;
 use crate::scenario::{Algorithm, ModelKind, Scenario, TrainingLength};
 
 use super::data::{Math, SimData, SimDataError, prepare};
@@ -344,7 +342,8 @@ fn simulate_iaas(
     seed: u64,
 ) -> Result<SimOutcome, SimError> {
     let instance = profiles.instance(&cfg.instance)?;
-    let facts = IaasModel::new(scenario, profiles)?.facts().clone();
+    let model = IaasModel::new(scenario, profiles)?;
+    let facts = model.facts().clone();
     let (learning, batch) = learning(scenario, &facts, data);
     let laid_out = data.train.select(&shuffled_order(data.train.rows(), seed));
     let partition = Partition::in_order(laid_out.rows(), cfg.workers as usize);
@@ -359,14 +358,12 @@ fn simulate_iaas(
     );
     let initial_loss = trainer.train_loss(trainer.params());
     let mut noise = Noise::new(seed, scenario.simulation.straggler_cv, 0.0, 0.0);
-    let rate = instance.flops_per_s(facts.flops_per_byte, facts.neural);
+    let rate = model.flops_per_s(instance);
+    let overhead_s = model.compute_per_round_s(instance, cfg.workers)
+        - facts.flops_per_worker_round(cfg.workers) / rate;
     let w = f64::from(cfg.workers);
-    let s3 = profiles.channels.get(ChannelKind::S3);
-    let mut link = Link::new(s3, instance.network_bytes_per_s(), None);
-    link.client_bytes_per_s = link.client_bytes_per_s.min(instance.network_bytes_per_s());
-    let shard = facts.stored_bytes / w;
-    let startup_s = instance.boot_s + instance.setup_s;
-    let load_s = link.transfer_s(shard, w);
+    let startup_s = model.startup_s(instance);
+    let load_s = model.load_s(instance, w);
     let ring_s = ring::allreduce_s(
         w,
         facts.sync_bytes,
@@ -383,7 +380,7 @@ fn simulate_iaas(
         let (mut loss, mut rows) = (0.0, 0);
         for j in 0..cfg.workers as usize {
             let work = trainer.compute(j, round);
-            slowest = slowest.max(work.flops / rate * noise.straggler());
+            slowest = slowest.max((overhead_s + work.flops / rate) * noise.straggler());
             loss += work.loss_sum;
             rows += work.rows;
         }
@@ -416,10 +413,7 @@ fn simulate_iaas(
         compute_s,
         comm_s,
     };
-    let cost = IaasCost {
-        instances_usd: instance.usd(cfg.workers, time.total_s()),
-        storage_requests_usd: w * link.units(Op::Get, shard) * s3.usd_per_get_unit,
-    };
+    let cost = model.bill(instance, cfg.workers, time.total_s());
     let epochs = rounds as f64 / facts.rounds_per_epoch;
     let params = trainer.params().to_vec();
     Ok(finish(

@@ -111,6 +111,10 @@ pub struct FaasRun<'a> {
     epoch_losses: Vec<f64>,
     trace: Vec<TraceRow>,
     shard_bytes: f64,
+    /// Seconds a worker parses its shard after reading it.
+    parse_s: f64,
+    /// Seconds of the runtime's fixed per-step work in a worker's round.
+    round_overhead_s: f64,
     /// When the shared NIC's pending completion check runs (none pending: `None`).
     link_check_at: Option<SimTime>,
 }
@@ -139,7 +143,7 @@ impl<'a> FaasRun<'a> {
             size,
             layout,
             channel: ChannelSim::new(link),
-            data_channel: ChannelSim::new(model.link(ChannelKind::S3, &size)),
+            data_channel: ChannelSim::new(model.data_link(&size)),
             store: Store::new(link.poll_interval_s, link.latency_s),
             noise,
             workers: vec![WorkerState::default(); w],
@@ -155,6 +159,8 @@ impl<'a> FaasRun<'a> {
             epoch_losses: Vec::new(),
             trace: Vec::new(),
             shard_bytes: model.facts().stored_bytes / w as f64,
+            parse_s: model.parse_s(cfg.workers, &size),
+            round_overhead_s: model.round_overhead_s(cfg.workers, &size),
             link_check_at: None,
             trainer,
             settings,
@@ -168,8 +174,10 @@ impl<'a> FaasRun<'a> {
         let profile = self.model.profile();
         let channel_s = self.model.channel_startup_s(self.settings.cfg.channel);
         for j in 0..self.workers.len() {
-            let invoked_s = channel_s + (j as f64 + 1.0) * profile.invoke_interval_s;
-            let cold_s = self.noise.cold_start_s();
+            let invoked_s = channel_s
+                + (j as f64 + 1.0) * profile.invoke_interval_s
+                + profile.scale_up_delay_s(j as f64);
+            let cold_s = self.noise.cold_start_s() + self.model.import_s(&self.size);
             self.workers[j].startup_s = invoked_s + cold_s;
             scheduler.at(
                 SimTime::from_secs(invoked_s + cold_s),
@@ -352,7 +360,7 @@ impl<'a> FaasRun<'a> {
                 Event::Advance(actor),
             ),
             Action::Restart => {
-                let cold_s = self.noise.cold_start_s();
+                let cold_s = self.noise.cold_start_s() + self.model.import_s(&self.size);
                 self.workers[actor as usize].startup_s += cold_s;
                 s.at(now + cold_s, Event::Advance(actor));
             }
@@ -361,8 +369,9 @@ impl<'a> FaasRun<'a> {
                 else {
                     unreachable!("S3 has no shared NIC")
                 };
-                self.workers[actor as usize].load_s += done - now;
-                s.at(done, Event::Advance(actor));
+                let parsed = done + self.parse_s;
+                self.workers[actor as usize].load_s += parsed - now;
+                s.at(parsed, Event::Advance(actor));
             }
             Action::Await { .. }
             | Action::AwaitTold { .. }
@@ -406,7 +415,8 @@ impl<'a> FaasRun<'a> {
             self.workers[j].outgoing = Some(model);
             work
         };
-        let duration_s = work.flops / self.size.flops_per_s * self.noise.straggler();
+        let duration_s =
+            (self.round_overhead_s + work.flops / self.size.flops_per_s) * self.noise.straggler();
         let worker = &mut self.workers[j];
         worker.compute_s += duration_s;
         worker.loss_sum += work.loss_sum;

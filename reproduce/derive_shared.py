@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Recompute every corpus number taken from the shared measured data.
+
+Prints one line per corpus row, `id value`, for the rows of reproduce/corpus.csv whose
+`published` figure was derived from ../shared/data (the Feng et al. structures, the SeBS
+invocations and the lithops S3 bandwidth test). Reads `$STRATUS_DATA`, or `../shared/data`
+next to the repository root. Standard library only; the data is read in place, never copied.
+
+    python3 reproduce/derive_shared.py                  # print `id value` per row
+    python3 reproduce/derive_shared.py --check          # also compare with corpus.csv (exit 1 on a mismatch)
+"""
+
+import csv
+import os
+import statistics
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DIGITS = 4  # the corpus states every derived figure to 4 decimal places
+
+
+def data_dir():
+    return os.environ.get("STRATUS_DATA") or os.path.join(REPO, "..", "shared", "data")
+
+
+def rows_of(*parts):
+    """The rows of a CSV under the data directory, `#` comment lines skipped."""
+    path = os.path.join(data_dir(), *parts)
+    with open(path, newline="") as f:
+        return list(csv.DictReader(line for line in f if not line.startswith("#")))
+
+
+def feng():
+    """Feng et al. Case A: the measured latency of each structure, as the CSV states it."""
+    out = []
+    for r in rows_of("calibration", "feng2018-case-a-structures.csv"):
+        assert (r["workers"], r["memory_mb"], r["iterations"]) == ("100", "512", "50")
+        out.append(("feng-a-" + r["structure"], float(r["latency_s"])))
+    return out
+
+
+def sebs_cold_starts():
+    """SeBS 311 (Python): median of client_time - provider_exec over the cold invocations,
+    per memory size, in seconds."""
+    by_mb = {}
+    for r in rows_of("profiles", "sebs", "aws-311.invocations.csv"):
+        if r["is_cold"] == "True":
+            gap_s = (float(r["client_time_us"]) - float(r["provider_exec_us"])) / 1e6
+            by_mb.setdefault(int(r["memory_mb"]), []).append(gap_s)
+    return [("sebs-311-cold-%d" % mb, statistics.median(v)) for mb, v in sorted(by_mb.items())]
+
+
+def sebs_uploads():
+    """SeBS 120 (Python uploader): median upload_time over every invocation (cold and warm) per
+    memory size, in seconds. Every invocation PUTs the same 7,034,848-byte file."""
+    by_mb = {}
+    for r in rows_of("profiles", "sebs", "aws-120.invocations.csv"):
+        assert r["upload_size_B"] == "7034848", r["upload_size_B"]
+        by_mb.setdefault(int(r["memory_mb"]), []).append(float(r["upload_time_us"]) / 1e6)
+    return [("sebs-120-put-%d" % mb, statistics.median(v)) for mb, v in sorted(by_mb.items())]
+
+
+def sebs_directory_download():
+    """SeBS 311: median download_time over every invocation at 3,008 MB, in seconds (a
+    directory of 10,063,841 bytes in total)."""
+    times = []
+    for r in rows_of("profiles", "sebs", "aws-311.invocations.csv"):
+        if r["memory_mb"] == "3008":
+            assert r["download_size_B"] == "10063841", r["download_size_B"]
+            times.append(float(r["download_time_us"]) / 1e6)
+    return [("sebs-311-get-dir-3008", statistics.median(times))]
+
+
+def lithops_reads():
+    """lithops S3 test: per-function read time of one 536,870,912-byte object,
+    bytes / (mb_rate_MBps * 1e6), median and maximum over the read rows of each concurrency."""
+    by_n = {}
+    for r in rows_of("profiles", "lithops-s3", "aws_s3_lambda1024MB_512MBobj_per_worker.csv"):
+        if r["op"] == "read":
+            seconds = int(r["bytes"]) / (float(r["mb_rate_MBps"]) * 1e6)
+            by_n.setdefault(int(r["n_invocations"]), []).append(seconds)
+    out = []
+    for n, v in sorted(by_n.items()):
+        assert len(v) == n, (n, len(v))
+        out.append(("lithops-read-%d-median" % n, statistics.median(v)))
+        out.append(("lithops-read-%d-max" % n, max(v)))
+    return out
+
+
+def derived():
+    return feng() + sebs_cold_starts() + sebs_uploads() + sebs_directory_download() + lithops_reads()
+
+
+def check(values):
+    """Compare with the corpus's published column; return the number of mismatches."""
+    corpus = os.path.join(HERE, "corpus.csv")
+    with open(corpus, newline="") as f:
+        published = {
+            r["id"]: float(r["published"])
+            for r in csv.DictReader(line for line in f if not line.startswith("#"))
+        }
+    bad = 0
+    for rid, value in values:
+        if rid not in published:
+            print("missing from corpus.csv: %s" % rid, file=sys.stderr)
+            bad += 1
+        elif round(value, DIGITS) != published[rid]:
+            print("%s: derived %.*f, corpus %s" % (rid, DIGITS, value, published[rid]), file=sys.stderr)
+            bad += 1
+    return bad
+
+
+def main():
+    values = derived()
+    for rid, value in values:
+        print("%s %.*f" % (rid, DIGITS, value))
+    if "--check" in sys.argv[1:]:
+        bad = check(values)
+        print("%d rows derived, %d mismatches" % (len(values), bad), file=sys.stderr)
+        return 1 if bad else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
