@@ -131,3 +131,45 @@ fn a_hundred_and_fifty_functions_are_faster_but_dearer_than_twenty() {
     let (many_s, many_usd) = totals(siren_candidate(&plan, 150));
     assert!(many_s < twenty_s && many_usd > twenty_usd);
 }
+
+#[test]
+fn when_faas_is_much_faster_for_lr_on_higgs_it_is_not_much_cheaper() {
+    // LambdaML: "FaaS can be much faster but it is never significantly cheaper than IaaS" —
+    // compared both fastest against fastest and cheapest against cheapest.
+    let fastest = planned("higgs-lr", Goal::Time);
+    assert!(fastest.verdict.speedup > 3.0, "{}", fastest.verdict.reason);
+    assert!(
+        fastest.verdict.cost_ratio > 1.0 / 1.5,
+        "{}",
+        fastest.verdict.reason
+    );
+    let cheapest = planned("higgs-lr", Goal::Cost);
+    let (_, faas_usd) = totals(cheapest.best(Platform::Faas).unwrap());
+    let (_, iaas_usd) = totals(cheapest.best(Platform::Iaas).unwrap());
+    assert!(
+        faas_usd * 1.5 >= iaas_usd,
+        "cheapest FaaS ${faas_usd:.5} vs cheapest IaaS ${iaas_usd:.5}"
+    );
+}
+
+#[test]
+fn iaas_with_a_gpu_wins_resnet50_on_time_and_on_cost() {
+    for goal in [Goal::Time, Goal::Cost] {
+        let plan = planned("cifar10-resnet50", goal);
+        assert_eq!(
+            plan.verdict.winner,
+            Platform::Iaas,
+            "{}",
+            plan.verdict.reason
+        );
+        let Config::Iaas(cfg) = &plan.best(Platform::Iaas).unwrap().config else {
+            panic!("an IaaS plan");
+        };
+        let profiles = Profiles::builtin().unwrap();
+        assert!(
+            profiles.instance(&cfg.instance).unwrap().gpu.is_some(),
+            "{}",
+            cfg.instance
+        );
+    }
+}

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::common::load_profiles;
 use super::output::{Format, print_json};
+use crate::profile::provenance::{self, SourceKind};
 use crate::profile::{ChannelKind, Profiles};
 
 /// Flags of `stratus profiles`.
@@ -15,15 +16,60 @@ pub struct ProfilesArgs {
     /// Show the profiles with a calibration file applied.
     #[arg(long, value_name = "FILE")]
     pub calibration: Option<std::path::PathBuf>,
+    /// List every number of the built-in profiles with its provenance: measured (how),
+    /// published (where) or an assumption.
+    #[arg(long)]
+    pub sources: bool,
 }
 
 /// Runs `stratus profiles`.
 pub fn run(args: &ProfilesArgs) -> anyhow::Result<()> {
+    if args.sources {
+        return sources(args.format);
+    }
     let profiles = load_profiles(args.calibration.as_deref())?;
     match args.format {
         Format::Json => print_json(&as_json(&profiles)),
         Format::Table | Format::Csv => {
             print!("{}", as_text(&profiles));
+            Ok(())
+        }
+    }
+}
+
+fn sources(format: Format) -> anyhow::Result<()> {
+    let rows = provenance::all();
+    match format {
+        Format::Json => print_json(&serde_json::to_value(&rows)?),
+        Format::Csv => {
+            let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+            for row in &rows {
+                out.serialize(row)?;
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Format::Table => {
+            let count = |k: SourceKind| rows.iter().filter(|r| r.kind == k).count();
+            let mut text = String::new();
+            for r in &rows {
+                text.push_str(&format!(
+                    "{:<28} {:<48} {:>14}  {:<10} {}\n",
+                    r.file,
+                    r.key,
+                    r.value,
+                    serde_json::to_value(r.kind)?.as_str().unwrap_or_default(),
+                    r.source
+                ));
+            }
+            text.push_str(&format!(
+                "{} numbers: {} measured, {} published, {} assumptions\n",
+                rows.len(),
+                count(SourceKind::Measured),
+                count(SourceKind::Published),
+                count(SourceKind::Assumption)
+            ));
+            print!("{text}");
             Ok(())
         }
     }

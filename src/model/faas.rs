@@ -15,7 +15,7 @@ use crate::model::{Infeasible, TimeBreakdown};
 use crate::profile::faas::FunctionSize;
 use crate::profile::runtime::single_thread_share;
 use crate::profile::{ChannelKind, FaasProfile, ProfileError, Profiles, Runtime};
-use crate::scenario::{Scenario, Sync};
+use crate::scenario::{Lifecycle, Scenario, Sync};
 use crate::units::{BYTES_PER_MB, BYTES_PER_MEMORY_MB, SECONDS_PER_HOUR, round_up_to_increment};
 
 /// One FaaS configuration.
@@ -81,6 +81,37 @@ pub struct FaasPrediction {
     pub detail: FaasDetail,
 }
 
+impl FaasPrediction {
+    /// `times` runs of this one after another: every time, count and bill part adds up.
+    fn repeated(&self, times: f64) -> FaasPrediction {
+        let t = &self.time;
+        let c = &self.cost;
+        let d = &self.detail;
+        FaasPrediction {
+            time: TimeBreakdown {
+                startup_s: times * t.startup_s,
+                load_s: times * t.load_s,
+                compute_s: times * t.compute_s,
+                comm_s: times * t.comm_s,
+            },
+            cost: FaasCost {
+                functions_usd: times * c.functions_usd,
+                requests_usd: times * c.requests_usd,
+                channel_requests_usd: times * c.channel_requests_usd,
+                channel_node_usd: times * c.channel_node_usd,
+            },
+            detail: FaasDetail {
+                rounds: times * d.rounds,
+                invocations_per_worker: times * d.invocations_per_worker,
+                channel_puts: times * d.channel_puts,
+                channel_gets: times * d.channel_gets,
+                bytes_moved: times * d.bytes_moved,
+                ..*d
+            },
+        }
+    }
+}
+
 /// A channel as one scenario uses it: its link, its shared NIC and its node bill.
 #[derive(Debug, Clone, Copy)]
 struct ChannelSetup {
@@ -104,6 +135,7 @@ pub struct FaasModel {
     epoch_barriers: f64,
     /// Functions the account may run at once.
     concurrency_limit: f64,
+    lifecycle: Lifecycle,
 }
 
 /// Why the FaaS model cannot be built for a scenario.
@@ -138,6 +170,7 @@ impl FaasModel {
         let profile = profiles.faas(&space.profile)?.clone();
         Ok(FaasModel {
             concurrency_limit: space.concurrency_limit.unwrap_or(profile.concurrency),
+            lifecycle: space.lifecycle,
             epoch_barriers: facts.epochs.ceil(),
             facts,
             profile,
@@ -249,8 +282,35 @@ impl FaasModel {
             + self.facts.flops_per_worker_round(workers) / size.flops_per_s
     }
 
-    /// Predicts the time and bill of one configuration.
+    /// Predicts the time and bill of one configuration: one generation of functions for the
+    /// whole job, or (`faas.lifecycle = "per-epoch"`) a fresh generation for each epoch, each
+    /// paying its start-up, loading and bill as a one-epoch job does (Siren; the schedule
+    /// optimiser's epochs and the simulator's generations are the same runs).
     pub fn predict(&self, cfg: &FaasConfig) -> Result<FaasPrediction, Infeasible> {
+        let generations = self.facts.epochs.ceil();
+        if self.lifecycle == Lifecycle::Persistent || generations <= 1.0 {
+            return self.predict_generation(cfg);
+        }
+        let one = self.one_epoch().predict_generation(cfg)?;
+        Ok(one.repeated(generations))
+    }
+
+    /// The model of one epoch of this workload: a per-epoch generation's job.
+    pub fn one_epoch(&self) -> FaasModel {
+        let mut model = self.clone();
+        model.facts.rounds = self.facts.rounds_per_epoch.ceil().max(1.0);
+        model.facts.epochs = model.facts.rounds / self.facts.rounds_per_epoch;
+        model.epoch_barriers = model.facts.epochs.ceil();
+        model.lifecycle = Lifecycle::Persistent;
+        model
+    }
+
+    /// How long generations of functions live.
+    pub fn lifecycle(&self) -> Lifecycle {
+        self.lifecycle
+    }
+
+    fn predict_generation(&self, cfg: &FaasConfig) -> Result<FaasPrediction, Infeasible> {
         let concurrent = self.concurrent_functions(cfg);
         if concurrent > self.concurrency_limit {
             return Err(Infeasible::ConcurrencyLimit {

@@ -11,6 +11,7 @@ pub mod channel;
 pub mod faas;
 pub mod instance;
 mod overlay;
+pub mod provenance;
 pub mod runtime;
 mod sources;
 

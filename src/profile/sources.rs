@@ -31,6 +31,19 @@ const CACHE_NODES: &str = include_str!("../../profiles/cache-nodes.toml");
 const WORKLOADS: &str = include_str!("../../profiles/workloads.toml");
 const RUNTIMES: &str = include_str!("../../profiles/runtimes.toml");
 
+/// Every built-in profile file as written: (file name, text).
+pub fn texts() -> Vec<(&'static str, &'static str)> {
+    let mut texts: Vec<(&str, &str)> = FAAS_FILES.to_vec();
+    texts.extend([
+        ("ec2.toml", EC2),
+        ("channels.toml", CHANNELS),
+        ("cache-nodes.toml", CACHE_NODES),
+        ("workloads.toml", WORKLOADS),
+        ("runtimes.toml", RUNTIMES),
+    ]);
+    texts
+}
+
 /// One profile file as a TOML table, with the name it is reported under.
 #[derive(Debug, Clone)]
 pub struct Source {

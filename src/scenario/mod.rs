@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 pub use error::{Problem, ScenarioError};
 pub use overrides::Override;
-pub use space::{FaasSpace, IaasSpace, PatternKind, Sync};
+pub use space::{FaasSpace, IaasSpace, Lifecycle, PatternKind, Sync};
 pub use workload::{Algorithm, DataSource, Dataset, Model, ModelKind, TrainingLength, Workload};
 
 use crate::profile::Profiles;

@@ -29,6 +29,29 @@ pub const DEFAULT_INSTANCES: [&str; 6] = [
     "g4dn.xlarge",
 ];
 
+/// How long a generation of functions lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lifecycle {
+    /// One generation for the whole job, re-invoking itself at the duration limit (LambdaML).
+    #[default]
+    Persistent,
+    /// A fresh generation every epoch that starts, loads its shard and reads the model (Siren).
+    PerEpoch,
+}
+
+impl FromStr for Lifecycle {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "persistent" => Ok(Lifecycle::Persistent),
+            "per-epoch" => Ok(Lifecycle::PerEpoch),
+            _ => Err(format!(
+                "unknown lifecycle `{s}` (known: persistent, per-epoch)"
+            )),
+        }
+    }
+}
+
 /// How workers synchronise (LambdaML §3.4, Siren's HSP, SSP).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sync {
@@ -131,6 +154,7 @@ pub struct FaasSpace {
     pub ps_instance: Option<String>,
     /// Functions the account may run at once, when it differs from the profile's default.
     pub concurrency_limit: Option<f64>,
+    pub lifecycle: Lifecycle,
 }
 
 /// The IaaS choices of a scenario, checked.
@@ -154,6 +178,7 @@ pub struct RawFaas {
     pub cache_node: Option<toml::Value>,
     pub ps_instance: Option<toml::Value>,
     pub concurrency_limit: Option<toml::Value>,
+    pub lifecycle: Option<toml::Value>,
 }
 
 /// The `[iaas]` table as written.
@@ -222,6 +247,10 @@ pub fn check_faas(raw: &RawFaas, profiles: &Profiles) -> Checked<FaasSpace> {
             .as_ref()
             .map(|v| super::values::positive("faas.concurrency_limit", v))
             .transpose()?,
+        lifecycle: match &raw.lifecycle {
+            Some(v) => super::values::parsed("faas.lifecycle", v)?,
+            None => Lifecycle::Persistent,
+        },
     };
     check_named_resources(&space, profiles)?;
     Ok(space)

@@ -48,6 +48,10 @@ pub fn simulate_config(
     let bounded = with_bounded_length(scenario);
     let data = prepare(&scenario.workload, scenario.simulation.max_rows, seed)?;
     match config {
+        Config::Faas(cfg) if per_epoch(scenario) => {
+            let generations = vec![cfg.clone(); generations(scenario)];
+            simulate_schedule(scenario, profiles, &generations, seed)
+        }
         Config::Faas(cfg) => simulate_faas(&bounded, profiles, cfg, &data, seed),
         Config::Iaas(cfg) => simulate_iaas(&bounded, profiles, cfg, &data, seed),
     }
@@ -201,6 +205,26 @@ fn run_faas(
         rounds_per_epoch: facts.rounds_per_epoch,
         events: sim.scheduler.processed(),
     })
+}
+
+/// Whether the scenario's functions live one epoch each.
+fn per_epoch(scenario: &Scenario) -> bool {
+    scenario
+        .faas
+        .as_ref()
+        .is_some_and(|f| f.lifecycle == crate::scenario::Lifecycle::PerEpoch)
+}
+
+/// The generations of a per-epoch run: one per epoch begun (as the model counts them).
+fn generations(scenario: &Scenario) -> usize {
+    match (
+        &scenario.workload.length,
+        WorkloadFacts::new(&scenario.workload),
+    ) {
+        (TrainingLength::Auto { max_epochs, .. }, _) => *max_epochs as usize,
+        (_, Ok(facts)) => facts.epochs.ceil().max(1.0) as usize,
+        (_, Err(_)) => 1,
+    }
 }
 
 /// Simulates a per-epoch schedule (Siren): epoch t runs as a fresh generation of functions of

@@ -1,0 +1,303 @@
+//! The fidelity commands on the command line: the published corpus next to the model, the
+//! runtime probe, the provenance of every profile number, and the account limits.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn stratus() -> Command {
+    Command::cargo_bin("stratus").unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = stratus()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+const HEADER: &str = "id,source,scenario,set,platform,quantity,published,quote,note\n";
+
+#[test]
+fn reproduce_lists_every_row_with_its_ratio_and_the_error_factors() {
+    let d = json(&["reproduce", "--format", "json"]);
+    let rows = d["rows"].as_array().unwrap();
+    assert!(rows.len() >= 30, "{}", rows.len());
+    for row in rows {
+        for key in [
+            "id",
+            "source",
+            "quantity",
+            "published",
+            "predicted",
+            "ratio",
+            "expressible",
+        ] {
+            assert!(row.get(key).is_some(), "{key} in {row}");
+        }
+        if row["expressible"] == false {
+            assert!(row["predicted"].is_null(), "{row}");
+        }
+    }
+    let median = d["median_error_factor"].as_f64().unwrap();
+    let max = d["max_error_factor"].as_f64().unwrap();
+    assert!((1.0..=max).contains(&median), "{median} {max}");
+    assert!(d["geomean_ratio"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn a_corpus_of_ones_own_resolves_scenarios_beside_it_and_names_a_bad_row() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("one.toml"),
+        "name = \"one\"\n[workload]\ndataset = { rows = 100000, features = 10, stored_bytes = 1e8 }\nmodel = \"lr\"\niterations = 1\nruntime = \"native\"\n[faas]\nworkers = 1\nmemory_mb = 1769\nchannel = \"s3\"\npattern = \"allreduce\"\n",
+    )
+    .unwrap();
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!("{HEADER}load,mine,one.toml,,faas,time_s.load,1.15,q,n\nratio,mine,,,faas,time_s.total,2,q,a ratio\n"),
+    )
+    .unwrap();
+    let d = json(&["reproduce", good.to_str().unwrap(), "--format", "json"]);
+    // One 100 MB object at the NIC's 99.8 MB/s plus one request: about 1.15 s.
+    let ratio = d["rows"][0]["ratio"].as_f64().unwrap();
+    assert!((0.9..1.1).contains(&ratio), "{ratio}");
+    assert_eq!(d["rows"][1]["expressible"], false);
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{HEADER}x,mine,one.toml,,faas,time_s.total,soon,q,n\n"),
+    )
+    .unwrap();
+    let out = stratus()
+        .args(["reproduce", bad.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("bad.csv:2") && err.contains("published"),
+        "{err}"
+    );
+
+    let unknown = dir.path().join("unknown.csv");
+    std::fs::write(
+        &unknown,
+        format!("{HEADER}y,mine,one.toml,faas.wrokers=2,faas,time_s.total,1,q,n\n"),
+    )
+    .unwrap();
+    let out = stratus()
+        .args(["reproduce", unknown.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("unknown.csv:2") && err.contains("wrokers"),
+        "{err}"
+    );
+}
+
+#[test]
+fn holdout_calibrates_on_some_rows_of_a_source_and_predicts_the_others() {
+    let d = json(&["reproduce", "--holdout", "--format", "json"]);
+    let roles: Vec<&str> = d["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["holdout"].as_str().unwrap())
+        .collect();
+    assert!(roles.contains(&"calibration"), "{roles:?}");
+    assert!(roles.contains(&"held out"), "{roles:?}");
+    assert!(d["median_error_factor"].as_f64().unwrap() >= 1.0);
+}
+
+#[test]
+fn profile_runtime_names_a_missing_python_and_exits_2() {
+    let out = stratus()
+        .args(["profile", "runtime", "--python", "/no/such/python3"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("/no/such/python3"), "{err}");
+}
+
+#[test]
+fn profile_runtime_writes_a_calibration_for_the_frameworks_present() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("python3 absent: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("runtime.toml");
+    let d = json(&[
+        "profile",
+        "runtime",
+        "--quick",
+        "-o",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let calibration: toml::Table = text.parse().unwrap();
+    for fit in d.as_array().unwrap() {
+        let name = fit["name"].as_str().unwrap();
+        assert!(fit["import_s"].as_f64().unwrap() > 0.0, "{fit}");
+        assert!(calibration["runtimes"].get(name).is_some(), "{text}");
+    }
+    // The calibration applies: plan reads it.
+    stratus()
+        .args(["plan", "--calibration", file.to_str().unwrap()])
+        .assert()
+        .success();
+}
+
+#[test]
+fn every_profile_number_has_a_provenance() {
+    let d = json(&["profiles", "--sources", "--format", "json"]);
+    let rows = d.as_array().unwrap();
+    assert!(rows.len() > 100);
+    for row in rows {
+        let kind = row["kind"].as_str().unwrap();
+        assert!(
+            ["measured", "published", "assumption"].contains(&kind),
+            "{row}"
+        );
+        assert!(!row["source"].as_str().unwrap().is_empty(), "{row}");
+    }
+}
+
+#[test]
+fn more_functions_than_the_account_runs_at_once_cannot_run_until_the_limit_is_raised() {
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "estimate",
+            "higgs-lr",
+            "--set",
+            "faas.workers=2000",
+            "--set",
+            "workload.epochs=0.01",
+            "--set",
+            "faas.memory_mb=1769",
+            "--set",
+            "faas.channel=s3",
+            "--set",
+            "faas.pattern=allreduce",
+            "--format",
+            "json",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let d = json(&args(&[]));
+    assert_eq!(d["feasible"], false);
+    assert!(
+        d["reason"]
+            .as_str()
+            .unwrap()
+            .contains("concurrency limit of 1000"),
+        "{d}"
+    );
+    let raised = json(&args(&["--set", "faas.concurrency_limit=3000"]));
+    assert_eq!(raised["feasible"], true);
+    // Past the first 1,000, functions start 1,000 per 10 s.
+    let one_k = json(&[
+        "estimate",
+        "higgs-lr",
+        "--set",
+        "faas.workers=1000",
+        "--set",
+        "workload.epochs=0.01",
+        "--set",
+        "faas.memory_mb=1769",
+        "--set",
+        "faas.channel=s3",
+        "--set",
+        "faas.pattern=allreduce",
+        "--format",
+        "json",
+    ]);
+    let ramp = raised["time_s"]["startup"].as_f64().unwrap()
+        - one_k["time_s"]["startup"].as_f64().unwrap();
+    assert!((10.0..11.5).contains(&ramp), "{ramp}");
+}
+
+#[test]
+fn a_per_epoch_lifecycle_gets_the_same_time_and_bill_from_estimate_and_the_schedule_baseline() {
+    let schedule = json(&[
+        "optimize",
+        "schedule",
+        "scenarios/siren-toy-lr.toml",
+        "--budget-usd",
+        "0.02",
+        "--format",
+        "json",
+    ]);
+    let baseline = &schedule["baseline"];
+    let workers = format!("faas.workers={}", baseline["workers"]);
+    let memory = format!("faas.memory_mb={}", baseline["memory_mb"]);
+    let epochs = format!("workload.epochs={}", baseline["epochs"]);
+    let estimate = json(&[
+        "estimate",
+        "scenarios/siren-toy-lr.toml",
+        "--set",
+        &workers,
+        "--set",
+        &memory,
+        "--set",
+        &epochs,
+        "--set",
+        "faas.lifecycle=per-epoch",
+        "--format",
+        "json",
+    ]);
+    let (t, c) = (
+        estimate["time_s"]["total"].as_f64().unwrap(),
+        estimate["cost_usd"]["total"].as_f64().unwrap(),
+    );
+    assert!(
+        (t / baseline["time_s"].as_f64().unwrap() - 1.0).abs() < 1e-9,
+        "{t} {baseline}"
+    );
+    assert!(
+        (c / baseline["cost_usd"].as_f64().unwrap() - 1.0).abs() < 1e-9,
+        "{c} {baseline}"
+    );
+    // A persistent generation loads once and starts once: faster and cheaper.
+    let persistent = json(&[
+        "estimate",
+        "scenarios/siren-toy-lr.toml",
+        "--set",
+        &workers,
+        "--set",
+        &memory,
+        "--set",
+        &epochs,
+        "--format",
+        "json",
+    ]);
+    assert!(persistent["time_s"]["total"].as_f64().unwrap() < t);
+}
+
+#[test]
+fn the_simulator_runs_a_per_epoch_lifecycle_as_the_model_predicts_it() {
+    let d = json(&[
+        "validate",
+        "scenarios/siren-toy-lr.toml",
+        "--set",
+        "faas.lifecycle=per-epoch",
+        "--format",
+        "json",
+    ]);
+    for row in d["rows"].as_array().unwrap() {
+        assert!(row["rel_err"].as_f64().unwrap() < 0.02, "{row}");
+    }
+}
