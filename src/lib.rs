@@ -2,8 +2,9 @@
 //!
 //! Plans, simulates and prices distributed SGD training on serverless functions (FaaS)
 //! versus virtual machines (IaaS). The module list is the architecture:
-//! `cli → {optimize, sim, calibrate, report} → model → {scenario, profile, units}`,
-//! and `sim → kernels → data`.
+//! `cli → {validate, reproduce} → {optimize, calibrate, report} → sim → model →
+//! {scenario, profile, units}`, and `sim → kernels → data`: the simulator never imports the
+//! planner.
 
 pub mod calibrate;
 pub mod cli;
@@ -17,3 +18,4 @@ pub mod reproduce;
 pub mod scenario;
 pub mod sim;
 pub mod units;
+pub mod validate;

@@ -301,3 +301,48 @@ fn the_simulator_runs_a_per_epoch_lifecycle_as_the_model_predicts_it() {
         assert!(row["rel_err"].as_f64().unwrap() < 0.02, "{row}");
     }
 }
+
+#[test]
+fn workers_whose_shard_does_not_fit_stream_it_in_the_model_and_the_simulator_alike() {
+    // 10 functions of 128 MB cannot hold a tenth of Higgs (128 MB in memory) beside the runtime:
+    // they stream and read their shard again every epoch.
+    let d = json(&[
+        "validate",
+        "higgs-lr",
+        "--set",
+        "faas.workers=10",
+        "--set",
+        "faas.memory_mb=128",
+        "--set",
+        "faas.channel=s3",
+        "--set",
+        "faas.pattern=allreduce",
+        "--set",
+        "workload.runtime=native",
+        "--format",
+        "json",
+    ]);
+    for row in d["rows"].as_array().unwrap() {
+        assert!(row["rel_err"].as_f64().unwrap() < 0.02, "{row}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cnn.toml");
+    std::fs::write(
+        &file,
+        "name = \"cnn-1m\"\n[workload]\ndataset = { rows = 1000000, features = 150528, stored_bytes = 1.5e11 }\nmodel = \"resnet50\"\nbatch_size = 256\nepochs = 2\n[iaas]\ninstances = \"g4dn.xlarge\"\nworkers = 4\n",
+    )
+    .unwrap();
+    let plan = json(&["plan", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(plan["iaas"]["feasible"], true, "{}", plan["iaas"]);
+    // 8 GB of rows on one 4 GiB VM: it streams, and the simulator reads as the model does.
+    let vm = dir.path().join("vm.toml");
+    std::fs::write(
+        &vm,
+        "name = \"big-lr\"\n[workload]\ndataset = { rows = 20000000, features = 100 }\nmodel = \"lr\"\nbatch_size = 100000\nepochs = 3\nruntime = \"native\"\n[iaas]\ninstances = \"t2.medium\"\nworkers = 1\n",
+    )
+    .unwrap();
+    let v = json(&["validate", vm.to_str().unwrap(), "--format", "json"]);
+    for row in v["rows"].as_array().unwrap() {
+        assert!(row["rel_err"].as_f64().unwrap() < 0.02, "{row}");
+    }
+}

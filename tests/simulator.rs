@@ -8,8 +8,8 @@ use stratus::model::{Config, FaasConfig, FaasModel, Pattern};
 use stratus::profile::{ChannelKind, Profiles};
 use stratus::scenario::shipped::SHIPPED;
 use stratus::scenario::{Scenario, Sync};
-use stratus::sim::validate::{validate_config, validate_scenario};
 use stratus::sim::{simulate_config, simulate_schedule};
+use stratus::validate::{validate_config, validate_scenario};
 
 mod common;
 

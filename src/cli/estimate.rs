@@ -8,7 +8,7 @@ use super::common::ScenarioInput;
 use super::output::{Format, print_json};
 use crate::model::Platform;
 use crate::optimize::estimate::estimate;
-use crate::report::{csv_rows, json, text};
+use crate::report::{csv_rows, json, text, workload};
 
 /// Which platform to estimate.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -45,13 +45,18 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
     let candidate = estimate(&scenario, &profiles, platform)?;
     match args.format {
         Format::Table => print!(
-            "{}",
+            "{}\n{}",
+            workload::line(&scenario),
             text::candidate(
                 &format!("{} — {}", scenario.name, candidate.platform().label()),
                 &candidate
             )
         ),
-        Format::Json => print_json(&json::candidate(&candidate, scenario.workload.algorithm))?,
+        Format::Json => {
+            let mut doc = json::candidate(&candidate, scenario.workload.algorithm);
+            doc["workload"] = workload::json(&scenario);
+            print_json(&doc)?
+        }
         Format::Csv => {
             csv_rows::write_candidates(std::io::stdout().lock(), std::slice::from_ref(&candidate))?
         }

@@ -8,7 +8,7 @@ use clap::Args;
 use super::common::ScenarioInput;
 use super::output::{Format, print_json};
 use crate::optimize::plan::plan;
-use crate::report::{csv_rows, json, text};
+use crate::report::{csv_rows, json, text, workload};
 use crate::scenario::Goal;
 
 /// Flags of `stratus plan`.
@@ -48,8 +48,12 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     objective.deadline_s = args.deadline_s.or(objective.deadline_s);
     let plan = plan(&scenario, &profiles, &objective)?;
     match args.format {
-        Format::Table => print!("{}", text::plan(&plan)),
-        Format::Json => print_json(&json::plan(&plan))?,
+        Format::Table => print!("{}\n{}", workload::line(&scenario), text::plan(&plan)),
+        Format::Json => {
+            let mut doc = json::plan(&plan);
+            doc["workload"] = workload::json(&scenario);
+            print_json(&doc)?
+        }
         Format::Csv => csv_rows::write_candidates(std::io::stdout().lock(), &plan.candidates)?,
     }
     Ok(())

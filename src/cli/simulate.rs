@@ -8,8 +8,9 @@ use super::common::ScenarioInput;
 use super::estimate::PlatformArg;
 use super::output::{Format, print_json};
 use crate::model::Platform;
+use crate::optimize::choose::choose_config;
 use crate::report::{csv_rows, json, text, write_atomically};
-use crate::sim::runs::{choose_config, simulate_runs};
+use crate::sim::runs::simulate_runs;
 
 /// Flags of `stratus simulate`.
 #[derive(Debug, Args)]

@@ -11,7 +11,7 @@ use crate::report::json::{config, number};
 use crate::scenario::Scenario;
 use crate::scenario::shipped::SHIPPED;
 use crate::sim::runs::percentile;
-use crate::sim::validate::{ValidationRow, validate_scenario};
+use crate::validate::{ValidationRow, validate_scenario};
 
 /// Flags of `stratus validate`.
 #[derive(Debug, Args)]

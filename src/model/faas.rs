@@ -318,13 +318,7 @@ impl FaasModel {
                 limit: self.concurrency_limit,
             });
         }
-        let memory_needed_mb = self.memory_needed_mb(cfg.workers);
-        if memory_needed_mb > f64::from(cfg.memory_mb) {
-            return Err(Infeasible::MemoryTooSmall {
-                needed_mb: memory_needed_mb,
-                memory_mb: f64::from(cfg.memory_mb),
-            });
-        }
+        let (memory_needed_mb, streaming) = self.residency(cfg)?;
         let setup = &self.channels[cfg.channel as usize];
         let size = self.size(cfg.memory_mb);
         let link = self.link(cfg.channel, &size);
@@ -339,6 +333,11 @@ impl FaasModel {
             0.0
         };
         let load_s = self.load_s(cfg.workers, &size);
+        let reload_s = if streaming {
+            self.facts.reloads() * load_s
+        } else {
+            0.0
+        };
         let checkpoint = (
             link.phase_s(Op::Put, 1.0, self.facts.model_bytes, w),
             link.phase_s(Op::Get, 1.0, self.facts.model_bytes, w),
@@ -348,7 +347,7 @@ impl FaasModel {
             load_s,
             round_s: compute_s + comm.time_s,
             rounds: self.facts.rounds,
-            extra_s: barrier_s,
+            extra_s: barrier_s + reload_s,
             checkpoint_put_s: checkpoint.0,
             checkpoint_get_s: checkpoint.1,
         })
@@ -362,7 +361,7 @@ impl FaasModel {
                 + (self.profile.cold_start_mean_s + self.import_s(&size)) * (1.0 + restarts)
                 + w * self.profile.invoke_interval_s
                 + self.profile.scale_up_delay_s(w - 1.0),
-            load_s: load_s * segments.count,
+            load_s: load_s * segments.count + reload_s,
             compute_s: self.facts.rounds * compute_s,
             comm_s: self.facts.rounds * comm.time_s
                 + barrier_s
@@ -417,6 +416,32 @@ impl FaasModel {
             + comm.aggregator_invocations * prices.invocation_usd
             + comm.put_units * prices.put_unit_usd
             + comm.get_units * prices.get_unit_usd
+    }
+
+    /// MB a worker of `cfg` needs and whether it streams its shard: it holds the shard in
+    /// memory when that fits, else streams mini-batches from storage as Cirrus does (a batch
+    /// in use and one prefetched), re-reading the shard every epoch.
+    pub fn residency(&self, cfg: &FaasConfig) -> Result<(f64, bool), Infeasible> {
+        let memory_mb = f64::from(cfg.memory_mb);
+        let resident_mb = self.memory_needed_mb(cfg.workers);
+        if resident_mb <= memory_mb {
+            return Ok((resident_mb, false));
+        }
+        let streaming_mb = self.streaming_memory_mb(cfg.workers);
+        if streaming_mb <= memory_mb {
+            return Ok((streaming_mb, true));
+        }
+        Err(Infeasible::MemoryTooSmall {
+            needed_mb: streaming_mb,
+            memory_mb,
+        })
+    }
+
+    /// MB a worker streaming its shard needs: model state, two mini-batches and the runtime.
+    pub fn streaming_memory_mb(&self, workers: u32) -> f64 {
+        let state_copies = 3.0 * self.facts.sync_bytes / self.facts.model_bytes;
+        let bytes = 2.0 * self.facts.batch_bytes(workers) + state_copies * self.facts.model_bytes;
+        bytes / BYTES_PER_MEMORY_MB + self.profile.runtime_baseline_mb
     }
 
     /// MB a worker needs: its data shard, model state (model, gradient, merge buffer; ADMM also

@@ -108,6 +108,28 @@ impl WorkloadFacts {
         })
     }
 
+    /// Bytes in memory of the mini-batch one of `workers` workers trains on per step.
+    pub fn batch_bytes(&self, workers: u32) -> f64 {
+        let rows_per_step = self.samples_per_round / self.steps_per_round / f64::from(workers);
+        rows_per_step.min(self.rows) * self.memory_bytes / self.rows
+    }
+
+    /// Times a worker that streams its shard reads it again after the first: once at every
+    /// epoch boundary a round starts on.
+    pub fn reloads(&self) -> f64 {
+        ((self.rounds - 1.0).max(0.0) / self.rounds_per_epoch + 1e-9).floor()
+    }
+
+    /// Epoch boundaries crossed between round `round − 1` and round `round` (0-based rounds):
+    /// the reloads a streaming worker makes before it; they add up to [`Self::reloads`].
+    pub fn reloads_before_round(&self, round: u64) -> f64 {
+        if round == 0 {
+            return 0.0;
+        }
+        let epochs_at = |r: f64| (r / self.rounds_per_epoch + 1e-9).floor();
+        epochs_at(round as f64) - epochs_at(round as f64 - 1.0)
+    }
+
     /// Seconds of a runtime's fixed work in one of `workers` workers' round on one vCPU: its
     /// overhead per step and per row batched.
     pub fn runtime_overhead_s(&self, runtime: &crate::profile::Runtime, workers: u32) -> f64 {

@@ -85,14 +85,7 @@ impl IaasModel {
         workers: u32,
     ) -> Result<IaasPrediction, Infeasible> {
         let w = f64::from(workers);
-        let needed_gib =
-            (self.facts.memory_bytes / w + 3.0 * self.facts.sync_bytes) / (1u64 << 30) as f64;
-        if needed_gib > instance.memory_gib {
-            return Err(Infeasible::MemoryTooSmall {
-                needed_mb: needed_gib * 1024.0,
-                memory_mb: instance.memory_gib * 1024.0,
-            });
-        }
+        let streaming = self.streams(instance, workers)?;
         let compute_s = self.compute_per_round_s(instance, workers);
         let comm_s = ring::allreduce_s(
             w,
@@ -102,7 +95,7 @@ impl IaasModel {
         );
         let time = TimeBreakdown {
             startup_s: self.startup_s(instance),
-            load_s: self.load_s(instance, w),
+            load_s: self.load_s(instance, w) * (1.0 + streaming_reloads(streaming, &self.facts)),
             compute_s: self.facts.rounds * compute_s,
             comm_s: self.facts.rounds * comm_s,
         };
@@ -113,6 +106,26 @@ impl IaasModel {
             rounds: self.facts.rounds,
             compute_per_round_s: compute_s,
             comm_per_round_s: comm_s,
+        })
+    }
+
+    /// Whether each of `workers` VMs of `instance` streams its shard from storage (re-reading
+    /// it every epoch) because it does not fit in memory beside the model state; an error when
+    /// not even two mini-batches fit.
+    pub fn streams(&self, instance: &InstanceType, workers: u32) -> Result<bool, Infeasible> {
+        const GIB: f64 = (1u64 << 30) as f64;
+        let state = 3.0 * self.facts.sync_bytes;
+        let resident_gib = (self.facts.memory_bytes / f64::from(workers) + state) / GIB;
+        if resident_gib <= instance.memory_gib {
+            return Ok(false);
+        }
+        let streaming_gib = (2.0 * self.facts.batch_bytes(workers) + state) / GIB;
+        if streaming_gib <= instance.memory_gib {
+            return Ok(true);
+        }
+        Err(Infeasible::MemoryTooSmall {
+            needed_mb: streaming_gib * 1024.0,
+            memory_mb: instance.memory_gib * 1024.0,
         })
     }
 
@@ -168,4 +181,9 @@ impl IaasModel {
     ) -> Result<Result<IaasPrediction, Infeasible>, ProfileError> {
         Ok(self.predict(profiles.instance(&cfg.instance)?, cfg.workers))
     }
+}
+
+/// Reads of the shard after the first: one per epoch boundary when streaming.
+pub fn streaming_reloads(streaming: bool, facts: &WorkloadFacts) -> f64 {
+    if streaming { facts.reloads() } else { 0.0 }
 }

@@ -63,7 +63,7 @@ impl TimeBreakdown {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Infeasible {
     #[error(
-        "needs {needed_mb:.0} MB of memory per worker (data shard, model state, runtime) but has {memory_mb} MB"
+        "needs {needed_mb:.0} MB of memory per worker (model state, runtime and its data shard, or two mini-batches when it streams) but has {memory_mb} MB"
     )]
     MemoryTooSmall { needed_mb: f64, memory_mb: f64 },
     #[error(
@@ -74,6 +74,17 @@ pub enum Infeasible {
         "one invocation needs {needed_s:.0} s to load, checkpoint and run one round, over the {limit_s:.0} s limit"
     )]
     RoundOverLimit { needed_s: f64, limit_s: f64 },
+}
+
+impl Infeasible {
+    /// A short name of the rule broken, for grouping.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Infeasible::MemoryTooSmall { .. } => "too little memory",
+            Infeasible::ConcurrencyLimit { .. } => "over the concurrency limit",
+            Infeasible::RoundOverLimit { .. } => "a round over the duration limit",
+        }
+    }
 }
 
 #[cfg(test)]

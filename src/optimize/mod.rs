@@ -4,6 +4,7 @@
 //! objective with budget and deadline, the time–cost Pareto front, the verdict, and the
 //! layered-tree DP and the memory size (Feng et al.). All of them sit on the analytic model.
 
+pub mod choose;
 pub mod estimate;
 pub mod memory;
 pub mod pareto;

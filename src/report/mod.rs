@@ -8,6 +8,7 @@ pub mod csv_rows;
 pub mod json;
 pub mod reproduce;
 pub mod text;
+pub mod workload;
 
 use std::io::Write;
 use std::path::Path;

@@ -83,7 +83,25 @@ pub fn plan(plan: &Plan) -> String {
         count(Platform::Faas),
         count(Platform::Iaas),
     );
+    out.push_str(&cannot_run(&plan.candidates));
     out
+}
+
+/// The candidates that cannot run, grouped by why, with one example each.
+fn cannot_run(candidates: &[Candidate]) -> String {
+    let mut groups: std::collections::BTreeMap<&'static str, (usize, String)> = Default::default();
+    for c in candidates {
+        let Err(why) = &c.outcome else { continue };
+        let entry = groups.entry(why.kind()).or_insert((0, String::new()));
+        entry.0 += 1;
+        if entry.1.is_empty() {
+            entry.1 = format!("{}: {why}", c.config.describe());
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(kind, (n, example))| format!("  {n} cannot run ({kind}), e.g. {example}\n"))
+        .collect()
 }
 
 /// A simulated run (and the spread of several).

@@ -16,7 +16,6 @@ pub mod shared_link;
 pub mod store;
 pub mod time;
 pub mod trainer;
-pub mod validate;
 
 pub use outcome::SimOutcome;
 pub use run::{SimError, simulate_config, simulate_schedule};

@@ -388,6 +388,10 @@ fn simulate_iaas(
     let w = f64::from(cfg.workers);
     let startup_s = model.startup_s(instance);
     let load_s = model.load_s(instance, w);
+    let streaming = model
+        .streams(instance, cfg.workers)
+        .map_err(|e| SimError::Unsupported(e.to_string()))?;
+    let mut loaded_s = load_s;
     let ring_s = ring::allreduce_s(
         w,
         facts.sync_bytes,
@@ -400,6 +404,12 @@ fn simulate_iaas(
     let (mut epoch_losses, mut trace) = (Vec::new(), Vec::new());
     let mut round = 0;
     while round < rounds {
+        if streaming {
+            // Each VM reads its shard again at every epoch boundary.
+            let reload_s = facts.reloads_before_round(round) * load_s;
+            now += reload_s;
+            loaded_s += reload_s;
+        }
         let mut slowest: f64 = 0.0;
         let (mut loss, mut rows) = (0.0, 0);
         for j in 0..cfg.workers as usize {
@@ -433,7 +443,7 @@ fn simulate_iaas(
     }
     let time = TimeBreakdown {
         startup_s,
-        load_s,
+        load_s: loaded_s,
         compute_s,
         comm_s,
     };

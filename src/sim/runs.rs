@@ -1,50 +1,15 @@
-//! # Choosing and repeating runs
+//! # Repeating runs
 //!
-//! Which configuration `simulate` runs (the scenario's own when it names one, else the best plan
-//! of the platform), and K seeded runs of it in parallel — deterministic whatever the thread
+//! K seeded runs of one configuration in parallel — deterministic whatever the thread
 //! count, since each run owns its seed — summarised by their 50th and 95th percentiles.
 
 use rayon::prelude::*;
 
 use super::outcome::SimOutcome;
 use super::run::{SimError, simulate_config};
-use crate::model::{Config, Platform};
-use crate::optimize::estimate::estimate;
-use crate::optimize::plan::plan;
+use crate::model::Config;
 use crate::profile::Profiles;
-use crate::scenario::{Scenario, TrainingLength};
-
-/// Why no configuration could be chosen.
-#[derive(Debug, thiserror::Error)]
-pub enum ChooseError {
-    #[error(transparent)]
-    Plan(#[from] crate::optimize::plan::PlanError),
-    #[error("the scenario has no runnable {0} configuration")]
-    NoneRuns(&'static str),
-}
-
-/// The configuration to simulate on `platform`: the scenario's single one if it fixes every
-/// choice, else the analytic model's best plan (with "auto" epochs bounded by `max_epochs`).
-pub fn choose_config(
-    scenario: &Scenario,
-    profiles: &Profiles,
-    platform: Platform,
-) -> Result<Config, ChooseError> {
-    let mut bounded = scenario.clone();
-    if let TrainingLength::Auto { max_epochs, .. } = bounded.workload.length {
-        bounded.workload.length = TrainingLength::Epochs(f64::from(max_epochs));
-    }
-    if let Ok(candidate) = estimate(&bounded, profiles, Some(platform))
-        && candidate.feasible().is_some()
-    {
-        return Ok(candidate.config);
-    }
-    let planned = plan(&bounded, profiles, &bounded.objective)?;
-    planned
-        .best(platform)
-        .map(|c| c.config.clone())
-        .ok_or(ChooseError::NoneRuns(platform.label()))
-}
+use crate::scenario::Scenario;
 
 /// Runs `config` with seeds `seed`, `seed + 1`, … in parallel; results in seed order.
 /// `finished` is called as each run ends (in whatever order they end).

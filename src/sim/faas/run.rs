@@ -113,6 +113,8 @@ pub struct FaasRun<'a> {
     shard_bytes: f64,
     /// Seconds a worker parses its shard after reading it.
     parse_s: f64,
+    /// Whether workers stream their shards (re-reading them every epoch).
+    streaming: bool,
     /// Seconds of the runtime's fixed per-step work in a worker's round.
     round_overhead_s: f64,
     /// When the shared NIC's pending completion check runs (none pending: `None`).
@@ -160,6 +162,7 @@ impl<'a> FaasRun<'a> {
             trace: Vec::new(),
             shard_bytes: model.facts().stored_bytes / w as f64,
             parse_s: model.parse_s(cfg.workers, &size),
+            streaming: model.residency(cfg).is_ok_and(|(_, streaming)| streaming),
             round_overhead_s: model.round_overhead_s(cfg.workers, &size),
             link_check_at: None,
             trainer,
@@ -215,6 +218,11 @@ impl<'a> FaasRun<'a> {
                 Action::Load,
                 Action::Get { key: ckpt, bytes },
             ]);
+        }
+        if self.streaming {
+            // A worker that streams its shard reads it again at every epoch boundary.
+            let reloads = self.model.facts().reloads_before_round(round) as usize;
+            plan.extend(std::iter::repeat_n(Action::Load, reloads));
         }
         if let (Sync::Ssp(k), true) = (self.settings.cfg.sync, round > u64::from(self.ssp_bound()))
         {

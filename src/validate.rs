@@ -4,11 +4,11 @@
 //! compares the simulated time with the prediction: where the two worlds are the same (no
 //! stragglers, mean cold starts), they must agree; what differs is what the model assumes.
 
-use super::run::{SimError, simulate_config};
-use super::runs::{ChooseError, choose_config};
 use crate::model::{Config, FaasModel, IaasModel, Platform};
+use crate::optimize::choose::{ChooseError, choose_config};
 use crate::profile::Profiles;
 use crate::scenario::Scenario;
+use crate::sim::{SimError, simulate_config};
 
 /// One configuration, predicted and simulated.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,83 @@
+//! # The workload behind an answer
+//!
+//! Every plan and estimate rests on choices a user may not have made consciously: the global
+//! mini-batch, the algorithm, how many epochs or rounds, the training framework, how long the
+//! functions live. This states them, as a JSON object and as one line of text.
+
+use serde_json::{Value, json};
+
+use super::json::number;
+use crate::model::facts::WorkloadFacts;
+use crate::scenario::{Lifecycle, Scenario, TrainingLength};
+
+/// The workload's assumptions as JSON.
+pub fn json(scenario: &Scenario) -> Value {
+    let w = &scenario.workload;
+    let facts = WorkloadFacts::new(w).ok();
+    json!({
+        "dataset": w.dataset.name,
+        "model": w.model.name,
+        "algorithm": w.algorithm.name(),
+        "batch_size": w.batch_size,
+        "runtime": w.runtime,
+        "epochs": facts.as_ref().map_or(Value::Null, |f| number(f.epochs)),
+        "rounds": facts.as_ref().map_or(Value::Null, |f| number(f.rounds)),
+        "steps_per_round": facts.as_ref().map_or(Value::Null, |f| number(f.steps_per_round)),
+        "lifecycle": lifecycle(scenario),
+    })
+}
+
+/// The workload's assumptions in one line.
+pub fn line(scenario: &Scenario) -> String {
+    let w = &scenario.workload;
+    let length = match (&w.length, WorkloadFacts::new(w)) {
+        (TrainingLength::Auto { target_loss, .. }, _) => {
+            format!("epochs until loss {target_loss}")
+        }
+        (_, Ok(f)) => format!("{} epochs = {} rounds", trim(f.epochs), trim(f.rounds)),
+        (_, Err(_)) => "epochs unknown".into(),
+    };
+    format!(
+        "Workload: {} on {}, {} with a global mini-batch of {}, {length}, {} runtime, {} functions",
+        w.model.name,
+        w.dataset.name,
+        w.algorithm.name(),
+        w.batch_size,
+        w.runtime,
+        lifecycle(scenario),
+    )
+}
+
+fn lifecycle(scenario: &Scenario) -> &'static str {
+    match scenario.faas.as_ref().map(|f| f.lifecycle) {
+        Some(Lifecycle::PerEpoch) => "per-epoch",
+        _ => "persistent",
+    }
+}
+
+fn trim(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Profiles;
+
+    #[test]
+    fn states_batch_algorithm_length_runtime_and_lifecycle() {
+        let profiles = Profiles::builtin().unwrap();
+        let s = Scenario::default_scenario(&[], &profiles).unwrap();
+        let text = line(&s);
+        for part in ["admm", "100000", "10 epochs", "pytorch", "persistent"] {
+            assert!(text.contains(part), "{part}: {text}");
+        }
+        let j = json(&s);
+        assert_eq!(j["batch_size"], 100000);
+        assert_eq!(j["runtime"], "pytorch");
+    }
+}
