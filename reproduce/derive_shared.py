@@ -88,6 +88,24 @@ def lithops_reads():
     return out
 
 
+def profile_s3():
+    """The S3 figures of profiles/channels.toml and the Lambda profiles, from the same data:
+    the request latency is the SeBS 120 upload time at 2,048 and 3,008 MB (where the NIC, not
+    the CPU share, limits it) less the transfer at lithops' median write bandwidth; the
+    bandwidth per vCPU is what is left of the 128, 256 and 512 MB uploads after that latency,
+    per vCPU (one per 1,769 MB), its median. Printed for the record; not corpus rows."""
+    uploads = dict((int(k.rsplit("-", 1)[1]), v) for k, v in sebs_uploads())
+    writes = [float(r["mb_rate_MBps"]) * 1e6
+              for r in rows_of("profiles", "lithops-s3", "aws_s3_lambda1024MB_512MBobj_per_worker.csv")
+              if r["op"] == "write"]
+    write_bw = statistics.median(writes)
+    size = 7034848
+    latency = statistics.mean(uploads[mb] - size / write_bw for mb in (2048, 3008))
+    per_vcpu = statistics.median(size / (uploads[mb] - latency) / 1e6 / (mb / 1769.0)
+                                 for mb in (128, 256, 512))
+    return [("profile-s3-latency_s", latency), ("profile-bandwidth_mb_s_per_vcpu", per_vcpu)]
+
+
 def derived():
     return feng() + sebs_cold_starts() + sebs_uploads() + sebs_directory_download() + lithops_reads()
 
@@ -113,7 +131,7 @@ def check(values):
 
 def main():
     values = derived()
-    for rid, value in values:
+    for rid, value in values + profile_s3():
         print("%s %.*f" % (rid, DIGITS, value))
     if "--check" in sys.argv[1:]:
         bad = check(values)

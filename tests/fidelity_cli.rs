@@ -2,6 +2,8 @@
 //! runtime probe, the provenance of every profile number, and the account limits.
 
 use assert_cmd::Command;
+
+mod common;
 use serde_json::Value;
 
 fn stratus() -> Command {
@@ -345,4 +347,24 @@ fn workers_whose_shard_does_not_fit_stream_it_in_the_model_and_the_simulator_ali
     for row in v["rows"].as_array().unwrap() {
         assert!(row["rel_err"].as_f64().unwrap() < 0.02, "{row}");
     }
+}
+
+#[test]
+fn every_corpus_figure_taken_from_the_shared_data_is_recomputed_by_its_script() {
+    let Some(data) = common::shared_data_dir() else {
+        return;
+    };
+    let Ok(out) = std::process::Command::new("python3")
+        .args(["reproduce/derive_shared.py", "--check"])
+        .env("STRATUS_DATA", &data)
+        .output()
+    else {
+        eprintln!("python3 absent: skipped");
+        return;
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && err.contains(" 0 mismatches"),
+        "{err}"
+    );
 }

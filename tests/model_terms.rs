@@ -51,8 +51,8 @@ fn config() -> FaasConfig {
 // Listed numbers (profiles/aws-lambda-x86.toml, channels.toml, ec2.toml).
 const COLD_START_S: f64 = 1.011;
 const INVOKE_INTERVAL_S: f64 = 0.00116;
-const S3_LATENCY_S: f64 = 0.15;
-const FN_BANDWIDTH: f64 = 99.8e6; // 1 vCPU at 1,769 MB: 149 MB/s by CPU, capped at 99.8 by the NIC
+const S3_LATENCY_S: f64 = 0.164;
+const FN_BANDWIDTH: f64 = 99.8e6; // 1 vCPU at 1,769 MB: 156 MB/s by CPU, capped at 99.8 by the NIC
 const S3_POLL_S: f64 = 0.1;
 const INIT_S: f64 = 0.119;
 

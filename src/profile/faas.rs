@@ -521,7 +521,7 @@ mod tests {
     #[test]
     fn small_functions_get_less_bandwidth() {
         let lambda = profile("aws-lambda-x86");
-        assert_relative_eq!(lambda.bandwidth_mb_s(128), 149.0 * 128.0 / 1769.0);
+        assert_relative_eq!(lambda.bandwidth_mb_s(128), 156.0 * 128.0 / 1769.0);
         assert_relative_eq!(lambda.bandwidth_mb_s(3008), 99.8);
     }
 }
