@@ -76,7 +76,7 @@ fn feng_rows(file: &Path) -> Vec<(String, f64)> {
 }
 
 #[test]
-fn feng_case_a_calibration_with_physical_parameters_predicts_every_structure_within_12_percent() {
+fn feng_case_a_calibration_predicts_every_structure_within_10_percent() {
     let Some(data) = data_dir() else { return };
     let table = data.join("calibration/feng2018-case-a-structures.csv");
     let dir = tempfile::tempdir().unwrap();
@@ -98,7 +98,7 @@ fn feng_case_a_calibration_with_physical_parameters_predicts_every_structure_wit
         let predicted_s = estimate["time_s"]["total"].as_f64().unwrap();
         let err = predicted_s / measured_s - 1.0;
         assert!(
-            err.abs() <= 0.12,
+            err.abs() <= 0.10,
             "{structure}: predicted {predicted_s:.1} s, measured {measured_s} s ({:+.1}%)",
             err * 100.0
         );

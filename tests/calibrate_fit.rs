@@ -172,12 +172,13 @@ fn noise_free_synthetic_runs_give_back_the_model_parameters() {
         "{bandwidth:?}"
     );
     // Start-up moves every run alike but for the re-invocations of runs past the duration
-    // limit: left fixed, or fitted back to the truth (the profile's value).
+    // limit: left fixed, fitted back to the truth (the profile's value), or fitted loosely
+    // and flagged as implausible.
     let startup = param(&fit, "cold_start_mean_s");
     assert!(
-        (!startup.fitted
-            && (startup.note.contains("network_gflops") || startup.note.contains("kept")))
-            || (startup.fitted && (startup.value / 1.011 - 1.0).abs() < 0.05),
+        (!startup.fitted && startup.note.contains("network_gflops"))
+            || (startup.fitted && (startup.value / 1.011 - 1.0).abs() < 0.05)
+            || (startup.fitted && !startup.pinned_down && startup.note.contains("IMPLAUSIBLE")),
         "{startup:?}"
     );
 }

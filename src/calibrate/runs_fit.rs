@@ -148,57 +148,11 @@ pub fn fit(
     let start = problem.profile_logs();
     let profile_s = problem.predict_with(&[], &start)?;
     problem.check_feasible(&profile_s)?;
-    let mut decisions = problem.identify(&start, allowed)?;
-    loop {
-        let solved = solve(&problem, &decisions, &start)?;
-        // A value the runs cannot pin down that lands far from its measured or published
-        // value is the model's error, not a measurement: keep the profile value and refit.
-        let Some(k) = solved.loose_and_implausible(&problem) else {
-            let predicted = problem.predict_with(&solved.free, &solved.logs)?;
-            return Ok(RunsFit {
-                params: problem.params(&decisions, &solved.free, &solved.logs, &solved.half),
-                patch: problem.patch(&solved.free, &solved.logs),
-                residuals: problem.residual_rows(&profile_s, &predicted),
-                rms_rel_err: rms(&problem.observed(), &predicted),
-            });
-        };
-        decisions[k] = Some(format!(
-            "the runs cannot pin it down and the fit took it to {:.4}, outside ×/÷ {PLAUSIBLE_FACTOR} of its profile value: kept",
-            solved.logs[k].exp()
-        ));
-    }
-}
-
-/// The fitted log-parameters of one pass, with their half-widths.
-struct Solved {
-    free: Vec<usize>,
-    logs: DVector<f64>,
-    half: Vec<f64>,
-}
-
-impl Solved {
-    /// A free parameter whose interval is wide and whose value is implausible, if any.
-    fn loose_and_implausible(&self, problem: &Problem) -> Option<usize> {
-        self.free.iter().enumerate().find_map(|(i, &k)| {
-            let value = self.logs[k].exp();
-            let ci = (value * (-self.half[i]).exp(), value * self.half[i].exp());
-            let pinned = FittedParam::fitted(String::new(), value, ci, "").pinned_down;
-            let profile = problem.candidates[k].profile_value;
-            (!pinned && implausible(value, profile).is_some()).then_some(k)
-        })
-    }
-}
-
-/// Fits the parameters left free by `decisions`, from `start`.
-fn solve(
-    problem: &Problem,
-    decisions: &[Option<String>],
-    start: &DVector<f64>,
-) -> Result<Solved, CalibrateError> {
+    let decisions = problem.identify(&start, allowed)?;
     let free: Vec<usize> = (0..decisions.len())
         .filter(|&k| decisions[k].is_none())
         .collect();
-    let residual = |x: &DVector<f64>| problem.residuals(&free, start, x);
+    let residual = |x: &DVector<f64>| problem.residuals(&free, &start, x);
     let jac = |x: &DVector<f64>| secant_jacobian(residual, x, SECANT_SPAN, SECANT_STEPS);
     let x0 = DVector::from_iterator(free.len(), free.iter().map(|&k| start[k]));
     let x = if free.is_empty() {
@@ -211,7 +165,13 @@ fn solve(
         logs[k] = x[i];
     }
     let half = linearised_half_widths(&jac(&x), &residual(&x));
-    Ok(Solved { free, logs, half })
+    let predicted = problem.predict_with(&free, &logs)?;
+    Ok(RunsFit {
+        params: problem.params(&decisions, &free, &logs, &half),
+        patch: problem.patch(&free, &logs),
+        residuals: problem.residual_rows(&profile_s, &predicted),
+        rms_rel_err: rms(&problem.observed(), &predicted),
+    })
 }
 
 /// Nelder–Mead from the Levenberg–Marquardt point, keeping whichever fits better: the model's
