@@ -368,3 +368,37 @@ fn every_corpus_figure_taken_from_the_shared_data_is_recomputed_by_its_script() 
         "{err}"
     );
 }
+
+fn resnet_compute_s(instance: &str, features: u64) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cnn.toml");
+    std::fs::write(
+        &file,
+        format!("name = \"cnn\"\n[workload]\ndataset = {{ rows = 10000, features = {features} }}\nmodel = \"resnet50\"\nbatch_size = 256\nepochs = 1\n[iaas]\ninstances = \"{instance}\"\nworkers = 1\n"),
+    )
+    .unwrap();
+    let d = json(&[
+        "estimate",
+        file.to_str().unwrap(),
+        "--platform",
+        "iaas",
+        "--format",
+        "json",
+    ]);
+    d["time_s"]["compute"].as_f64().unwrap()
+}
+
+#[test]
+fn a_v100_trains_resnet50_about_two_and_a_half_times_a_t4_as_nvidia_published() {
+    // 367 img/s FP32 training on a V100; a T4's published FP32 inference efficiency stands in.
+    let ratio = resnet_compute_s("g4dn.xlarge", 3072) / resnet_compute_s("p3.2xlarge", 3072);
+    assert!((2.3..3.0).contains(&ratio), "{ratio}");
+}
+
+#[test]
+fn a_convolutional_network_does_work_in_proportion_to_the_image_area() {
+    let small = resnet_compute_s("p3.2xlarge", 32 * 32 * 3);
+    let large = resnet_compute_s("p3.2xlarge", 64 * 64 * 3);
+    let ratio = large / small;
+    assert!((3.8..4.01).contains(&ratio), "{ratio}");
+}

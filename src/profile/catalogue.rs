@@ -33,6 +33,9 @@ pub struct ModelEntry {
     pub flops_per_byte: f64,
     #[serde(default)]
     pub dataset_independent: bool,
+    /// Input values (pixels × channels) `flops_per_sample` is given at; a convolutional network's
+    /// work grows with the input's area, so other inputs scale it.
+    pub input_features: Option<u64>,
 }
 
 /// Every catalogue entry.

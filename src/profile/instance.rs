@@ -18,6 +18,9 @@ pub struct Gpu {
     pub name: String,
     pub tflops: f64,
     pub memory_gb_s: f64,
+    /// Fraction of the fp32 peak this GPU reaches training CNNs, where published (absent: the
+    /// instance file's default).
+    pub efficiency: Option<f64>,
 }
 
 /// One EC2 instance type with its defaults filled in.
@@ -130,8 +133,10 @@ impl InstanceType {
     /// FLOP/s for training: the GPU for neural networks where there is one, else the CPUs.
     pub fn flops_per_s(&self, flops_per_byte: f64, neural: bool) -> f64 {
         match (&self.gpu, neural) {
-            (Some(gpu), true) => (gpu.tflops * 1e12 * self.gpu_efficiency)
-                .min(flops_per_byte * gpu.memory_gb_s * 1e9),
+            (Some(gpu), true) => {
+                (gpu.tflops * 1e12 * gpu.efficiency.unwrap_or(self.gpu_efficiency))
+                    .min(flops_per_byte * gpu.memory_gb_s * 1e9)
+            }
             _ => self.cpu_flops_per_s(flops_per_byte),
         }
     }

@@ -538,11 +538,15 @@ fn named_model(
                     )),
                 )
             })?;
+            // Convolutions do work in proportion to the input's area.
+            let area = entry
+                .input_features
+                .map_or(1.0, |f| dataset.features as f64 / f as f64);
             return Ok(Model {
                 name: name.to_string(),
                 kind: ModelKind::Network,
                 params: entry.params,
-                flops_per_sample: entry.flops_per_sample,
+                flops_per_sample: entry.flops_per_sample * area,
                 flops_per_byte: entry.flops_per_byte,
             });
         }
