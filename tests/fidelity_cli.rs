@@ -402,3 +402,84 @@ fn a_convolutional_network_does_work_in_proportion_to_the_image_area() {
     let ratio = large / small;
     assert!((3.8..4.01).contains(&ratio), "{ratio}");
 }
+
+/// a9a trained until the loss reaches 0.33, at most 40 epochs (needs the shared data).
+const AUTO: [&str; 6] = [
+    "--set",
+    "workload.epochs=\"auto\"",
+    "--set",
+    "workload.target_loss=0.33",
+    "--set",
+    "workload.max_epochs=40",
+];
+
+#[test]
+fn the_simulator_stops_when_the_target_loss_is_reached() {
+    if common::shared_data_dir().is_none() {
+        return;
+    }
+    let mut args = vec![
+        "simulate",
+        "a9a-lr",
+        "--set",
+        "faas.workers=10",
+        "--format",
+        "json",
+    ];
+    args.extend(AUTO);
+    let d = json(&args);
+    assert_eq!(d["converged"], true, "{d}");
+    assert!(d["final_loss"].as_f64().unwrap() <= 0.33, "{d}");
+    assert!(d["epochs"].as_f64().unwrap() < 40.0, "{d}");
+}
+
+#[test]
+fn plan_and_estimate_price_each_kind_of_configuration_with_its_measured_epochs() {
+    if common::shared_data_dir().is_none() {
+        return;
+    }
+    let mut args = vec![
+        "plan",
+        "a9a-lr",
+        "--set",
+        "faas.sync=[\"bsp\",\"asp\"]",
+        "--set",
+        "faas.workers=10",
+        "--format",
+        "json",
+    ];
+    args.extend(AUTO);
+    let plan = json(&args);
+    let measured = plan["measured_epochs"].as_array().unwrap();
+    let epochs_of = |sync: &str| {
+        measured
+            .iter()
+            .find(|m| m["config"]["sync"] == sync)
+            .unwrap_or_else(|| panic!("{sync} in {measured:?}"))
+    };
+    let (bsp, asp) = (epochs_of("bsp"), epochs_of("asp"));
+    assert_eq!(bsp["reached"], true, "{bsp}");
+    // Stale models slow ASP down: it needs more epochs, or does not get there at all.
+    assert!(
+        asp["reached"] == false || asp["epochs"].as_f64() > bsp["epochs"].as_f64(),
+        "{asp} {bsp}"
+    );
+    // estimate measures the same configuration the same way.
+    let mut est = vec![
+        "estimate",
+        "a9a-lr",
+        "--set",
+        "faas.workers=10",
+        "--set",
+        "faas.memory_mb=1024",
+        "--set",
+        "faas.channel=s3",
+        "--set",
+        "faas.pattern=allreduce",
+        "--format",
+        "json",
+    ];
+    est.extend(AUTO);
+    let e = json(&est);
+    assert_eq!(e["workload"]["epochs"], bsp["epochs"], "{}", e["workload"]);
+}

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use super::common::ScenarioInput;
 use super::output::{Format, print_json};
 use crate::model::Platform;
-use crate::optimize::estimate::estimate;
+use crate::optimize::estimate::estimate_measuring;
 use crate::report::{csv_rows, json, text, workload};
 
 /// Which platform to estimate.
@@ -42,11 +42,16 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
         PlatformArg::Faas => Platform::Faas,
         PlatformArg::Iaas => Platform::Iaas,
     });
-    let candidate = estimate(&scenario, &profiles, platform)?;
+    let (candidate, measured) = estimate_measuring(&scenario, &profiles, platform)?;
     match args.format {
         Format::Table => print!(
-            "{}\n{}",
+            "{}{}\n{}",
             workload::line(&scenario),
+            measured.as_ref().map_or(String::new(), |m| format!(
+                "\nMeasured by the simulator: {:.2} epochs to the target{}",
+                m.epochs,
+                if m.reached { "" } else { " (not reached)" }
+            )),
             text::candidate(
                 &format!("{} — {}", scenario.name, candidate.platform().label()),
                 &candidate
@@ -55,6 +60,10 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
         Format::Json => {
             let mut doc = json::candidate(&candidate, scenario.workload.algorithm);
             doc["workload"] = workload::json(&scenario);
+            if let Some(m) = &measured {
+                doc["workload"]["epochs"] = json::number(m.epochs);
+                doc["workload"]["target_reached"] = m.reached.into();
+            }
             print_json(&doc)?
         }
         Format::Csv => {

@@ -61,11 +61,12 @@ fn is_input_error(cause: &(dyn std::error::Error + 'static)) -> bool {
                 EstimateError::NotNarrowed(_) => true,
                 EstimateError::Faas(e) => faas_model_input(e),
                 EstimateError::Iaas(e) => iaas_model_input(e),
+                EstimateError::Convergence(_) => false,
             })
         || cause.downcast_ref::<PlanError>().is_some_and(|e| match e {
             PlanError::Faas(e) => faas_model_input(e),
             PlanError::Iaas(e) => iaas_model_input(e),
-            PlanError::NothingQualifies(_) => false,
+            PlanError::NothingQualifies(_) | PlanError::Convergence(_) => false,
         })
         || cause
             .downcast_ref::<FaasModelError>()

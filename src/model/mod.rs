@@ -71,6 +71,10 @@ pub enum Infeasible {
     )]
     ConcurrencyLimit { needed: f64, limit: f64 },
     #[error(
+        "does not reach the target loss {target} within {epochs} epochs (the simulator ends at {loss:.4})"
+    )]
+    TargetNotReached { target: f64, epochs: f64, loss: f64 },
+    #[error(
         "one invocation needs {needed_s:.0} s to load, checkpoint and run one round, over the {limit_s:.0} s limit"
     )]
     RoundOverLimit { needed_s: f64, limit_s: f64 },
@@ -83,6 +87,7 @@ impl Infeasible {
             Infeasible::MemoryTooSmall { .. } => "too little memory",
             Infeasible::ConcurrencyLimit { .. } => "over the concurrency limit",
             Infeasible::RoundOverLimit { .. } => "a round over the duration limit",
+            Infeasible::TargetNotReached { .. } => "the target loss not reached",
         }
     }
 }

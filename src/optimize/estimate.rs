@@ -10,6 +10,7 @@ use crate::model::{
 use crate::profile::Profiles;
 use crate::scenario::{FaasSpace, IaasSpace, PatternKind, Problem, Scenario, ScenarioError};
 
+use super::convergence::{self, MeasuredEpochs};
 use super::search::patterns;
 
 /// Why a scenario cannot be estimated.
@@ -21,11 +22,44 @@ pub enum EstimateError {
     Faas(#[from] crate::model::faas::FaasModelError),
     #[error(transparent)]
     Iaas(#[from] crate::model::iaas::IaasModelError),
+    #[error("measuring the epochs to the target loss: {0}")]
+    Convergence(#[from] crate::sim::SimError),
+}
+
+/// Estimates the scenario's one configuration, and with `epochs = "auto"` the epochs the
+/// simulator measured for it (see `convergence`).
+pub fn estimate_measuring(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    platform: Option<Platform>,
+) -> Result<(Candidate, Option<MeasuredEpochs>), EstimateError> {
+    if convergence::target(scenario).is_none() {
+        return Ok((estimate_fixed(scenario, profiles, platform)?, None));
+    }
+    let one = convergence::with_epochs(scenario, 1.0);
+    let provisional = estimate_fixed(&one, profiles, platform)?;
+    let measured = convergence::measure(scenario, profiles, std::slice::from_ref(&provisional))?
+        .into_values()
+        .next();
+    let Some(m) = measured else {
+        // It cannot run at all: say why, as for any length.
+        return Ok((provisional, None));
+    };
+    let fixed = convergence::with_epochs(scenario, m.epochs);
+    Ok((estimate_fixed(&fixed, profiles, platform)?, Some(m)))
 }
 
 /// Estimates the scenario's one configuration on `platform` (FaaS unless the scenario has only
-/// IaaS, when `None`).
+/// IaaS, when `None`); `epochs = "auto"` is measured first.
 pub fn estimate(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    platform: Option<Platform>,
+) -> Result<Candidate, EstimateError> {
+    estimate_measuring(scenario, profiles, platform).map(|(candidate, _)| candidate)
+}
+
+fn estimate_fixed(
     scenario: &Scenario,
     profiles: &Profiles,
     platform: Option<Platform>,

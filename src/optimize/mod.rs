@@ -5,6 +5,7 @@
 //! layered-tree DP and the memory size (Feng et al.). All of them sit on the analytic model.
 
 pub mod choose;
+pub mod convergence;
 pub mod estimate;
 pub mod memory;
 pub mod pareto;

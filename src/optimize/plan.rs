@@ -4,10 +4,13 @@
 //! compares them. A platform whose every plan breaks the budget or deadline is reported with
 //! the reason; the other wins by default.
 
-use crate::model::{Candidate, FaasModel, IaasModel, Platform};
+use std::collections::BTreeMap;
+
+use crate::model::{Bill, Candidate, Config, FaasModel, IaasModel, Infeasible, Outcome, Platform};
 use crate::profile::Profiles;
 use crate::scenario::{Algorithm, Objective, Scenario};
 
+use super::convergence::{self, MeasuredEpochs};
 use super::search::{faas_candidates, iaas_candidates};
 use super::select::{NoFeasiblePlan, best, extremes};
 use super::verdict::{Verdict, compare, extremes_clause};
@@ -24,6 +27,8 @@ pub struct Plan {
     pub faas: Option<Result<usize, NoFeasiblePlan>>,
     pub iaas: Option<Result<usize, NoFeasiblePlan>>,
     pub verdict: Verdict,
+    /// With `epochs = "auto"`: the epochs measured for each kind of configuration.
+    pub measured_epochs: Vec<MeasuredEpochs>,
 }
 
 /// Why planning failed as a whole.
@@ -35,6 +40,8 @@ pub enum PlanError {
     Iaas(#[from] crate::model::iaas::IaasModelError),
     #[error("{0}")]
     NothingQualifies(String),
+    #[error("measuring the epochs to the target loss: {0}")]
+    Convergence(#[from] crate::sim::SimError),
 }
 
 impl Plan {
@@ -54,17 +61,10 @@ pub fn plan(
     profiles: &Profiles,
     objective: &Objective,
 ) -> Result<Plan, PlanError> {
-    let mut candidates = Vec::new();
-    if let Some(space) = &scenario.faas {
-        candidates.extend(faas_candidates(&FaasModel::new(scenario, profiles)?, space));
-    }
-    if let Some(space) = &scenario.iaas {
-        candidates.extend(iaas_candidates(
-            &IaasModel::new(scenario, profiles)?,
-            space,
-            profiles,
-        ));
-    }
+    let (candidates, measured_epochs) = match convergence::target(scenario) {
+        None => (search(scenario, profiles)?, Vec::new()),
+        Some(_) => search_measuring_epochs(scenario, profiles)?,
+    };
     let pick = |platform: Platform, present: bool| {
         present.then(|| {
             best(&candidates, platform, objective).map(|c| {
@@ -82,11 +82,95 @@ pub fn plan(
         scenario: scenario.name.clone(),
         algorithm: scenario.workload.algorithm,
         objective: objective.clone(),
+        measured_epochs,
         candidates,
         faas,
         iaas,
         verdict,
     })
+}
+
+/// Every candidate of the scenario, as its training length says.
+fn search(scenario: &Scenario, profiles: &Profiles) -> Result<Vec<Candidate>, PlanError> {
+    let mut candidates = Vec::new();
+    if let Some(space) = &scenario.faas {
+        candidates.extend(faas_candidates(&FaasModel::new(scenario, profiles)?, space));
+    }
+    if let Some(space) = &scenario.iaas {
+        candidates.extend(iaas_candidates(
+            &IaasModel::new(scenario, profiles)?,
+            space,
+            profiles,
+        ));
+    }
+    Ok(candidates)
+}
+
+/// Every candidate of an `epochs = "auto"` scenario, each priced with the epochs the
+/// simulator measured for its kind (worker count and synchronisation).
+fn search_measuring_epochs(
+    scenario: &Scenario,
+    profiles: &Profiles,
+) -> Result<(Vec<Candidate>, Vec<MeasuredEpochs>), PlanError> {
+    let provisional = search(&convergence::with_epochs(scenario, 1.0), profiles)?;
+    let measured = convergence::measure(scenario, profiles, &provisional)?;
+    let mut models: BTreeMap<convergence::Kind, (FaasModel, IaasModel)> = BTreeMap::new();
+    for (kind, m) in &measured {
+        let fixed = convergence::with_epochs(scenario, m.epochs);
+        let faas = FaasModel::new(&fixed, profiles);
+        let iaas = IaasModel::new(&fixed, profiles)?;
+        match (faas, scenario.faas.is_some()) {
+            (Ok(faas), _) => models.insert(*kind, (faas, iaas)),
+            (Err(e), true) => return Err(e.into()),
+            (Err(_), false) => continue,
+        };
+    }
+    let target = convergence::target(scenario).map_or(f64::NAN, |(t, _)| t);
+    let candidates = provisional
+        .into_iter()
+        .map(|c| {
+            let kind = convergence::Kind::of(&c.config);
+            match (models.get(&kind), measured.get(&kind)) {
+                (_, Some(m)) if !m.reached => Candidate {
+                    config: c.config,
+                    outcome: Err(Infeasible::TargetNotReached {
+                        target,
+                        epochs: m.epochs,
+                        loss: m.final_loss,
+                    }),
+                },
+                (Some((faas, iaas)), _) => repredict(c, faas, iaas, profiles),
+                (None, _) => c,
+            }
+        })
+        .collect();
+    Ok((candidates, measured.into_values().collect()))
+}
+
+/// `candidate` predicted again by the model of its measured length.
+fn repredict(
+    candidate: Candidate,
+    faas: &FaasModel,
+    iaas: &IaasModel,
+    profiles: &Profiles,
+) -> Candidate {
+    let outcome = match &candidate.config {
+        Config::Faas(cfg) => faas.predict(cfg).map(|p| Outcome {
+            time: p.time,
+            bill: Bill::Faas(p.cost),
+        }),
+        Config::Iaas(cfg) => match profiles.instance(&cfg.instance) {
+            Ok(instance) => iaas.predict(instance, cfg.workers).map(|p| Outcome {
+                time: p.time,
+                bill: Bill::Iaas(p.cost),
+            }),
+            Err(_) => return candidate,
+        },
+    };
+    Candidate {
+        config: candidate.config,
+        outcome,
+    }
 }
 
 type Slot = Option<Result<usize, NoFeasiblePlan>>;

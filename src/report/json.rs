@@ -99,6 +99,13 @@ pub fn plan(plan: &Plan) -> Value {
         "reason": plan.verdict.reason,
         "searched": plan.candidates.len(),
         "pareto": front,
+        "measured_epochs": plan.measured_epochs.iter().map(|m| json!({
+            "platform": m.kind.platform.name(),
+            "config": config(&m.config, plan.algorithm),
+            "epochs": number(m.epochs),
+            "reached": m.reached,
+            "final_loss": number(m.final_loss),
+        })).collect::<Vec<Value>>(),
     })
 }
 

@@ -84,6 +84,29 @@ pub fn plan(plan: &Plan) -> String {
         count(Platform::Iaas),
     );
     out.push_str(&cannot_run(&plan.candidates));
+    out.push_str(&measured_epochs(&plan.measured_epochs));
+    out
+}
+
+/// With `epochs = "auto"`: the epochs the simulator measured for each kind of configuration.
+fn measured_epochs(measured: &[crate::optimize::convergence::MeasuredEpochs]) -> String {
+    if measured.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("Epochs to the target loss, measured by the simulator:\n");
+    for m in measured {
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>6.2} epochs{}",
+            m.config.describe(),
+            m.epochs,
+            if m.reached {
+                String::new()
+            } else {
+                format!(" (not reached: loss {:.4} after the last)", m.final_loss)
+            }
+        );
+    }
     out
 }
 

@@ -115,6 +115,9 @@ pub struct Simulation {
     /// Rows of a catalogue dataset the simulator executes (synthetic data of its shape); time
     /// is charged for the full dataset.
     pub max_rows: u64,
+    /// Stop once the training loss reaches this (set from `workload.target_loss` when the
+    /// simulator bounds `epochs = "auto"` by `max_epochs`).
+    pub stop_at_loss: Option<f64>,
 }
 
 impl Default for Simulation {
@@ -122,6 +125,7 @@ impl Default for Simulation {
         Simulation {
             straggler_cv: 0.0,
             max_rows: 200_000,
+            stop_at_loss: None,
         }
     }
 }

@@ -58,10 +58,16 @@ pub fn simulate_config(
 }
 
 /// The scenario with "auto" epochs replaced by their upper bound, so rounds can be planned.
+/// The scenario with `epochs = "auto"` bounded by its `max_epochs`, stopping at the target loss.
 fn with_bounded_length(scenario: &Scenario) -> Scenario {
     let mut bounded = scenario.clone();
-    if let TrainingLength::Auto { max_epochs, .. } = bounded.workload.length {
+    if let TrainingLength::Auto {
+        max_epochs,
+        target_loss,
+    } = bounded.workload.length
+    {
         bounded.workload.length = TrainingLength::Epochs(f64::from(max_epochs));
+        bounded.simulation.stop_at_loss = Some(target_loss);
     }
     bounded
 }
@@ -69,7 +75,7 @@ fn with_bounded_length(scenario: &Scenario) -> Scenario {
 fn target_loss(scenario: &Scenario) -> Option<f64> {
     match scenario.workload.length {
         TrainingLength::Auto { target_loss, .. } => Some(target_loss),
-        _ => None,
+        _ => scenario.simulation.stop_at_loss,
     }
 }
 
