@@ -46,7 +46,8 @@ fn reproduce_lists_every_row_with_its_ratio_and_the_error_factors() {
     }
     let median = d["median_error_factor"].as_f64().unwrap();
     let max = d["max_error_factor"].as_f64().unwrap();
-    assert!((1.0..=max).contains(&median), "{median} {max}");
+    // The default profiles reproduce the corpus to within a factor of 1.5 at the median.
+    assert!(median <= 1.5 && median <= max, "{median} {max}");
     assert!(d["geomean_ratio"].as_f64().unwrap() > 0.0);
 }
 
@@ -114,7 +115,8 @@ fn holdout_calibrates_on_some_rows_of_a_source_and_predicts_the_others() {
         .collect();
     assert!(roles.contains(&"calibration"), "{roles:?}");
     assert!(roles.contains(&"held out"), "{roles:?}");
-    assert!(d["median_error_factor"].as_f64().unwrap() >= 1.0);
+    // Calibrated on their neighbours, the held-out rows come within 25%.
+    assert!(d["median_error_factor"].as_f64().unwrap() < 1.25, "{d}");
 }
 
 #[test]
@@ -482,4 +484,49 @@ fn plan_and_estimate_price_each_kind_of_configuration_with_its_measured_epochs()
     est.extend(AUTO);
     let e = json(&est);
     assert_eq!(e["workload"]["epochs"], bsp["epochs"], "{}", e["workload"]);
+}
+
+#[test]
+fn a_single_report_line_pins_nothing_down_and_the_memory_curve_says_where_it_extrapolates() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("one.log");
+    std::fs::write(
+        &log,
+        "REPORT RequestId: 8f82\tDuration: 9281.08 ms\tBilled Duration: 9300 ms\tMemory Size: 256 MB\tMax Memory Used: 96 MB\tInit Duration: 10.68 ms\t\n",
+    )
+    .unwrap();
+    let fit = dir.path().join("one.toml");
+    stratus()
+        .args([
+            "calibrate",
+            "--from",
+            log.to_str().unwrap(),
+            "-o",
+            fit.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&fit).unwrap();
+    let table: toml::Table = text.parse().unwrap();
+    let params = table["fit"]["function"]["parameters"].as_array().unwrap();
+    for p in params {
+        assert_eq!(p["pinned_down"].as_bool(), Some(false), "{p}");
+    }
+    let d = json(&[
+        "optimize",
+        "memory",
+        "--calibration",
+        fit.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    for point in d["curve"].as_array().unwrap() {
+        let mb = point["memory_mb"].as_u64().unwrap();
+        assert_eq!(point["extrapolated"].as_bool(), Some(mb != 256), "{point}");
+    }
+    assert!(
+        d["note"].as_str().unwrap().contains("extrapolated"),
+        "{}",
+        d["note"]
+    );
 }

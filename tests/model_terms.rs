@@ -94,10 +94,11 @@ fn a_framework_adds_its_import_step_row_and_parsing_costs_on_one_vcpu() {
         per_round,
         max_relative = 1e-12
     );
-    // A binary shard is deserialised at the framework's rate after its transfer.
+    // A binary shard is deserialised after its transfer: one direction of the measured
+    // serialise-and-deserialise round trip.
     assert_relative_eq!(
         p.time.load_s,
-        S3_LATENCY_S + 1e8 / FN_BANDWIDTH + 1e8 / TORCH_SERIALIZE,
+        S3_LATENCY_S + 1e8 / FN_BANDWIDTH + 1e8 / (2.0 * TORCH_SERIALIZE),
         max_relative = 1e-12
     );
 }

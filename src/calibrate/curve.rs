@@ -291,14 +291,16 @@ fn linearised(zs: &[f64], ts: &[f64], found: &Found) -> Vec<f64> {
     half
 }
 
-/// Bootstrap replicates of the three parameters (empty without invocations to resample).
+/// Bootstrap replicates of the three parameters (empty without a size measured more than once).
 fn bootstrap(
     points: &[SizePoint],
     ceiling_mb: f64,
     found: &Found,
     options: &CurveOptions,
 ) -> Result<Vec<[f64; 3]>, CalibrateError> {
-    if options.bootstrap == 0 || points.iter().all(|p| p.histogram.is_none()) {
+    // Resampling a size measured once gives that one value back: it tells nothing of the spread.
+    let resamplable = |p: &SizePoint| p.histogram.as_ref().is_some_and(|h| h.len() > 1);
+    if options.bootstrap == 0 || !points.iter().any(resamplable) {
         return Ok(Vec::new());
     }
     let mut rng = StdRng::seed_from_u64(options.seed);

@@ -287,7 +287,7 @@ impl FaasModel {
     /// paying its start-up, loading and bill as a one-epoch job does (Siren; the schedule
     /// optimiser's epochs and the simulator's generations are the same runs).
     pub fn predict(&self, cfg: &FaasConfig) -> Result<FaasPrediction, Infeasible> {
-        let generations = self.facts.epochs.ceil();
+        let generations = self.facts.generations();
         if self.lifecycle == Lifecycle::Persistent || generations <= 1.0 {
             return self.predict_generation(cfg);
         }
@@ -367,7 +367,7 @@ impl FaasModel {
                 + barrier_s
                 + restarts * (checkpoint.0 + checkpoint.1),
         };
-        let cost = self.bill(cfg, &size, &segments, &comm, time.total_s());
+        let cost = self.bill(cfg, &size, &segments, &comm, (time.total_s(), streaming));
         Ok(FaasPrediction {
             time,
             cost,
@@ -465,7 +465,7 @@ impl FaasModel {
         size: &FunctionSize,
         segments: &Segments,
         comm: &RoundComm,
-        total_s: f64,
+        (total_s, streaming): (f64, bool),
     ) -> FaasCost {
         let w = f64::from(cfg.workers);
         let rounds = self.facts.rounds;
@@ -474,7 +474,8 @@ impl FaasModel {
         let worker_usd = segments.sum_over(|d| p.billed_s(d, true) * size.usd_per_s);
         let s3 = &self.channels[ChannelKind::S3 as usize];
         let shard = self.facts.stored_bytes / w;
-        let data_gets = w * segments.count * s3.link.units(Op::Get, shard);
+        let reads = segments.count + if streaming { self.facts.reloads() } else { 0.0 };
+        let data_gets = w * reads * s3.link.units(Op::Get, shard);
         let restarts = segments.restarts();
         let checkpoint_puts = w * restarts * setup.link.units(Op::Put, self.facts.model_bytes);
         let checkpoint_gets = w * restarts * setup.link.units(Op::Get, self.facts.model_bytes);

@@ -108,6 +108,14 @@ impl WorkloadFacts {
         })
     }
 
+    /// Generations of a per-epoch lifecycle: each trains the rounds of one epoch (at least one
+    /// round: one ADMM round covers `local_epochs` epochs), until the run's rounds are done.
+    pub fn generations(&self) -> f64 {
+        (self.rounds / self.rounds_per_epoch.ceil().max(1.0))
+            .ceil()
+            .max(1.0)
+    }
+
     /// Bytes in memory of the mini-batch one of `workers` workers trains on per step.
     pub fn batch_bytes(&self, workers: u32) -> f64 {
         let rows_per_step = self.samples_per_round / self.steps_per_round / f64::from(workers);

@@ -46,7 +46,16 @@ pub fn estimate_measuring(
         return Ok((provisional, None));
     };
     let fixed = convergence::with_epochs(scenario, m.epochs);
-    Ok((estimate_fixed(&fixed, profiles, platform)?, Some(m)))
+    let mut candidate = estimate_fixed(&fixed, profiles, platform)?;
+    if !m.reached {
+        // As in `plan`: a configuration that never reaches the target cannot do the job.
+        candidate.outcome = Err(crate::model::Infeasible::TargetNotReached {
+            target: convergence::target(scenario).map_or(f64::NAN, |(t, _)| t),
+            epochs: m.epochs,
+            loss: m.final_loss,
+        });
+    }
+    Ok((candidate, Some(m)))
 }
 
 /// Estimates the scenario's one configuration on `platform` (FaaS unless the scenario has only

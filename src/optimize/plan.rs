@@ -114,16 +114,14 @@ fn search_measuring_epochs(
 ) -> Result<(Vec<Candidate>, Vec<MeasuredEpochs>), PlanError> {
     let provisional = search(&convergence::with_epochs(scenario, 1.0), profiles)?;
     let measured = convergence::measure(scenario, profiles, &provisional)?;
-    let mut models: BTreeMap<convergence::Kind, (FaasModel, IaasModel)> = BTreeMap::new();
+    let mut models: BTreeMap<convergence::Kind, (Option<FaasModel>, IaasModel)> = BTreeMap::new();
     for (kind, m) in &measured {
         let fixed = convergence::with_epochs(scenario, m.epochs);
-        let faas = FaasModel::new(&fixed, profiles);
-        let iaas = IaasModel::new(&fixed, profiles)?;
-        match (faas, scenario.faas.is_some()) {
-            (Ok(faas), _) => models.insert(*kind, (faas, iaas)),
-            (Err(e), true) => return Err(e.into()),
-            (Err(_), false) => continue,
+        let faas = match scenario.faas {
+            Some(_) => Some(FaasModel::new(&fixed, profiles)?),
+            None => None,
         };
+        models.insert(*kind, (faas, IaasModel::new(&fixed, profiles)?));
     }
     let target = convergence::target(scenario).map_or(f64::NAN, |(t, _)| t);
     let candidates = provisional
@@ -150,16 +148,17 @@ fn search_measuring_epochs(
 /// `candidate` predicted again by the model of its measured length.
 fn repredict(
     candidate: Candidate,
-    faas: &FaasModel,
+    faas: &Option<FaasModel>,
     iaas: &IaasModel,
     profiles: &Profiles,
 ) -> Candidate {
-    let outcome = match &candidate.config {
-        Config::Faas(cfg) => faas.predict(cfg).map(|p| Outcome {
+    let outcome = match (&candidate.config, faas) {
+        (Config::Faas(cfg), Some(faas)) => faas.predict(cfg).map(|p| Outcome {
             time: p.time,
             bill: Bill::Faas(p.cost),
         }),
-        Config::Iaas(cfg) => match profiles.instance(&cfg.instance) {
+        (Config::Faas(_), None) => return candidate,
+        (Config::Iaas(cfg), _) => match profiles.instance(&cfg.instance) {
             Ok(instance) => iaas.predict(instance, cfg.workers).map(|p| Outcome {
                 time: p.time,
                 bill: Bill::Iaas(p.cost),

@@ -97,16 +97,22 @@ pub fn best<'a>(
         .ok_or_else(|| why_none(candidates, &feasible, platform, objective))
 }
 
-/// The cheapest and the fastest feasible candidate of one platform within the limits.
+/// The cheapest and the fastest feasible candidate of one platform within the limits (strictly:
+/// no near-tie).
 pub fn extremes<'a>(
     candidates: &'a [Candidate],
     platform: Platform,
     objective: &Objective,
 ) -> Option<(&'a Candidate, &'a Candidate)> {
     let pick = |goal: Goal| {
-        let mut limited = objective.clone();
-        limited.goal = goal;
-        best(candidates, platform, &limited).ok()
+        candidates
+            .iter()
+            .filter(|c| c.platform() == platform)
+            .filter(|c| c.feasible().is_some_and(|o| within_limits(o, objective)))
+            .min_by(|a, b| {
+                let (a, b) = (a.feasible().unwrap(), b.feasible().unwrap());
+                score(a, goal).total_cmp(&score(b, goal))
+            })
     };
     Some((pick(Goal::Cost)?, pick(Goal::Time)?))
 }

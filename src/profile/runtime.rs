@@ -59,20 +59,21 @@ impl Runtime {
         }
     }
 
-    /// Bytes per second one vCPU turns stored data of `format` into arrays (infinite: free).
+    /// Bytes per second one vCPU turns stored data of `format` into arrays (infinite: free);
+    /// binary arrays are deserialised, one direction of the measured round trip.
     pub fn parse_bytes_per_s(&self, format: StoredFormat) -> f64 {
-        let mb_s = match format {
-            StoredFormat::Csv => self.parse_csv_mb_s,
-            StoredFormat::Libsvm => self.parse_libsvm_mb_s,
-            StoredFormat::Binary => self.serialize_mb_s,
-        };
-        mb_s.map_or(f64::INFINITY, |r| r * BYTES_PER_MB)
+        match format {
+            StoredFormat::Csv => mb_s(self.parse_csv_mb_s),
+            StoredFormat::Libsvm => mb_s(self.parse_libsvm_mb_s),
+            StoredFormat::Binary => self.serialize_bytes_per_s(),
+        }
     }
 
-    /// Bytes per second one vCPU serialises and deserialises model bytes (infinite: free).
+    /// Bytes per second one vCPU serialises (before a PUT) or deserialises (after a GET) model
+    /// bytes: twice the measured round-trip rate, each transfer doing one direction (infinite:
+    /// free).
     pub fn serialize_bytes_per_s(&self) -> f64 {
-        self.serialize_mb_s
-            .map_or(f64::INFINITY, |r| r * BYTES_PER_MB)
+        2.0 * mb_s(self.serialize_mb_s)
     }
 
     fn check(&self) -> Result<(), String> {
@@ -100,6 +101,10 @@ impl Runtime {
         }
         Ok(())
     }
+}
+
+fn mb_s(rate: Option<f64>) -> f64 {
+    rate.map_or(f64::INFINITY, |r| r * BYTES_PER_MB)
 }
 
 /// The share of one vCPU that single-threaded work gets on a machine of `vcpus`.

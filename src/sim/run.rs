@@ -228,7 +228,7 @@ fn generations(scenario: &Scenario) -> usize {
         WorkloadFacts::new(&scenario.workload),
     ) {
         (TrainingLength::Auto { max_epochs, .. }, _) => *max_epochs as usize,
-        (_, Ok(facts)) => facts.epochs.ceil().max(1.0) as usize,
+        (_, Ok(facts)) => facts.generations() as usize,
         (_, Err(_)) => 1,
     }
 }
@@ -264,6 +264,15 @@ pub fn simulate_schedule(
         )?;
         total.add(t as u64, run.initial_loss, &run.summary, run.events);
         params = Some(run.summary.final_params);
+        // Generations stop once the target loss is reached (epochs = "auto").
+        if target_loss(&one_epoch).is_some_and(|target| {
+            total
+                .epoch_losses
+                .last()
+                .is_some_and(|&loss| loss <= target)
+        }) {
+            break;
+        }
     }
     let params = params.expect("at least one epoch");
     Ok(finish(

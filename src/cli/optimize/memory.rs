@@ -194,12 +194,26 @@ fn to_json(outcome: &Outcome) -> Value {
         "snapped": point_json(&c.snapped),
         "note": outcome.note,
         "infeasible": c.infeasible.as_ref().map(|(n, why)| json!({"sizes": n, "reason": why})),
-        "curve": c.curve.iter().map(point_json).collect::<Vec<_>>(),
+        "curve": c.curve.iter().map(|p| {
+            let mut point = point_json(p);
+            point["extrapolated"] = outside_measured(outcome, p.memory_mb).into();
+            point
+        }).collect::<Vec<_>>(),
     });
     if let (Value::Object(map), Value::Object(more)) = (&mut value, &outcome.details) {
         map.extend(more.clone());
     }
     value
+}
+
+/// Whether `memory_mb` lies outside the measured sizes, where the fitted curve is extrapolated
+/// (never, when nothing was measured: a scenario's model).
+fn outside_measured(outcome: &Outcome, memory_mb: u32) -> bool {
+    let measured = &outcome.measured_mb;
+    match (measured.iter().min(), measured.iter().max()) {
+        (Some(&low), Some(&high)) => memory_mb < low || memory_mb > high,
+        _ => false,
+    }
 }
 
 /// The sizes shown in the table and the Power Tuning output: the platform's standard ladder,
@@ -248,11 +262,17 @@ fn table(outcome: &Outcome) -> String {
         "memory_mb", "time", "cost", "ratio"
     );
     for p in ladder(outcome) {
-        let mark = if p.memory_mb == c.best.memory_mb {
+        let best = if p.memory_mb == c.best.memory_mb {
             "  ← best"
         } else {
             ""
         };
+        let outside = if outside_measured(outcome, p.memory_mb) {
+            "  (extrapolated)"
+        } else {
+            ""
+        };
+        let mark = format!("{best}{outside}");
         out += &format!(
             "{:>10}  {:>12}  {:>12}  {:>12.4e}{mark}\n",
             p.memory_mb,
