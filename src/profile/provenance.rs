@@ -56,18 +56,18 @@ pub fn of_file(file: &str, text: &str) -> Vec<Provenance> {
             block.clear();
         } else if let Some((key, rest)) = line.split_once('=') {
             let (value, comment) = split_comment(rest);
-            if is_number(value) {
-                let source = [comment, block.trim(), header.as_str()]
-                    .into_iter()
-                    .find(|s| !s.is_empty())
-                    .unwrap_or_default()
-                    .to_string();
+            let source = [comment, block.trim(), header.as_str()]
+                .into_iter()
+                .find(|s| !s.is_empty())
+                .unwrap_or_default()
+                .to_string();
+            for (key, value) in numbers_of(&dotted(&table, key.trim()), value) {
                 out.push(Provenance {
                     file: file.to_string(),
-                    key: dotted(&table, key.trim()),
-                    value: value.to_string(),
+                    key,
+                    value,
                     kind: kind_of(&source),
-                    source,
+                    source: source.clone(),
                 });
             }
         } else if line.is_empty() {
@@ -91,6 +91,24 @@ fn split_comment(rest: &str) -> (&str, &str) {
             (value.trim(), comment.trim())
         }
         _ => (rest.trim(), ""),
+    }
+}
+
+/// The numbers a `key = value` line holds: the value itself, or each number of an inline
+/// table (`gpu = { tflops = 15.7, … }` gives `gpu.tflops`).
+fn numbers_of(key: &str, value: &str) -> Vec<(String, String)> {
+    if let Some(inner) = value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
+        return inner
+            .split(',')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| (format!("{key}.{}", k.trim()), v.trim().to_string()))
+            .filter(|(_, v)| is_number(v))
+            .collect();
+    }
+    if is_number(value) {
+        vec![(key.to_string(), value.to_string())]
+    } else {
+        Vec::new()
     }
 }
 
@@ -132,6 +150,16 @@ mod tests {
         );
         assert_eq!(rows[1].kind, SourceKind::Assumption);
         assert_eq!(rows[2].source, "Prices: the list.");
+    }
+
+    #[test]
+    fn lists_the_numbers_of_an_inline_table_with_the_comment_above_it() {
+        let text =
+            "[i]\n# measured: a README\ngpu = { name = \"V\", tflops = 15.7, efficiency = 0.5 }\n";
+        let rows = of_file("f.toml", text);
+        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["i.gpu.tflops", "i.gpu.efficiency"]);
+        assert_eq!(rows[1].kind, SourceKind::Measured);
     }
 
     #[test]
