@@ -530,3 +530,27 @@ fn a_single_report_line_pins_nothing_down_and_the_memory_curve_says_where_it_ext
         d["note"]
     );
 }
+
+#[test]
+fn the_readme_scenario_example_plans_and_its_shape_dataset_reads() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("example.toml");
+    std::fs::write(&file, example).unwrap();
+    stratus()
+        .args(["plan", file.to_str().unwrap()])
+        .assert()
+        .success();
+    // The shape its comment offers, counts written as 1e6.
+    let shape = example.replace(
+        "dataset = \"higgs\"",
+        "dataset = { rows = 1e6, features = 100, density = 0.01, stored_bytes = 2e9, stored_format = \"csv\" }",
+    );
+    std::fs::write(&file, shape).unwrap();
+    stratus()
+        .args(["plan", file.to_str().unwrap()])
+        .assert()
+        .success();
+}

@@ -69,9 +69,15 @@ pub fn choice<T>(
 
 /// A non-negative integer.
 pub fn integer(key: &str, value: &toml::Value) -> Checked<u64> {
+    /// Counts written as floats (`rows = 1e6`) up to here are exact.
+    const EXACT_FLOAT_MAX: f64 = 9_007_199_254_740_992.0;
     match value {
         toml::Value::Integer(i) if *i >= 0 => Ok(*i as u64),
         toml::Value::Integer(_) => Err(wrong(key, "a non-negative integer", value)),
+        toml::Value::Float(x) if x.fract() == 0.0 && (0.0..=EXACT_FLOAT_MAX).contains(x) => {
+            Ok(*x as u64)
+        }
+        toml::Value::Float(_) => Err(wrong(key, "a whole, non-negative number", value)),
         _ => Err(wrong(key, "an integer", value)),
     }
 }
@@ -163,6 +169,15 @@ mod tests {
     fn value(text: &str) -> toml::Value {
         let table: toml::Table = format!("v = {text}").parse().unwrap();
         table["v"].clone()
+    }
+
+    #[test]
+    fn counts_accept_whole_numbers_in_any_notation() {
+        assert_eq!(integer("k", &value("1e6")).unwrap(), 1_000_000);
+        assert_eq!(integer("k", &value("28")).unwrap(), 28);
+        assert!(integer("k", &value("2.5")).is_err());
+        assert!(integer("k", &value("-1e3")).is_err());
+        assert!(integer("k", &value("1e300")).is_err());
     }
 
     #[test]
