@@ -136,6 +136,9 @@ pub struct FaasModel {
     /// Functions the account may run at once.
     concurrency_limit: f64,
     lifecycle: Lifecycle,
+    /// With a per-epoch lifecycle over several epochs: the model of one generation's job,
+    /// built once.
+    generation: Option<Box<FaasModel>>,
 }
 
 /// Why the FaaS model cannot be built for a scenario.
@@ -168,7 +171,7 @@ impl FaasModel {
         }
         let channels: [ChannelSetup; 5] = channels.try_into().expect("one setup per channel kind");
         let profile = profiles.faas(&space.profile)?.clone();
-        Ok(FaasModel {
+        let mut model = FaasModel {
             concurrency_limit: space.concurrency_limit.unwrap_or(profile.concurrency),
             lifecycle: space.lifecycle,
             epoch_barriers: facts.epochs.ceil(),
@@ -176,7 +179,12 @@ impl FaasModel {
             profile,
             runtime: profiles.runtime(&scenario.workload.runtime)?.clone(),
             channels,
-        })
+            generation: None,
+        };
+        if model.lifecycle == Lifecycle::PerEpoch && model.facts.generations() > 1.0 {
+            model.generation = Some(Box::new(model.one_epoch()));
+        }
+        Ok(model)
     }
 
     /// The workload facts the model uses.
@@ -287,12 +295,12 @@ impl FaasModel {
     /// paying its start-up, loading and bill as a one-epoch job does (Siren; the schedule
     /// optimiser's epochs and the simulator's generations are the same runs).
     pub fn predict(&self, cfg: &FaasConfig) -> Result<FaasPrediction, Infeasible> {
-        let generations = self.facts.generations();
-        if self.lifecycle == Lifecycle::Persistent || generations <= 1.0 {
-            return self.predict_generation(cfg);
+        match &self.generation {
+            Some(one) => Ok(one
+                .predict_generation(cfg)?
+                .repeated(self.facts.generations())),
+            None => self.predict_generation(cfg),
         }
-        let one = self.one_epoch().predict_generation(cfg)?;
-        Ok(one.repeated(generations))
     }
 
     /// The model of one epoch of this workload: a per-epoch generation's job.
@@ -302,6 +310,7 @@ impl FaasModel {
         model.facts.epochs = model.facts.rounds / self.facts.rounds_per_epoch;
         model.epoch_barriers = model.facts.epochs.ceil();
         model.lifecycle = Lifecycle::Persistent;
+        model.generation = None;
         model
     }
 

@@ -156,10 +156,15 @@ impl IaasModel {
         }
     }
 
+    /// Seconds of the runtime's fixed work in one of `workers` VMs' round (one thread).
+    pub fn round_overhead_s(&self, workers: u32) -> f64 {
+        self.facts.runtime_overhead_s(&self.runtime, workers)
+    }
+
     /// Seconds one of `workers` VMs of `instance` computes per round: the runtime's per-step
     /// work (one thread) and the FLOPs.
     pub fn compute_per_round_s(&self, instance: &InstanceType, workers: u32) -> f64 {
-        self.facts.runtime_overhead_s(&self.runtime, workers)
+        self.round_overhead_s(workers)
             + self.facts.flops_per_worker_round(workers) / self.flops_per_s(instance)
     }
 

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::facts::WorkloadFacts;
-use crate::optimize::estimate::{EstimateError, estimate};
+use crate::optimize::estimate::estimate;
 use crate::profile::Profiles;
 use crate::scenario::{Scenario, ScenarioError};
 
@@ -209,7 +209,7 @@ impl Corpus {
             .scenario(name, &sets, profiles)
             .map_err(|source| self.scenario_error(row, source))?;
         let candidate = estimate(&scenario, profiles, Some(row.platform))
-            .map_err(|e| self.row_error(row, estimate_message(e)))?;
+            .map_err(|e| self.row_error(row, e.to_string()))?;
         let outcome = match candidate.outcome {
             Ok(outcome) => outcome,
             Err(why) => return Ok(Prediction::CannotRun(why.to_string())),
@@ -248,7 +248,7 @@ impl Corpus {
 
     /// The text of scenario `name` (a shipped scenario or a corpus path), for a fit that
     /// reads it from a file; `None` when it cannot be read.
-    pub fn scenario_text(&self, name: &str, _profiles: &Profiles) -> Option<String> {
+    pub fn scenario_text(&self, name: &str) -> Option<String> {
         if let Some(text) = crate::scenario::shipped::text_of(name) {
             return Some(text.to_string());
         }
@@ -278,10 +278,6 @@ impl Corpus {
             message,
         }
     }
-}
-
-fn estimate_message(e: EstimateError) -> String {
-    e.to_string()
 }
 
 /// Rows grouped by source, in order of first appearance.

@@ -398,8 +398,7 @@ fn simulate_iaas(
     let initial_loss = trainer.train_loss(trainer.params());
     let mut noise = Noise::new(seed, scenario.simulation.straggler_cv, 0.0, 0.0);
     let rate = model.flops_per_s(instance);
-    let overhead_s = model.compute_per_round_s(instance, cfg.workers)
-        - facts.flops_per_worker_round(cfg.workers) / rate;
+    let overhead_s = model.round_overhead_s(cfg.workers);
     let w = f64::from(cfg.workers);
     let startup_s = model.startup_s(instance);
     let load_s = model.load_s(instance, w);
