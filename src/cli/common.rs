@@ -49,6 +49,64 @@ impl ScenarioInput {
     }
 }
 
+/// Flags that override the scenario's objective.
+#[derive(Debug, Clone, Args)]
+pub struct ObjectiveArgs {
+    /// What to minimise (overrides the scenario's objective.minimize).
+    #[arg(long, value_parser = parse_goal)]
+    pub objective: Option<crate::scenario::Goal>,
+    /// Only plans that cost at most this many dollars.
+    #[arg(long, value_name = "USD", value_parser = positive)]
+    pub budget_usd: Option<f64>,
+    /// Only plans that finish within this many seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = positive)]
+    pub deadline_s: Option<f64>,
+}
+
+fn parse_goal(text: &str) -> Result<crate::scenario::Goal, String> {
+    text.parse()
+}
+
+impl ObjectiveArgs {
+    /// The scenario's objective with these flags laid over it.
+    pub fn apply(&self, scenario: &Scenario) -> crate::scenario::Objective {
+        let mut objective = scenario.objective.clone();
+        objective.goal = self.objective.unwrap_or(objective.goal);
+        objective.budget_usd = self.budget_usd.or(objective.budget_usd);
+        objective.deadline_s = self.deadline_s.or(objective.deadline_s);
+        objective
+    }
+}
+
+/// The calibration file's table, if one is given (after `profiles()` accepted it).
+pub fn calibration_table(input: &ScenarioInput) -> anyhow::Result<Option<(String, toml::Table)>> {
+    let Some(path) = &input.calibration else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        InputError(format!(
+            "{}: cannot read the calibration: {e}",
+            path.display()
+        ))
+    })?;
+    let table = text
+        .parse()
+        .map_err(|e| InputError(format!("{}: not a calibration file: {e}", path.display())))?;
+    Ok(Some((path.display().to_string(), table)))
+}
+
+/// The text of the scenario a command reads: the file, the shipped scenario of that name, or
+/// the embedded default.
+pub fn scenario_text(path: Option<&std::path::Path>) -> String {
+    match path {
+        Some(p) if p.exists() => std::fs::read_to_string(p).unwrap_or_default(),
+        Some(p) => crate::scenario::shipped::text_of(&p.to_string_lossy())
+            .unwrap_or_default()
+            .to_string(),
+        None => crate::scenario::DEFAULT_SCENARIO.to_string(),
+    }
+}
+
 /// Built-in profiles, with a calibration file laid over them if one is given.
 pub fn load_profiles(calibration: Option<&std::path::Path>) -> anyhow::Result<Profiles> {
     let Some(path) = calibration else {

@@ -13,8 +13,10 @@ pub mod profile_cmd;
 mod profile_runtime;
 pub mod profiles;
 mod progress;
+pub mod report;
 pub mod reproduce;
 pub mod simulate;
+pub mod sweep;
 pub mod train;
 pub mod validate;
 
@@ -60,6 +62,10 @@ pub enum Command {
     Train(train::TrainArgs),
     /// Compare the model with published measurements (the shipped corpus or a CSV).
     Reproduce(reproduce::ReproduceArgs),
+    /// Write plots (SVG, PNG), a self-contained index.html and summaries into a directory.
+    Report(report::ReportArgs),
+    /// Plan a scenario over every combination of varied keys.
+    Sweep(sweep::SweepArgs),
 }
 
 /// Runs the parsed command line.
@@ -76,5 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Validate(args) => validate::run(&args),
         Command::Train(args) => train::run(args),
         Command::Reproduce(args) => reproduce::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
     }
 }

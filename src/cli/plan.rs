@@ -5,11 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::ScenarioInput;
+use super::common::{ObjectiveArgs, ScenarioInput};
 use super::output::{Format, print_json};
 use crate::optimize::plan::plan;
 use crate::report::{csv_rows, json, text, workload};
-use crate::scenario::Goal;
 
 /// Flags of `stratus plan`.
 #[derive(Debug, Args)]
@@ -21,31 +20,17 @@ pub struct PlanArgs {
     pub scenario: Option<PathBuf>,
     #[command(flatten)]
     pub input: ScenarioInput,
-    /// What to minimise (overrides the scenario's objective.minimize).
-    #[arg(long, value_parser = parse_goal)]
-    pub objective: Option<Goal>,
-    /// Only plans that cost at most this many dollars.
-    #[arg(long, value_name = "USD", value_parser = crate::cli::common::positive)]
-    pub budget_usd: Option<f64>,
-    /// Only plans that finish within this many seconds.
-    #[arg(long, value_name = "SECONDS", value_parser = crate::cli::common::positive)]
-    pub deadline_s: Option<f64>,
+    #[command(flatten)]
+    pub objective: ObjectiveArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
-}
-
-fn parse_goal(text: &str) -> Result<Goal, String> {
-    text.parse()
 }
 
 /// Runs `stratus plan`.
 pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let profiles = args.input.profiles()?;
     let scenario = args.input.scenario(args.scenario.as_deref(), &profiles)?;
-    let mut objective = scenario.objective.clone();
-    objective.goal = args.objective.unwrap_or(objective.goal);
-    objective.budget_usd = args.budget_usd.or(objective.budget_usd);
-    objective.deadline_s = args.deadline_s.or(objective.deadline_s);
+    let objective = args.objective.apply(&scenario);
     let plan = plan(&scenario, &profiles, &objective)?;
     match args.format {
         Format::Table => print!("{}\n{}", workload::line(&scenario), text::plan(&plan)),

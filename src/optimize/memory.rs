@@ -152,11 +152,21 @@ fn evaluate(
 }
 
 fn pick(curve: &[MemoryPoint], objective: &Objective) -> Result<MemoryPoint, MemoryError> {
+    // Time saturates once a function has all the vCPUs the work can use while the bill keeps
+    // growing with memory, so under `time` a size within NEAR_TIE of the fastest wins on cost
+    // (as `select::best` picks plans). Cost and balanced curves have no such plateau.
+    let tie = if objective.goal == Goal::Time { super::select::NEAR_TIE } else { 0.0 };
+    let top = curve
+        .iter()
+        .filter(|p| within(p, objective))
+        .map(|p| keys(p, objective.goal).0)
+        .fold(f64::INFINITY, f64::min);
     let order = |a: &&MemoryPoint, b: &&MemoryPoint| {
         let (ka, kb) = (keys(a, objective.goal), keys(b, objective.goal));
-        ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+        ka.1.total_cmp(&kb.1).then(ka.0.total_cmp(&kb.0))
     };
-    if let Some(best) = curve.iter().filter(|p| within(p, objective)).min_by(order) {
+    let near_best = |p: &&MemoryPoint| keys(p, objective.goal).0 <= top * (1.0 + tie);
+    if let Some(best) = curve.iter().filter(|p| within(p, objective)).filter(near_best).min_by(order) {
         return Ok(*best);
     }
     let fastest_s = curve.iter().map(|p| p.time_s).fold(f64::INFINITY, f64::min);
@@ -441,8 +451,21 @@ mod tests {
     }
 
     #[test]
+    fn time_takes_the_cheapest_size_within_five_percent_of_the_fastest() {
+        let choice = for_function(function(0.5, 1000.0), 0.0, &x86(), &goal(Goal::Time)).unwrap();
+        let fastest = choice.curve.iter().map(|p| p.time_s).fold(f64::INFINITY, f64::min);
+        assert!(choice.best.time_s <= fastest * 1.05);
+        let cheaper_in_reach = choice
+            .curve
+            .iter()
+            .any(|p| p.time_s <= fastest * 1.05 && p.cost_usd < choice.best.cost_usd);
+        assert!(!cheaper_in_reach);
+        assert!(choice.best.memory_mb < 10240, "not the largest size for a 1% gain");
+    }
+
+    #[test]
     fn brent_snapped_agrees_with_exhaustive_search() {
-        for g in [Goal::Time, Goal::Cost, Goal::Balanced] {
+        for g in [Goal::Cost, Goal::Balanced] {
             let choice = for_function(function(0.3, 800.0), 0.0, &x86(), &goal(g)).unwrap();
             let (exhaustive, snapped) = (keys(&choice.best, g).0, keys(&choice.snapped, g).0);
             assert_relative_eq!(snapped, exhaustive, max_relative = 1e-3);

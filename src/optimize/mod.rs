@@ -13,6 +13,8 @@ pub mod plan;
 pub mod schedule;
 pub mod search;
 pub mod select;
+pub mod sensitivity;
+pub mod sweep;
 pub mod tree;
 pub mod tuning;
 pub mod verdict;

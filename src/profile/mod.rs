@@ -62,6 +62,23 @@ impl Profiles {
         Self::from_sources(sources::builtin(), Some(patch))
     }
 
+    /// The profiles (calibrated by `patch` if given) with one number multiplied by `factor`:
+    /// `key` is its dotted path in the profile files, such as `channels.s3.latency_s`,
+    /// `ec2.defaults.setup_s` or `faas.aws-lambda-x86.startup.cold_start_mean_s`. Returns the
+    /// number before scaling too.
+    pub fn scaled(
+        patch: Option<&toml::Table>,
+        key: &str,
+        factor: f64,
+    ) -> Result<(Self, f64), ProfileError> {
+        let mut sources = sources::builtin();
+        if let Some(patch) = patch {
+            overlay::apply(&mut sources, patch)?;
+        }
+        let value = overlay::scale(&mut sources, key, factor)?;
+        Ok((Self::from_sources(sources, None)?, value))
+    }
+
     fn from_sources(
         mut sources: sources::Sources,
         patch: Option<&toml::Table>,

@@ -40,6 +40,41 @@ fn apply_faas(sources: &mut Sources, patch: &toml::Table) -> Result<(), ProfileE
     Ok(())
 }
 
+/// Multiplies the number at the dotted `key` of the sources by `factor`; returns it unscaled.
+pub fn scale(sources: &mut Sources, key: &str, factor: f64) -> Result<f64, ProfileError> {
+    let missing = || ProfileError::Overlay(format!("`{key}` names no number in the profiles"));
+    let mut parts = key.split('.');
+    let table = match parts.next() {
+        Some("faas") => {
+            let name = parts.next().ok_or_else(missing)?;
+            &mut sources.faas.get_mut(name).ok_or_else(missing)?.table
+        }
+        Some("channels") => &mut sources.channels.table,
+        Some("ec2") => &mut sources.ec2.table,
+        Some("cache_nodes") => &mut sources.cache_nodes.table,
+        Some("workloads") => &mut sources.workloads.table,
+        Some("runtimes") => &mut sources.runtimes.table,
+        _ => return Err(missing()),
+    };
+    let path: Vec<&str> = parts.collect();
+    let (last, inner) = path.split_last().ok_or_else(missing)?;
+    let mut current = table;
+    for part in inner {
+        current = current
+            .get_mut(*part)
+            .and_then(toml::Value::as_table_mut)
+            .ok_or_else(missing)?;
+    }
+    let slot = current.get_mut(*last).ok_or_else(missing)?;
+    let value = match slot {
+        toml::Value::Float(x) => *x,
+        toml::Value::Integer(i) => *i as f64,
+        _ => return Err(missing()),
+    };
+    *slot = toml::Value::Float(value * factor);
+    Ok(value)
+}
+
 /// Merges `patch` into `base`: tables recursively, every other value by replacement.
 pub fn merge(base: &mut toml::Table, patch: &toml::Table) {
     for (key, value) in patch {
@@ -67,6 +102,19 @@ mod tests {
         assert_eq!(base["t"]["x"].as_integer(), Some(1));
         assert_eq!(base["t"]["y"].as_integer(), Some(3));
         assert_eq!(base["t"]["z"].as_integer(), Some(4));
+    }
+
+    #[test]
+    fn scales_one_number_and_reports_it() {
+        let mut sources = super::super::sources::builtin();
+        let before = scale(&mut sources, "channels.s3.latency_s", 2.0).unwrap();
+        assert!(before > 0.0);
+        let after = sources.channels.table["s3"]["latency_s"]
+            .as_float()
+            .unwrap();
+        assert!((after - 2.0 * before).abs() < 1e-12);
+        assert!(scale(&mut sources, "channels.s3.nope", 2.0).is_err());
+        assert!(scale(&mut sources, "nope.x", 2.0).is_err());
     }
 
     #[test]

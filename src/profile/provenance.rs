@@ -42,6 +42,26 @@ pub fn all() -> Vec<Provenance> {
         .collect()
 }
 
+/// The entry of `all` for a dotted profile key as `Profiles::scaled` names it
+/// (`channels.s3.latency_s`, `faas.aws-lambda-x86.startup.cold_start_mean_s`).
+pub fn find<'a>(all: &'a [Provenance], key: &str) -> Option<&'a Provenance> {
+    let (section, rest) = key.split_once('.')?;
+    let (file, key) = match section {
+        "faas" => {
+            let (name, rest) = rest.split_once('.')?;
+            let source = sources::builtin().faas.remove(name)?;
+            (source.file, rest)
+        }
+        "channels" => ("profiles/channels.toml".to_string(), rest),
+        "ec2" => ("profiles/ec2.toml".to_string(), rest),
+        "cache_nodes" => ("profiles/cache-nodes.toml".to_string(), rest),
+        "workloads" => ("profiles/workloads.toml".to_string(), rest),
+        "runtimes" => ("profiles/runtimes.toml".to_string(), rest),
+        _ => return None,
+    };
+    all.iter().find(|p| p.file == file && p.key == key)
+}
+
 /// The numbers of one file's text.
 pub fn of_file(file: &str, text: &str) -> Vec<Provenance> {
     let header = header_comment(text);

@@ -4,9 +4,15 @@
 //! people. Exporters write to any `io::Write`; files are written whole to a temporary name and
 //! renamed into place, so a failure never leaves half a file.
 
+pub mod bundle;
+pub mod chart;
 pub mod csv_rows;
+pub mod figures;
+pub mod html;
 pub mod json;
 pub mod reproduce;
+pub mod site;
+pub mod sweep;
 pub mod text;
 pub mod workload;
 
