@@ -8,6 +8,8 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 fn stratus() -> Command {
     Command::cargo_bin("stratus").unwrap()
 }
@@ -263,6 +265,34 @@ fn a_one_sided_scenario_says_which_figures_it_cannot_draw() {
             .unwrap()
             .contains("compares FaaS with IaaS")
     );
+}
+
+#[test]
+fn a_measured_function_draws_its_memory_curve_over_the_measurements() {
+    let Some(data) = common::shared_data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let calibration = dir.path().join("fn.toml");
+    stratus()
+        .args(["calibrate", "--from"])
+        .arg(data.join("profiles/sebs/aws-311.report.log"))
+        .arg("--output")
+        .arg(&calibration)
+        .assert()
+        .success();
+    let out = dir.path().join("r");
+    report(
+        &out,
+        &["--no-sim", "--calibration", calibration.to_str().unwrap()],
+    )
+    .success();
+    check_figures(&out);
+    let svg = std::fs::read_to_string(out.join("4-function-memory.svg")).unwrap();
+    assert!(svg.contains("measured") && svg.contains("fitted t(z)") && svg.contains("chosen"));
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["calibration"], calibration.to_str().unwrap());
 }
 
 /// Opens the page in headless Chromium when it is installed (`.ci/run` installs it): it must

@@ -155,7 +155,11 @@ fn pick(curve: &[MemoryPoint], objective: &Objective) -> Result<MemoryPoint, Mem
     // Time saturates once a function has all the vCPUs the work can use while the bill keeps
     // growing with memory, so under `time` a size within NEAR_TIE of the fastest wins on cost
     // (as `select::best` picks plans). Cost and balanced curves have no such plateau.
-    let tie = if objective.goal == Goal::Time { super::select::NEAR_TIE } else { 0.0 };
+    let tie = if objective.goal == Goal::Time {
+        super::select::NEAR_TIE
+    } else {
+        0.0
+    };
     let top = curve
         .iter()
         .filter(|p| within(p, objective))
@@ -166,7 +170,12 @@ fn pick(curve: &[MemoryPoint], objective: &Objective) -> Result<MemoryPoint, Mem
         ka.1.total_cmp(&kb.1).then(ka.0.total_cmp(&kb.0))
     };
     let near_best = |p: &&MemoryPoint| keys(p, objective.goal).0 <= top * (1.0 + tie);
-    if let Some(best) = curve.iter().filter(|p| within(p, objective)).filter(near_best).min_by(order) {
+    if let Some(best) = curve
+        .iter()
+        .filter(|p| within(p, objective))
+        .filter(near_best)
+        .min_by(order)
+    {
         return Ok(*best);
     }
     let fastest_s = curve.iter().map(|p| p.time_s).fold(f64::INFINITY, f64::min);
@@ -453,14 +462,21 @@ mod tests {
     #[test]
     fn time_takes_the_cheapest_size_within_five_percent_of_the_fastest() {
         let choice = for_function(function(0.5, 1000.0), 0.0, &x86(), &goal(Goal::Time)).unwrap();
-        let fastest = choice.curve.iter().map(|p| p.time_s).fold(f64::INFINITY, f64::min);
+        let fastest = choice
+            .curve
+            .iter()
+            .map(|p| p.time_s)
+            .fold(f64::INFINITY, f64::min);
         assert!(choice.best.time_s <= fastest * 1.05);
         let cheaper_in_reach = choice
             .curve
             .iter()
             .any(|p| p.time_s <= fastest * 1.05 && p.cost_usd < choice.best.cost_usd);
         assert!(!cheaper_in_reach);
-        assert!(choice.best.memory_mb < 10240, "not the largest size for a 1% gain");
+        assert!(
+            choice.best.memory_mb < 10240,
+            "not the largest size for a 1% gain"
+        );
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub fn build(input: &ReportInput<'_>, step: &dyn Fn(&str)) -> Result<Report, Rep
     step("memory curve");
     let memory = memory_curve(input).map(|m| figures::memory::chart(name, &m));
     report.add("4-memory", memory);
+    if let Some(chart) = measured_function(input) {
+        report.add("4-function-memory", chart);
+    }
     step("aggregation trees");
     let trees = tree_points(input).map(|t| figures::trees::chart(name, &t));
     report.add("5-trees", trees);
@@ -202,6 +205,35 @@ fn memory_curve(input: &ReportInput<'_>) -> Result<ScenarioMemory, String> {
     }
     memory::for_scenario(input.scenario, input.profiles, &input.objective)
         .map_err(|e| e.to_string())
+}
+
+/// The memory curve of the function a calibration measured (its `[function]` table), if it
+/// has one.
+fn measured_function(input: &ReportInput<'_>) -> Option<Result<Chart, String>> {
+    let (file, table) = input.calibration.as_ref()?;
+    table.get("function")?;
+    let chart = (|| {
+        let curve = crate::calibrate::function::FunctionCurve::from_calibration(table, file)
+            .map_err(|e| e.to_string())?;
+        let name = curve
+            .profile
+            .clone()
+            .unwrap_or_else(|| "aws-lambda-x86".into());
+        let profile = input.profiles.faas(&name).map_err(|e| e.to_string())?;
+        let choice = memory::for_function(
+            |z| curve.curve.time_s(z),
+            curve.min_memory_mb,
+            profile,
+            &input.objective,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(figures::memory::function_chart(
+            file,
+            &choice,
+            &curve.measured,
+        ))
+    })();
+    Some(chart)
 }
 
 /// Structures worth comparing for the scenario's tree plan: the DP's, the flat one, two- and

@@ -131,7 +131,7 @@ pub fn short_number(v: f64) -> String {
     if a == 0.0 {
         "0".into()
     } else if !(1e-3..1e6).contains(&a) {
-        format!("{v:.0e}")
+        format!("{v:.1e}").replace(".0e", "e")
     } else if a >= 100.0 {
         format!("{v:.0}")
     } else if a >= 10.0 {
@@ -189,7 +189,9 @@ mod tests {
         assert_eq!(short_number(12.5), "12.5");
         assert_eq!(short_number(1.0), "1");
         assert_eq!(short_number(0.0123), "0.0123");
-        assert_eq!(short_number(2.5e7), "2e7");
+        assert_eq!(short_number(2.5e7), "2.5e7");
+        assert_eq!(short_number(2e-4), "2e-4");
+        assert_eq!(short_number(1.5e-4), "1.5e-4");
     }
 
     #[test]

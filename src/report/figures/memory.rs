@@ -1,7 +1,7 @@
 //! Figure 4: the memory curve of the scenario's FaaS plan — time t(z), cost C(z) and Feng's
 //! performance-cost ratio R(z) against the memory z of each function, the chosen z marked.
 
-use crate::optimize::memory::{MemoryPoint, ScenarioMemory};
+use crate::optimize::memory::{MemoryChoice, MemoryPoint, ScenarioMemory};
 use crate::report::chart::{Axis, Chart, FAAS, PALETTE, Panel, Series, Style, XyChart};
 
 /// At most this many points of a curve are drawn (a profile may allow 10,000 sizes).
@@ -59,6 +59,54 @@ pub fn chart(scenario: &str, memory: &ScenarioMemory) -> Chart {
                 PALETTE[4],
                 |p| p.ratio,
             ),
+        ],
+    }
+}
+
+/// The memory curve of one measured function (a calibration's `[function]`): the fitted t(z)
+/// with the measured sizes overlaid, and the cost of one invocation, the chosen z marked.
+pub fn function_chart(file: &str, choice: &MemoryChoice, measured: &[(u32, f64)]) -> Chart {
+    let curve = thinned(&choice.curve);
+    let chosen = |value: f64| {
+        Series::new(
+            format!("chosen {} MB", choice.best.memory_mb),
+            PALETTE[3],
+            Style::Marker,
+            vec![(f64::from(choice.best.memory_mb), value)],
+        )
+    };
+    let line = |value: fn(&MemoryPoint) -> f64| {
+        curve
+            .iter()
+            .map(|p| (f64::from(p.memory_mb), value(p)))
+            .collect()
+    };
+    let measured_points = measured.iter().map(|&(mb, s)| (f64::from(mb), s)).collect();
+    Chart {
+        title: format!(
+            "The function of {file}: memory per invocation, {} objective",
+            choice.goal
+        ),
+        panels: vec![
+            Panel::Xy(XyChart {
+                x: Axis::linear("memory (MB)"),
+                y: Axis::log("duration per invocation (s)"),
+                series: vec![
+                    Series::new("fitted t(z)", FAAS, Style::Line, line(|p| p.time_s)),
+                    Series::points("measured", PALETTE[1], measured_points),
+                    chosen(choice.best.time_s),
+                ],
+                ..XyChart::default()
+            }),
+            Panel::Xy(XyChart {
+                x: Axis::linear("memory (MB)"),
+                y: Axis::log("cost per invocation (USD)"),
+                series: vec![
+                    Series::new("C(z)", PALETTE[2], Style::Line, line(|p| p.cost_usd)),
+                    chosen(choice.best.cost_usd),
+                ],
+                ..XyChart::default()
+            }),
         ],
     }
 }
