@@ -5,13 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::output::{Format, print_json};
 use crate::calibrate::runs_fit::Knob;
-use crate::calibrate::stats::FittedParam;
-use crate::calibrate::{CalibrateOptions, Calibration, Inputs, calibrate};
+use crate::calibrate::{CalibrateOptions, Inputs, calibrate};
 use crate::profile::Profiles;
+use crate::report::{Format, Output, print};
 use crate::scenario::Scenario;
-use crate::units::format_seconds;
 
 /// Flags of `stratus calibrate`.
 #[derive(Debug, Args)]
@@ -57,11 +55,7 @@ pub fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
     let calibration = calibrate(&inputs, &options, &profiles, &progress)?;
     let text = calibration.to_toml_string();
     crate::report::write_atomically(&args.output, |w| w.write_all(text.as_bytes()))?;
-    match args.format {
-        Format::Table => print!("{}", summary(&calibration)),
-        Format::Json => print_json(&serde_json::to_value(calibration.to_toml())?)?,
-        Format::Csv => write_params_csv(&calibration)?,
-    }
+    print(args.format, &Output::Calibration(&calibration))?;
     progress(&format!("wrote {}", args.output.display()));
     Ok(())
 }
@@ -94,105 +88,4 @@ fn options(args: &CalibrateArgs, profiles: &Profiles) -> anyhow::Result<Calibrat
         bootstrap: args.bootstrap,
         knobs,
     })
-}
-
-fn all_params(calibration: &Calibration) -> Vec<FittedParam> {
-    let mut params = Vec::new();
-    if let Some(f) = &calibration.function {
-        params.extend(f.params());
-    }
-    if let Some(r) = &calibration.runs {
-        params.extend(r.params.iter().cloned());
-    }
-    params
-}
-
-fn summary(calibration: &Calibration) -> String {
-    let mut out = String::new();
-    for s in &calibration.sources {
-        out += &format!(
-            "{}: {} ({} used, {} other lines skipped)\n",
-            s.file,
-            s.kind.label(),
-            s.used,
-            s.skipped
-        );
-    }
-    out += &params_table(&all_params(calibration));
-    if let Some(f) = &calibration.function {
-        out += &format!(
-            "\nduration curve: rms relative error {:.1}%\n",
-            f.curve.rms_rel_err * 100.0
-        );
-        for r in &f.curve.residuals {
-            let (measured, fitted) = (format_seconds(r.observed_s), format_seconds(r.predicted_s));
-            out += &format!(
-                "  {:>6} MB  measured {measured:>10}  fitted {fitted:>10}  {:+.1}%\n",
-                r.memory_mb,
-                r.rel_err * 100.0
-            );
-        }
-    }
-    if let Some(r) = &calibration.runs {
-        out += &format!(
-            "\nmeasured runs: rms relative error {:.1}%\n",
-            r.rms_rel_err * 100.0
-        );
-        for row in &r.residuals {
-            let [measured, profile, fitted] =
-                [row.observed_s, row.profile_s, row.predicted_s].map(format_seconds);
-            out += &format!(
-                "  {:<40}  measured {measured:>10}  profile {profile:>10}  fitted {fitted:>10}  {:+.1}%\n",
-                row.run,
-                row.rel_err * 100.0
-            );
-        }
-    }
-    out
-}
-
-fn params_table(params: &[FittedParam]) -> String {
-    let mut out = format!(
-        "\n{:<52} {:>12}  {:>27}  pinned down\n",
-        "parameter", "value", "95% interval"
-    );
-    for p in params {
-        let interval = match (p.fitted, p.ci_low.is_finite() && p.ci_high.is_finite()) {
-            (true, true) => format!("[{:.4}, {:.4}]", p.ci_low, p.ci_high),
-            (true, false) => "unbounded".into(),
-            (false, _) => "fixed".into(),
-        };
-        let pinned = if p.pinned_down { "yes" } else { "no" };
-        out += &format!(
-            "{:<52} {:>12.5}  {interval:>27}  {pinned}  {}\n",
-            p.name, p.value, p.note
-        );
-    }
-    out
-}
-
-fn write_params_csv(calibration: &Calibration) -> anyhow::Result<()> {
-    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
-    out.write_record([
-        "name",
-        "value",
-        "ci_low",
-        "ci_high",
-        "fitted",
-        "pinned_down",
-        "note",
-    ])?;
-    for p in all_params(calibration) {
-        out.write_record([
-            p.name.clone(),
-            p.value.to_string(),
-            p.ci_low.to_string(),
-            p.ci_high.to_string(),
-            p.fitted.to_string(),
-            p.pinned_down.to_string(),
-            p.note.clone(),
-        ])?;
-    }
-    out.flush()?;
-    Ok(())
 }

@@ -2,13 +2,12 @@
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use serde_json::json;
 
 use super::common::load_profiles;
 use super::exit::InputError;
-use super::output::{Format, print_json};
 use crate::model::faas::price_run;
-use crate::units::format_usd;
+use crate::report::output::CostResult;
+use crate::report::{Format, Output, print};
 
 /// Flags of `stratus cost`.
 #[derive(Debug, Args)]
@@ -56,7 +55,7 @@ pub enum CostPlatform {
 /// Runs `stratus cost`.
 pub fn run(args: &CostArgs) -> anyhow::Result<()> {
     let profiles = load_profiles(args.calibration.as_deref())?;
-    let (total, parts): (f64, Vec<(&str, f64)>) = match &args.platform {
+    let cost = match &args.platform {
         CostPlatform::Faas {
             profile,
             workers,
@@ -79,13 +78,13 @@ pub fn run(args: &CostArgs) -> anyhow::Result<()> {
                 *duration_s,
                 requests.unwrap_or(f64::from(*workers)),
             );
-            (
-                bill.total_usd(),
-                vec![
+            CostResult {
+                total_usd: bill.total_usd(),
+                parts: vec![
                     ("functions", bill.functions_usd),
                     ("requests", bill.requests_usd),
                 ],
-            )
+            }
         }
         CostPlatform::Iaas {
             instance,
@@ -98,10 +97,13 @@ pub fn run(args: &CostArgs) -> anyhow::Result<()> {
             check_count("--count", *count)?;
             check_duration(*duration_s)?;
             let usd = instance.usd(*count, *duration_s);
-            (usd, vec![("instances", usd)])
+            CostResult {
+                total_usd: usd,
+                parts: vec![("instances", usd)],
+            }
         }
     };
-    print(args.format, total, &parts).context("writing the result")
+    print(args.format, &Output::Cost(&cost)).context("writing the result")
 }
 
 fn check_count(flag: &str, count: u32) -> Result<(), InputError> {
@@ -119,34 +121,5 @@ fn check_duration(duration_s: f64) -> Result<(), InputError> {
         Err(InputError(format!(
             "--duration-s must be a non-negative number of seconds (got {duration_s})"
         )))
-    }
-}
-
-fn print(format: Format, total: f64, parts: &[(&str, f64)]) -> anyhow::Result<()> {
-    match format {
-        Format::Json => {
-            let mut cost = serde_json::Map::new();
-            cost.insert("total".into(), json!(total));
-            for (name, usd) in parts {
-                cost.insert((*name).into(), json!(usd));
-            }
-            print_json(&json!({ "cost_usd": cost }))
-        }
-        Format::Csv => {
-            println!("part,usd");
-            println!("total,{total}");
-            parts
-                .iter()
-                .for_each(|(name, usd)| println!("{name},{usd}"));
-            Ok(())
-        }
-        Format::Table => {
-            let detail: Vec<String> = parts
-                .iter()
-                .map(|(n, u)| format!("{n} {}", format_usd(*u)))
-                .collect();
-            println!("{} = {}", format_usd(total), detail.join(" + "));
-            Ok(())
-        }
     }
 }

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::common::ScenarioInput;
-use super::output::{Format, print_json};
 use crate::model::Platform;
 use crate::optimize::estimate::estimate_measuring;
-use crate::report::{csv_rows, json, text, workload};
+use crate::report::{Format, Output, print};
 
 /// Which platform to estimate.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -43,32 +42,12 @@ pub fn run(args: &EstimateArgs) -> anyhow::Result<()> {
         PlatformArg::Iaas => Platform::Iaas,
     });
     let (candidate, measured) = estimate_measuring(&scenario, &profiles, platform)?;
-    match args.format {
-        Format::Table => print!(
-            "{}{}\n{}",
-            workload::line(&scenario),
-            measured.as_ref().map_or(String::new(), |m| format!(
-                "\nMeasured by the simulator: {:.2} epochs to the target{}",
-                m.epochs,
-                if m.reached { "" } else { " (not reached)" }
-            )),
-            text::candidate(
-                &format!("{} — {}", scenario.name, candidate.platform().label()),
-                &candidate
-            )
-        ),
-        Format::Json => {
-            let mut doc = json::candidate(&candidate, scenario.workload.algorithm);
-            doc["workload"] = workload::json(&scenario);
-            if let Some(m) = &measured {
-                doc["workload"]["epochs"] = json::number(m.epochs);
-                doc["workload"]["target_reached"] = m.reached.into();
-            }
-            print_json(&doc)?
-        }
-        Format::Csv => {
-            csv_rows::write_candidates(std::io::stdout().lock(), std::slice::from_ref(&candidate))?
-        }
-    }
-    Ok(())
+    print(
+        args.format,
+        &Output::Estimate {
+            scenario: &scenario,
+            candidate: &candidate,
+            measured: measured.as_ref(),
+        },
+    )
 }

@@ -7,7 +7,6 @@ pub mod cost;
 pub mod estimate;
 pub mod exit;
 pub mod optimize;
-pub mod output;
 pub mod plan;
 pub mod profile_cmd;
 mod profile_runtime;

@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::common::{ObjectiveArgs, ScenarioInput};
-use super::output::{Format, print_json};
 use crate::optimize::plan::plan;
-use crate::report::{csv_rows, json, text, workload};
+use crate::report::{Format, Output, print};
 
 /// Flags of `stratus plan`.
 #[derive(Debug, Args)]
@@ -32,14 +31,11 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let scenario = args.input.scenario(args.scenario.as_deref(), &profiles)?;
     let objective = args.objective.apply(&scenario);
     let plan = plan(&scenario, &profiles, &objective)?;
-    match args.format {
-        Format::Table => print!("{}\n{}", workload::line(&scenario), text::plan(&plan)),
-        Format::Json => {
-            let mut doc = json::plan(&plan);
-            doc["workload"] = workload::json(&scenario);
-            print_json(&doc)?
-        }
-        Format::Csv => csv_rows::write_candidates(std::io::stdout().lock(), &plan.candidates)?,
-    }
-    Ok(())
+    print(
+        args.format,
+        &Output::Plan {
+            scenario: &scenario,
+            plan: &plan,
+        },
+    )
 }

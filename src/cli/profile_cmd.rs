@@ -8,13 +8,12 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args, Subcommand};
 
 use super::exit::InputError;
-use super::output::{Format, print_json};
 use crate::calibrate::channel::{
-    self, ChannelFit, OpFit, ProbePlan, Store, dir::DirStore, memcached::MemcachedStore,
-    redis::RedisStore,
+    self, ProbePlan, Store, dir::DirStore, memcached::MemcachedStore, redis::RedisStore,
 };
-use crate::calibrate::host::{self, HostProbe, HostProfile};
+use crate::calibrate::host::{self, HostProbe};
 use crate::profile::ChannelKind;
+use crate::report::{Format, Output, print};
 
 /// What to measure.
 #[derive(Debug, Subcommand)]
@@ -130,18 +129,7 @@ fn run_kernels(args: &KernelsArgs) -> anyhow::Result<()> {
         )?;
         progress(&format!("wrote {}", path.display()));
     }
-    match args.format {
-        Format::Table => print!("{}", kernels_table(&profile)),
-        Format::Json => print_json(&serde_json::to_value(&profile)?)?,
-        Format::Csv => {
-            let mut out = csv::Writer::from_writer(std::io::stdout().lock());
-            for k in &profile.kernels {
-                out.serialize(k)?;
-            }
-            out.flush()?;
-        }
-    }
-    Ok(())
+    print(args.format, &Output::HostProfile(&profile))
 }
 
 /// Writes a calibration file whole (or not at all), headed by what wrote it.
@@ -156,29 +144,6 @@ pub(super) fn write_calibration(
         w.write_all(text.as_bytes())
     })?;
     Ok(())
-}
-
-fn kernels_table(profile: &HostProfile) -> String {
-    let mut text = format!(
-        "{:<11} {:>10} {:>12} {:>9} {:>8} {:>10}\n",
-        "kernel", "rows", "M rows/s", "GFLOP/s", "GB/s", "FLOP/byte"
-    );
-    for k in &profile.kernels {
-        text += &format!(
-            "{:<11} {:>10} {:>12.3} {:>9.2} {:>8.2} {:>10.2}\n",
-            k.kernel,
-            k.rows,
-            k.rows_per_s / 1e6,
-            k.gflops_per_s,
-            k.gb_per_s,
-            k.flops_per_byte
-        );
-    }
-    text += &format!(
-        "streaming read: {:.2} GB/s (one thread)\nas a vCPU: cpu.peak_gflops_per_vcpu = {:.3}, cpu.memory_gb_s_per_vcpu = {:.3}\n",
-        profile.stream_gb_s, profile.peak_gflops_per_vcpu, profile.memory_gb_s_per_vcpu
-    );
-    text
 }
 
 fn run_channel(args: &ChannelArgs) -> anyhow::Result<()> {
@@ -200,42 +165,14 @@ fn run_channel(args: &ChannelArgs) -> anyhow::Result<()> {
         write_calibration(path, &source, &file)?;
         progress(&format!("wrote {}", path.display()));
     }
-    match args.format {
-        Format::Table => print!("{}", table(&store.describe(), kind, &fit)),
-        Format::Json => print_json(&serde_json::to_value(&file)?)?,
-        Format::Csv => write_samples(&samples)?,
-    }
-    Ok(())
-}
-
-fn table(store: &str, kind: ChannelKind, fit: &ChannelFit) -> String {
-    let us = |s: f64| format!("{:.1} µs", s * 1e6);
-    let row = |name: &str, f: &OpFit| {
-        format!(
-            "  {name}  latency {:>9} [{}, {}]  bandwidth {:>7.1} MB/s [{:.1}, {:.1}]\n",
-            us(f.latency_s),
-            us(f.latency_ci_s.0),
-            us(f.latency_ci_s.1),
-            f.bandwidth_mb_s,
-            f.bandwidth_ci_mb_s.0,
-            f.bandwidth_ci_mb_s.1
-        )
-    };
-    format!(
-        "{store} as channel `{}`\n{}{}  profile: latency_s = {:.6}, bandwidth_mb_s = {:.1}\n",
-        kind.name(),
-        row("PUT", &fit.put),
-        row("GET", &fit.get),
-        fit.latency_s,
-        fit.bandwidth_mb_s
+    print(
+        args.format,
+        &Output::Channel {
+            store: &store.describe(),
+            kind,
+            fit: &fit,
+            file: &file,
+            samples: &samples,
+        },
     )
-}
-
-fn write_samples(samples: &[channel::Sample]) -> anyhow::Result<()> {
-    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
-    for s in samples {
-        out.serialize(s)?;
-    }
-    out.flush()?;
-    Ok(())
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::output::{Format, print_json};
-use crate::calibrate::runtime::{self, FrameworkReport, ProbeReport, RuntimeFit};
+use crate::calibrate::runtime::{self, FrameworkReport};
+use crate::report::{Format, Output, print};
 
 /// Flags of `stratus profile runtime`.
 #[derive(Debug, Args)]
@@ -53,48 +53,11 @@ pub fn run(args: &RuntimeArgs) -> anyhow::Result<()> {
         super::profile_cmd::write_calibration(path, &header, &runtime::patch(&fits))?;
         eprintln!("profile: wrote {}", path.display());
     }
-    match args.format {
-        Format::Table => print!("{}", table(&report, &fits)),
-        Format::Json => print_json(&serde_json::to_value(&fits)?)?,
-        Format::Csv => {
-            let mut out = csv::Writer::from_writer(std::io::stdout().lock());
-            for fit in &fits {
-                out.serialize(fit)?;
-            }
-            out.flush()?;
-        }
-    }
-    Ok(())
-}
-
-fn table(report: &ProbeReport, fits: &[RuntimeFit]) -> String {
-    let mut out = format!(
-        "Python {} on {} ({}), one thread\n",
-        report.python,
-        report.machine,
-        report.processor.as_deref().unwrap_or("unknown processor")
-    );
-    let opt =
-        |v: Option<f64>, unit: &str| v.map_or("—".to_string(), |v| format!("{v:.3} {unit}"));
-    for f in fits {
-        out.push_str(&format!(
-            "{} {}: import {:.2} s, step overhead {:.1} µs + {:.2} µs a row, linear {}, network {}, parse csv {} libsvm {}, serialise {}\n",
-            f.name,
-            f.version,
-            f.import_s,
-            f.step_overhead_s * 1e6,
-            f.row_overhead_s * 1e6,
-            opt(f.linear_gflops_per_vcpu, "GFLOP/s"),
-            opt(f.network_gflops_per_vcpu, "GFLOP/s"),
-            opt(f.parse_csv_mb_s, "MB/s"),
-            opt(f.parse_libsvm_mb_s, "MB/s"),
-            opt(f.serialize_mb_s, "MB/s"),
-        ));
-    }
-    if fits.is_empty() {
-        out.push_str(
-            "no framework found: install numpy or torch for this Python, or give --python\n",
-        );
-    }
-    out
+    print(
+        args.format,
+        &Output::Runtime {
+            report: &report,
+            fits: &fits,
+        },
+    )
 }

@@ -7,9 +7,9 @@ use clap::Args;
 
 use super::common::{ObjectiveArgs, ScenarioInput, calibration_table, scenario_text};
 use super::exit::InputError;
-use super::output::{Format, print_json};
 use crate::report::bundle::{ReportInput, build};
-use crate::report::site::{SiteError, summary, write};
+use crate::report::site::{SiteError, write};
+use crate::report::{Format, Output, print};
 
 /// Flags of `stratus report`.
 #[derive(Debug, Args)]
@@ -60,21 +60,13 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         SiteError::Io { .. } => anyhow::Error::new(InputError(e.to_string())),
         SiteError::Draw { .. } => anyhow::Error::new(e),
     })?;
-    match args.format {
-        Format::Table => {
-            println!("wrote {} files to {}:", files.len(), args.out.display());
-            for file in &files {
-                println!("  {}", args.out.join(file).display());
-            }
-            for (figure, why) in &report.skipped {
-                println!("  ({figure} not drawn: {why})");
-            }
-        }
-        Format::Json => print_json(&summary(&input, &report))?,
-        Format::Csv => crate::report::csv_rows::write_candidates(
-            std::io::stdout().lock(),
-            &report.plan.candidates,
-        )?,
-    }
-    Ok(())
+    print(
+        args.format,
+        &Output::Report {
+            input: &input,
+            report: &report,
+            dir: &args.out,
+            files: &files,
+        },
+    )
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::common::load_profiles;
-use super::output::{Format, print_json};
 use crate::report::reproduce as render;
+use crate::report::{Format, Output, print};
 use crate::reproduce::{Corpus, Prediction, RowResult, holdout, summarise};
 
 /// Flags of `stratus reproduce`.
@@ -46,12 +46,14 @@ pub fn run(args: &ReproduceArgs) -> anyhow::Result<()> {
         Some(roles) => summarise(&held_out(&results, roles)),
         None => summarise(&results),
     };
-    match args.format {
-        Format::Table => print!("{}", render::text(&results, roles.as_deref(), &summary)),
-        Format::Json => print_json(&render::json(&results, roles.as_deref(), &summary))?,
-        Format::Csv => render::csv(std::io::stdout().lock(), &results, roles.as_deref())?,
-    }
-    Ok(())
+    print(
+        args.format,
+        &Output::Reproduce {
+            results: &results,
+            roles: roles.as_deref(),
+            summary: &summary,
+        },
+    )
 }
 
 /// The rows predicted with a calibration fitted on other rows.

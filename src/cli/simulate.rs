@@ -6,10 +6,9 @@ use clap::Args;
 
 use super::common::ScenarioInput;
 use super::estimate::PlatformArg;
-use super::output::{Format, print_json};
 use crate::model::Platform;
 use crate::optimize::choose::choose_config;
-use crate::report::{csv_rows, json, text, write_atomically};
+use crate::report::{Format, Output, csv_rows, print, write_atomically};
 use crate::sim::runs::simulate_runs;
 
 /// Flags of `stratus simulate`.
@@ -63,10 +62,11 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
             csv_rows::write_trace(w, &runs[0].trace).map_err(std::io::Error::other)
         })?;
     }
-    match args.format {
-        Format::Json => print_json(&json::simulation(&runs, scenario.workload.algorithm))?,
-        Format::Table => print!("{}", text::simulation(&runs)),
-        Format::Csv => csv_rows::write_trace(std::io::stdout().lock(), &runs[0].trace)?,
-    }
-    Ok(())
+    print(
+        args.format,
+        &Output::Simulation {
+            runs: &runs,
+            algorithm: scenario.workload.algorithm,
+        },
+    )
 }

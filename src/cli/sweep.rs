@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::common::{ObjectiveArgs, ScenarioInput};
-use super::output::{Format, print_json};
 use crate::optimize::sweep::{Vary, combinations, sweep};
+use crate::report::{Format, Output, print};
 
 /// Flags of `stratus sweep`.
 #[derive(Debug, Args)]
@@ -47,10 +47,11 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
     )?;
     bar.finish_and_clear();
     let keys: Vec<&str> = args.varies.iter().map(|v| v.key.as_str()).collect();
-    match args.format {
-        Format::Table => print!("{}", crate::report::sweep::text(&keys, &points)),
-        Format::Json => print_json(&crate::report::sweep::json(&points))?,
-        Format::Csv => crate::report::sweep::write_csv(std::io::stdout().lock(), &keys, &points)?,
-    }
-    Ok(())
+    print(
+        args.format,
+        &Output::Sweep {
+            keys: &keys,
+            points: &points,
+        },
+    )
 }

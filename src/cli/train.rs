@@ -12,10 +12,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use serde_json::{Map, Value, json};
 
 use super::exit::InputError;
-use super::output::Format;
 use crate::data::delimited::LabelColumn;
 use crate::data::{Dataset, LoadOptions, Standardizer};
 use crate::kernels::distributed::kmeans::{KMeansConfig, train_kmeans};
@@ -23,6 +21,8 @@ use crate::kernels::distributed::{Admm, Algorithm, Convergence, EpochReport, Tra
 use crate::kernels::kmeans::KMeans;
 use crate::kernels::sgd::Sgd;
 use crate::kernels::{Kernel, LinearSvm, LogisticRegression, Mlp};
+use crate::report::output::{TrainFit, TrainResult};
+use crate::report::{Format, Output, print};
 
 /// Models `stratus train` can fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -165,7 +165,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         _ => run_sgd(&args, &train_set, test_set.as_ref(), &mut curve)?,
     };
     curve.finish()?;
-    print_results(&results, args.format)
+    print(args.format, &Output::Train(&results))
 }
 
 fn validate(args: &TrainArgs) -> Result<(), InputError> {
@@ -288,7 +288,7 @@ fn run_sgd(
     train_set: &Dataset,
     test_set: Option<&Dataset>,
     curve: &mut Curve,
-) -> anyhow::Result<Map<String, Value>> {
+) -> anyhow::Result<TrainResult> {
     let kernel = build_kernel(args, train_set)?;
     let config = train_config(args, train_set);
     let outcome = train(
@@ -303,28 +303,23 @@ fn run_sgd(
             curve.record(report.epoch, &row);
         },
     );
-    let mut results = Map::new();
-    results.insert("model".into(), json!(value_name(args.model)));
-    let epochs = outcome.losses.len();
-    results.insert("epochs".into(), json!(epochs));
-    results.insert(
-        "train_loss".into(),
-        json!(outcome.losses.last().copied().unwrap_or(f64::NAN)),
-    );
-    if let Some(test) = test_set {
-        let eval = kernel.evaluate(&outcome.params, test);
-        results.insert("test_loss".into(), json!(eval.loss));
-        results.insert("test_accuracy".into(), json!(eval.accuracy));
-    }
-    insert_run_figures(
-        &mut results,
-        args,
-        train_set,
-        epochs,
-        outcome.seconds,
-        outcome.comm,
-    );
-    Ok(results)
+    let test = test_set.map(|t| {
+        let eval = kernel.evaluate(&outcome.params, t);
+        (eval.loss, eval.accuracy)
+    });
+    Ok(TrainResult {
+        model: value_name(args.model),
+        epochs: outcome.losses.len(),
+        fit: TrainFit::Sgd {
+            train_loss: outcome.losses.last().copied().unwrap_or(f64::NAN),
+            test,
+        },
+        seconds: outcome.seconds,
+        rows: train_set.rows(),
+        workers: args.workers,
+        algorithm: value_name(args.algorithm),
+        comm: outcome.comm,
+    })
 }
 
 fn run_kmeans(
@@ -332,7 +327,7 @@ fn run_kmeans(
     train_set: &Dataset,
     test_set: Option<&Dataset>,
     curve: &mut Curve,
-) -> anyhow::Result<Map<String, Value>> {
+) -> anyhow::Result<TrainResult> {
     let model = KMeans::new(args.k, train_set.features());
     let iterations = args.epochs.unwrap_or(30);
     let started = Instant::now();
@@ -347,109 +342,24 @@ fn run_kmeans(
     };
     let outcome = train_kmeans(&model, train_set, &config, &mut observer);
     let seconds = started.elapsed().as_secs_f64();
-    let mut results = Map::new();
-    results.insert("model".into(), json!("kmeans"));
-    results.insert("epochs".into(), json!(iterations));
-    insert_inertia(
-        &mut results,
-        "",
-        *outcome.inertia.last().expect("final inertia"),
-        train_set.rows(),
-    );
-    if let Some(test) = test_set {
-        insert_inertia(
-            &mut results,
-            "test_",
-            model.inertia(&outcome.centroids, test),
-            test.rows(),
-        );
-    }
-    insert_run_figures(
-        &mut results,
-        args,
-        train_set,
-        iterations,
+    Ok(TrainResult {
+        model: Some("kmeans".into()),
+        epochs: iterations,
+        fit: TrainFit::KMeans {
+            inertia: *outcome.inertia.last().expect("final inertia"),
+            test: test_set.map(|t| (model.inertia(&outcome.centroids, t), t.rows())),
+        },
         seconds,
-        outcome.comm,
-    );
-    Ok(results)
-}
-
-/// `{prefix}inertia`, and its mean per row as `{prefix}inertia_per_row` and as the
-/// `train_loss` or `test_loss`.
-fn insert_inertia(results: &mut Map<String, Value>, prefix: &str, inertia: f64, rows: usize) {
-    let per_row = inertia / rows.max(1) as f64;
-    results.insert(format!("{prefix}inertia"), json!(inertia));
-    results.insert(format!("{prefix}inertia_per_row"), json!(per_row));
-    let loss = if prefix.is_empty() {
-        "train_loss"
-    } else {
-        "test_loss"
-    };
-    results.insert(loss.into(), json!(per_row));
+        rows: train_set.rows(),
+        workers: args.workers,
+        algorithm: Some("lloyd".into()),
+        comm: outcome.comm,
+    })
 }
 
 /// The flag spelling of a value (`ga-sgd`, `lr`).
 fn value_name(value: impl ValueEnum) -> Option<String> {
     value.to_possible_value().map(|v| v.get_name().to_string())
-}
-
-fn insert_run_figures(
-    results: &mut Map<String, Value>,
-    args: &TrainArgs,
-    data: &Dataset,
-    epochs: usize,
-    seconds: f64,
-    comm: crate::kernels::distributed::CommStats,
-) {
-    results.insert("seconds".into(), json!(seconds));
-    results.insert("rows".into(), json!(data.rows()));
-    results.insert(
-        "rows_per_s".into(),
-        json!((data.rows() * epochs) as f64 / seconds.max(1e-12)),
-    );
-    results.insert("workers".into(), json!(args.workers));
-    let algorithm = if args.model == ModelKind::Kmeans {
-        Some("lloyd".into())
-    } else {
-        value_name(args.algorithm)
-    };
-    results.insert("algorithm".into(), json!(algorithm));
-    results.insert("comm_bytes".into(), json!(comm.bytes));
-    results.insert("comm_messages".into(), json!(comm.messages));
-}
-
-fn print_results(results: &Map<String, Value>, format: Format) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(results)?)?,
-        Format::Csv => {
-            writeln!(
-                out,
-                "{}",
-                results.keys().cloned().collect::<Vec<_>>().join(",")
-            )?;
-            writeln!(
-                out,
-                "{}",
-                results.values().map(plain).collect::<Vec<_>>().join(",")
-            )?;
-        }
-        Format::Table => {
-            for (key, value) in results {
-                writeln!(out, "{key:<20} {}", plain(value))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) if n.is_f64() => format!("{:.6}", n.as_f64().unwrap_or(f64::NAN)),
-        other => other.to_string(),
-    }
 }
 
 /// Per-epoch losses: a CSV written to a temporary file and renamed into place, or stderr.

@@ -3,15 +3,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::{Value, json};
 
 use super::common::ScenarioInput;
-use super::output::{Format, print_json};
-use crate::report::json::{config, number};
+use crate::report::{Format, Output, print};
 use crate::scenario::Scenario;
 use crate::scenario::shipped::SHIPPED;
-use crate::sim::runs::percentile;
-use crate::validate::{ValidationRow, validate_scenario};
+use crate::validate::validate_scenario;
 
 /// Flags of `stratus validate`.
 #[derive(Debug, Args)]
@@ -47,19 +44,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
                 .map(|r| (scenario.workload.algorithm, r)),
         );
     }
-    let errors: Vec<f64> = rows.iter().map(|(_, r)| r.rel_err()).collect();
-    let (median, max) = (
-        percentile(&errors, 50.0),
-        errors.iter().copied().fold(0.0, f64::max),
-    );
-    match args.format {
-        Format::Json => print_json(&document(&rows, median, max)),
-        Format::Csv => print_csv(&rows),
-        Format::Table => {
-            print_table(&rows, median, max);
-            Ok(())
-        }
-    }
+    print(args.format, &Output::Validation { rows: &rows })
 }
 
 fn shipped(
@@ -83,73 +68,4 @@ fn shipped(
         }
     }
     Ok(scenarios)
-}
-
-fn document(rows: &[(crate::scenario::Algorithm, ValidationRow)], median: f64, max: f64) -> Value {
-    let rows: Vec<Value> = rows
-        .iter()
-        .map(|(algorithm, r)| {
-            json!({
-                "scenario": r.scenario,
-                "platform": r.config.platform().name(),
-                "config": config(&r.config, *algorithm),
-                "analytic_s": number(r.analytic_s),
-                "simulated_s": number(r.simulated_s),
-                "rel_err": number(r.rel_err()),
-                "analytic_usd": number(r.analytic_usd),
-                "simulated_usd": number(r.simulated_usd),
-            })
-        })
-        .collect();
-    json!({ "rows": rows, "median_rel_err": number(median), "max_rel_err": number(max) })
-}
-
-fn print_csv(rows: &[(crate::scenario::Algorithm, ValidationRow)]) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    w.write_record([
-        "scenario",
-        "platform",
-        "config",
-        "analytic_s",
-        "simulated_s",
-        "rel_err",
-        "analytic_usd",
-        "simulated_usd",
-    ])?;
-    for (_, r) in rows {
-        w.write_record([
-            r.scenario.clone(),
-            r.config.platform().name().into(),
-            r.config.describe(),
-            r.analytic_s.to_string(),
-            r.simulated_s.to_string(),
-            r.rel_err().to_string(),
-            r.analytic_usd.to_string(),
-            r.simulated_usd.to_string(),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-fn print_table(rows: &[(crate::scenario::Algorithm, ValidationRow)], median: f64, max: f64) {
-    println!(
-        "{:<20} {:<46} {:>12} {:>12} {:>8}",
-        "scenario", "configuration", "analytic s", "simulated s", "error"
-    );
-    for (_, r) in rows {
-        println!(
-            "{:<20} {:<46} {:>12.3} {:>12.3} {:>7.2}%",
-            r.scenario,
-            r.config.describe(),
-            r.analytic_s,
-            r.simulated_s,
-            100.0 * r.rel_err()
-        );
-    }
-    println!(
-        "median error {:.2}%, largest {:.2}%",
-        100.0 * median,
-        100.0 * max
-    );
 }

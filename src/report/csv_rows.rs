@@ -2,11 +2,56 @@
 //!
 //! One row per candidate with a fixed header: configuration columns (empty where they do not
 //! apply to the platform), the time terms, the total bill and its parts, and why a candidate
-//! cannot run.
+//! cannot run. The CSV exporter prints every command's rows with a header line.
 
 use std::io::Write;
 
+use super::exporter::Exporter;
+use super::output::{CostResult, Output, TrainResult, plain};
 use crate::model::{Candidate, Config};
+
+/// Renders results as comma-separated rows with a header line (`--format csv`).
+pub struct CsvExporter;
+
+impl Exporter for CsvExporter {
+    fn export(&self, output: &Output<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+        match output {
+            Output::Plan { plan, .. } => write_candidates(out, &plan.candidates)?,
+            Output::Estimate { candidate, .. } => {
+                write_candidates(out, std::slice::from_ref(*candidate))?
+            }
+            Output::Simulation { runs, .. } => write_trace(out, &runs[0].trace)?,
+            Output::Validation { rows } => write_validation(out, rows)?,
+            Output::Memory(result) => write_memory_curve(out, &result.choice.curve)?,
+            Output::Workers { choice, .. } => {
+                let candidates: Vec<_> = choice.curve.iter().map(|p| p.candidate.clone()).collect();
+                write_candidates(out, &candidates)?
+            }
+            Output::Tree(choice) => write_tree(out, choice)?,
+            Output::Schedule { plan, .. } => write_schedule(out, plan)?,
+            Output::Tuning { plan, .. } => write_tuning(out, plan)?,
+            Output::Cost(cost) => write_cost(out, cost)?,
+            // The profiles have no rows: CSV prints the table.
+            Output::Profiles(_) => super::text::TableExporter.export(output, out)?,
+            Output::Sources(rows) => super::measurements::write_serialized(out, rows)?,
+            Output::Train(result) => write_train(out, result)?,
+            Output::Reproduce { results, roles, .. } => {
+                super::reproduce::csv(out, results, *roles)?
+            }
+            Output::Sweep { keys, points } => super::sweep::write_csv(out, keys, points)?,
+            Output::Report { report, .. } => write_candidates(out, &report.plan.candidates)?,
+            Output::Calibration(calibration) => {
+                super::measurements::write_calibration_csv(out, calibration)?
+            }
+            Output::HostProfile(profile) => {
+                super::measurements::write_serialized(out, &profile.kernels)?
+            }
+            Output::Channel { samples, .. } => super::measurements::write_serialized(out, samples)?,
+            Output::Runtime { fits, .. } => super::measurements::write_serialized(out, fits)?,
+        }
+        Ok(())
+    }
+}
 
 const CONFIG_COLUMNS: [&str; 8] = [
     "platform",
@@ -150,4 +195,114 @@ pub fn write_trace(out: impl Write, rows: &[crate::sim::outcome::TraceRow]) -> c
     }
     writer.flush()?;
     Ok(())
+}
+
+/// The validation rows: scenario, configuration, both times, the error and both bills.
+fn write_validation(
+    out: impl Write,
+    rows: &[(crate::scenario::Algorithm, crate::validate::ValidationRow)],
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "scenario",
+        "platform",
+        "config",
+        "analytic_s",
+        "simulated_s",
+        "rel_err",
+        "analytic_usd",
+        "simulated_usd",
+    ])?;
+    for (_, r) in rows {
+        w.write_record([
+            r.scenario.clone(),
+            r.config.platform().name().into(),
+            r.config.describe(),
+            r.analytic_s.to_string(),
+            r.simulated_s.to_string(),
+            r.rel_err().to_string(),
+            r.analytic_usd.to_string(),
+            r.simulated_usd.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Every memory size searched with its time, cost and time × cost.
+fn write_memory_curve(
+    out: impl Write,
+    curve: &[crate::optimize::memory::MemoryPoint],
+) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["memory_mb", "time_s", "cost_usd", "ratio"])?;
+    for p in curve {
+        w.write_record([
+            p.memory_mb.to_string(),
+            p.time_s.to_string(),
+            p.cost_usd.to_string(),
+            p.ratio.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_tree(
+    mut out: impl Write,
+    choice: &crate::optimize::tree::TreeChoice,
+) -> std::io::Result<()> {
+    writeln!(out, "workers,structure,iteration_s,iteration_usd")?;
+    writeln!(
+        out,
+        "{},{},{},{}",
+        choice.workers,
+        super::text::tree_layers(&choice.structure),
+        choice.iteration_s,
+        choice.iteration_usd
+    )
+}
+
+/// The functions and memory of each epoch of a schedule.
+fn write_schedule(
+    mut out: impl Write,
+    plan: &crate::optimize::schedule::SchedulePlan,
+) -> std::io::Result<()> {
+    writeln!(out, "epoch,workers,memory_mb")?;
+    for (e, &c) in plan.schedule.epochs.iter().enumerate() {
+        let option = &plan.options[c];
+        writeln!(out, "{},{},{}", e + 1, option.workers, option.memory_mb)?;
+    }
+    Ok(())
+}
+
+/// A search's makespan by number of configurations.
+fn write_tuning(
+    mut out: impl Write,
+    plan: &crate::optimize::tuning::TuningPlan,
+) -> std::io::Result<()> {
+    writeln!(out, "configs,makespan_s")?;
+    for (h, t) in &plan.latency_by_configs {
+        writeln!(out, "{h},{t}")?;
+    }
+    Ok(())
+}
+
+/// A bill's total, then its parts.
+fn write_cost(mut out: impl Write, cost: &CostResult) -> std::io::Result<()> {
+    writeln!(out, "part,usd")?;
+    writeln!(out, "total,{}", cost.total_usd)?;
+    for (name, usd) in &cost.parts {
+        writeln!(out, "{name},{usd}")?;
+    }
+    Ok(())
+}
+
+/// Training's figures: their names, then their values.
+fn write_train(mut out: impl Write, result: &TrainResult) -> std::io::Result<()> {
+    let record = result.record();
+    let names: Vec<&str> = record.keys().map(String::as_str).collect();
+    let values: Vec<String> = record.values().map(plain).collect();
+    writeln!(out, "{}", names.join(","))?;
+    writeln!(out, "{}", values.join(","))
 }

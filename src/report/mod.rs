@@ -1,20 +1,31 @@
 //! # Reports
 //!
-//! Turning results into output: JSON values with the SPEC's stable keys, CSV rows, and text for
-//! people. Exporters write to any `io::Write`; files are written whole to a temporary name and
-//! renamed into place, so a failure never leaves half a file.
+//! Turning results into output: every command hands its typed [`Output`] to [`print`], which
+//! renders it through the [`Exporter`] of the chosen [`Format`] — text for people (`text.rs`),
+//! JSON with the SPEC's stable keys (`json.rs`) or CSV rows (`csv_rows.rs`). Exporters write
+//! to any `io::Write`; files are written whole to a temporary name and renamed into place, so a
+//! failure never leaves half a file.
 
 pub mod bundle;
 pub mod chart;
 pub mod csv_rows;
+pub mod exporter;
 pub mod figures;
+pub mod format;
 pub mod html;
 pub mod json;
+pub mod measurements;
+pub mod output;
+pub mod profiles;
 pub mod reproduce;
 pub mod site;
 pub mod sweep;
 pub mod text;
 pub mod workload;
+
+pub use exporter::{Exporter, print};
+pub use format::Format;
+pub use output::Output;
 
 use std::io::Write;
 use std::path::Path;

@@ -3,12 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use serde_json::json;
 
 use crate::cli::common::ScenarioInput;
-use crate::cli::output::{Format, print_json};
 use crate::optimize::tree::{TreeGoal, optimize_tree};
-use crate::units::{format_seconds, format_usd};
+use crate::report::{Format, Output, print};
 
 /// What the tree minimises.
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -45,35 +43,5 @@ pub fn run(args: &TreeArgs) -> anyhow::Result<()> {
         TreeObjective::Cost => TreeGoal::Cost,
     };
     let choice = optimize_tree(&scenario, &profiles, goal)?;
-    let layers: Vec<String> = choice.structure.iter().map(u32::to_string).collect();
-    match args.format {
-        Format::Json => print_json(&json!({
-            "workers": choice.workers,
-            "structure": choice.structure,
-            "iteration_s": choice.iteration_s,
-            "iteration_usd": choice.iteration_usd,
-            "memory_mb": choice.memory_mb,
-            "channel": choice.channel.name(),
-        }))?,
-        Format::Csv => {
-            println!("workers,structure,iteration_s,iteration_usd");
-            println!(
-                "{},{},{},{}",
-                choice.workers,
-                layers.join("-"),
-                choice.iteration_s,
-                choice.iteration_usd
-            );
-        }
-        Format::Table => println!(
-            "Tree for {} workers of {} MB on {}: {} — {} and {} an iteration",
-            choice.workers,
-            choice.memory_mb,
-            choice.channel,
-            layers.join("-"),
-            format_seconds(choice.iteration_s),
-            format_usd(choice.iteration_usd)
-        ),
-    }
-    Ok(())
+    print(args.format, &Output::Tree(&choice))
 }

@@ -3,12 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use serde_json::json;
 
 use crate::cli::common::ScenarioInput;
-use crate::cli::output::{Format, print_json};
 use crate::optimize::tuning::{TuningGoal, plan_search};
-use crate::units::{format_seconds, format_usd};
+use crate::report::{Format, Output, print};
 
 /// What the allocation minimises.
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -58,50 +56,12 @@ pub fn run(args: &TuningArgs) -> anyhow::Result<()> {
         &args.epochs,
         goal,
     )?;
-    let a = &plan.allocation;
-    match args.format {
-        Format::Json => {
-            let configs: Vec<_> = plan
-                .epochs
-                .iter()
-                .zip(&a.functions)
-                .map(|(e, n)| json!({ "epochs": e, "functions": n }))
-                .collect();
-            let latency: Vec<_> = plan
-                .latency_by_configs
-                .iter()
-                .map(|(h, t)| json!({ "configs": h, "makespan_s": t }))
-                .collect();
-            print_json(&json!({
-                "configs": configs,
-                "functions": args.functions,
-                "makespan_s": a.makespan_s,
-                "cost_usd": a.cost_usd,
-                "waves": a.waves,
-                "sequential_s": plan.sequential_s,
-                "latency_by_configs": latency,
-            }))?;
-        }
-        Format::Csv => {
-            println!("configs,makespan_s");
-            plan.latency_by_configs
-                .iter()
-                .for_each(|(h, t)| println!("{h},{t}"));
-        }
-        Format::Table => {
-            println!(
-                "{} configurations on {} functions: {} in {} wave(s), {}; one after another: {}",
-                args.configs,
-                args.functions,
-                format_seconds(a.makespan_s),
-                a.waves,
-                format_usd(a.cost_usd),
-                format_seconds(plan.sequential_s)
-            );
-            for (i, (e, n)) in plan.epochs.iter().zip(&a.functions).enumerate() {
-                println!("  configuration {:>3}: {e} epochs on {n} functions", i + 1);
-            }
-        }
-    }
-    Ok(())
+    print(
+        args.format,
+        &Output::Tuning {
+            plan: &plan,
+            configs: args.configs,
+            functions: args.functions,
+        },
+    )
 }

@@ -4,16 +4,13 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::{Value, json};
 
 use crate::cli::common::ScenarioInput;
 use crate::cli::estimate::PlatformArg;
-use crate::cli::output::{Format, print_json};
 use crate::model::Platform;
 use crate::optimize::workers::optimize_workers;
-use crate::report::{csv_rows, json as report_json, text};
+use crate::report::{Format, Output, print};
 use crate::scenario::{Goal, Objective};
-use crate::units::format_seconds;
 
 /// Flags of `stratus optimize workers`.
 #[derive(Debug, Args)]
@@ -58,48 +55,12 @@ pub fn run(args: &WorkersArgs) -> anyhow::Result<()> {
         _ => Platform::Faas,
     };
     let choice = optimize_workers(&scenario, &profiles, &objective, platform, args.max_workers)?;
-    let best = &choice.curve[choice.best];
-    match args.format {
-        Format::Json => {
-            let curve: Vec<Value> = choice
-                .curve
-                .iter()
-                .filter_map(|p| {
-                    let o = p.candidate.feasible()?;
-                    Some(json!({ "workers": p.workers, "time_s": o.total_s(), "cost_usd": o.total_usd(), "comm_s": o.time.comm_s }))
-                })
-                .collect();
-            let mut doc = report_json::candidate(&best.candidate, scenario.workload.algorithm);
-            doc["workers"] = json!(best.workers);
-            doc["fastest_workers"] = json!(choice.fastest_workers);
-            doc["curve"] = json!(curve);
-            print_json(&doc)?;
-        }
-        Format::Csv => {
-            let candidates: Vec<_> = choice.curve.iter().map(|p| p.candidate.clone()).collect();
-            csv_rows::write_candidates(std::io::stdout().lock(), &candidates)?;
-        }
-        Format::Table => {
-            print!(
-                "{}",
-                text::candidate(
-                    &format!("Best worker count ({})", objective.goal),
-                    &best.candidate
-                )
-            );
-            let fastest = choice
-                .curve
-                .iter()
-                .find(|p| p.workers == choice.fastest_workers);
-            let time = fastest
-                .and_then(|p| p.candidate.feasible())
-                .map_or(f64::NAN, |o| o.total_s());
-            println!(
-                "Communication stops the speed-up at {} workers ({}); beyond, more workers finish later.",
-                choice.fastest_workers,
-                format_seconds(time)
-            );
-        }
-    }
-    Ok(())
+    print(
+        args.format,
+        &Output::Workers {
+            choice: &choice,
+            goal: objective.goal,
+            algorithm: scenario.workload.algorithm,
+        },
+    )
 }
