@@ -106,11 +106,30 @@ fn parse_line(text: &str) -> Option<Result<Invocation, Fault>> {
     None
 }
 
+/// The longest duration a REPORT line can carry: Lambda's 15-minute limit, in ms.
+const MAX_DURATION_MS: f64 = 900_000.0;
+
+/// `ms` if Lambda could have measured it, else the field's fault.
+fn within_limit(ms: Option<f64>, field: &str) -> Result<Option<f64>, Fault> {
+    match ms {
+        Some(x) if x > MAX_DURATION_MS => Err(Fault::Bad {
+            field: field.to_string(),
+            text: format!("{x} ms"),
+            expected: "a duration within Lambda's 15-minute limit (900000 ms)",
+        }),
+        other => Ok(other),
+    }
+}
+
 fn parse_report(report: &str) -> Result<Invocation, Fault> {
     let duration_ms = quantity(report, "Duration:", "ms")?.ok_or(Fault::Missing("Duration"))?;
+    let duration_ms = within_limit(Some(duration_ms), "Duration")?.unwrap_or_default();
     let memory_mb = quantity(report, "Memory Size:", "MB")?.ok_or(Fault::Missing("Memory Size"))?;
-    let init_ms = quantity(report, "Init Duration:", "ms")?;
-    let restore_ms = quantity(report, "Restore Duration:", "ms")?;
+    let init_ms = within_limit(quantity(report, "Init Duration:", "ms")?, "Init Duration")?;
+    let restore_ms = within_limit(
+        quantity(report, "Restore Duration:", "ms")?,
+        "Restore Duration",
+    )?;
     Ok(Invocation {
         memory_mb: memory_size(memory_mb, "Memory Size")?,
         duration_s: duration_ms / 1e3,
@@ -200,8 +219,11 @@ fn json_report(metrics: &serde_json::Value) -> Result<Invocation, Fault> {
         }
     };
     let duration_ms = number("durationMs")?.ok_or(Fault::Missing("record.metrics.durationMs"))?;
+    let duration_ms =
+        within_limit(Some(duration_ms), "record.metrics.durationMs")?.unwrap_or_default();
     let memory_mb = number("memorySizeMB")?.ok_or(Fault::Missing("record.metrics.memorySizeMB"))?;
     let init_ms = number("initDurationMs")?.or(number("restoreDurationMs")?);
+    let init_ms = within_limit(init_ms, "record.metrics.initDurationMs")?;
     Ok(Invocation {
         memory_mb: memory_size(memory_mb, "record.metrics.memorySizeMB")?,
         duration_s: duration_ms / 1e3,
@@ -224,6 +246,14 @@ mod tests {
     }
 
     const COLD: &str = "REPORT RequestId: 8f8\tDuration: 395.99 ms\tBilled Duration: 400 ms\tMemory Size: 512 MB\tMax Memory Used: 301 MB\tInit Duration: 265.72 ms\t\n";
+
+    #[test]
+    fn a_duration_past_lambdas_limit_is_an_error() {
+        let line = "REPORT RequestId: 1\tDuration: 10.0 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 1e300 ms\t";
+        assert!(matches!(parse_line(line), Some(Err(Fault::Bad { .. }))));
+        let line = "REPORT RequestId: 1\tDuration: 900001 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t";
+        assert!(matches!(parse_line(line), Some(Err(Fault::Bad { .. }))));
+    }
 
     #[test]
     fn reads_a_cold_report_with_every_field() {

@@ -74,6 +74,10 @@ pub enum DataErrorKind {
     IdxTrailingBytes(u64),
     #[error("no labels file given for IDX images, and none named like it ({0})")]
     IdxLabelsMissing(String),
+    #[error("an image of {rows} × {cols} pixels: at most {max} pixels an image")]
+    IdxImageTooLarge { rows: u64, cols: u64, max: u64 },
+    #[error("a line longer than {max} bytes (not a text data file?)")]
+    LineTooLong { max: usize },
     #[error("{found} features, but the training set has {expected}")]
     FeatureCountMismatch { expected: usize, found: usize },
 }

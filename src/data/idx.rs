@@ -14,6 +14,10 @@ use super::{Dataset, DenseMatrix, Features, source};
 
 const IMAGES_MAGIC: u32 = 0x0000_0803;
 const LABELS_MAGIC: u32 = 0x0000_0801;
+/// The most pixels an image may have: 2²⁴, a 4,096 × 4,096 image (MNIST's are 28 × 28).
+const MAX_PIXELS: u64 = 1 << 24;
+/// Values reserved up front, at most (the rest grows as it is read).
+const PREALLOCATE_MAX: usize = 1 << 24;
 
 /// Reads an images file and its labels file.
 pub fn from_paths(images: &Path, labels: &Path) -> Result<Dataset, DataError> {
@@ -50,7 +54,21 @@ pub fn labels_path_for(images: &Path) -> Result<PathBuf, DataError> {
 pub fn read_images<R: Read>(mut reader: R) -> Result<(usize, Vec<f32>), DataError> {
     let header = read_header(&mut reader, IMAGES_MAGIC, 3)?;
     let (count, pixels) = (header[0] as usize, (header[1] * header[2]) as usize);
-    let mut values = Vec::with_capacity(count * pixels);
+    if count == 0 || pixels == 0 {
+        return Err(DataError::new(Location::Header, DataErrorKind::Empty));
+    }
+    if pixels as u64 > MAX_PIXELS {
+        let (rows, cols) = (header[1], header[2]);
+        let kind = DataErrorKind::IdxImageTooLarge {
+            rows,
+            cols,
+            max: MAX_PIXELS,
+        };
+        return Err(DataError::new(Location::Header, kind));
+    }
+    // The header's count is not trusted with memory: the values grow as images are read, so a
+    // header claiming 2³¹ images in a small file fails at its end, not at allocation.
+    let mut values = Vec::with_capacity(count.saturating_mul(pixels).min(PREALLOCATE_MAX));
     let mut record = vec![0u8; pixels];
     for i in 0..count {
         read_record(&mut reader, &mut record, i, "an image")?;
@@ -178,6 +196,30 @@ mod tests {
         assert_eq!(
             read_labels(&labels_bytes(&[7, 0, 2])[..], 3).unwrap(),
             (vec![7, 0, 2], 8)
+        );
+    }
+
+    #[test]
+    fn rejects_empty_and_oversized_headers_without_allocating() {
+        for (count, rows, cols) in [(0u32, 28u32, 28u32), (5, 0, 0), (3, 1 << 16, 1 << 16)] {
+            let mut bytes = IMAGES_MAGIC.to_be_bytes().to_vec();
+            for v in [count, rows, cols] {
+                bytes.extend(v.to_be_bytes());
+            }
+            assert!(
+                read_images(&bytes[..]).is_err(),
+                "{count} × {rows} × {cols}"
+            );
+        }
+        // 2³¹ images claimed, none present: a truncation error, not terabytes reserved.
+        let mut bytes = IMAGES_MAGIC.to_be_bytes().to_vec();
+        for v in [1u32 << 31, 28, 28] {
+            bytes.extend(v.to_be_bytes());
+        }
+        let err = read_images(&bytes[..]).unwrap_err();
+        assert!(
+            matches!(err.kind, DataErrorKind::IdxTruncated { .. }),
+            "{err}"
         );
     }
 

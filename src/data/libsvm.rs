@@ -12,6 +12,11 @@ use super::error::{DataError, DataErrorKind, Location};
 use super::labels::LabelCollector;
 use super::{CsrMatrix, Dataset, Features, source};
 
+/// The largest feature index accepted: 2²⁷ = 134,217,728, more than twice the widest set of
+/// the LIBSVM collection (kdd2012, 54,686,452 features); a model this wide already takes 512 MiB
+/// a class, so a larger index is a corrupt file, not a dataset.
+pub const MAX_FEATURES: u64 = 1 << 27;
+
 /// Reads the LIBSVM file at `path`.
 pub fn from_path(path: &Path) -> Result<Dataset, DataError> {
     let (reader, gzip) = source::open(path)?;
@@ -103,7 +108,7 @@ fn parse_pair(token: &str, field: usize, previous: u64) -> Result<(u64, f32), Da
         field,
         token: index.to_string(),
     })?;
-    let max = u64::from(u32::MAX);
+    let max = MAX_FEATURES;
     match index {
         0 => return Err(DataErrorKind::IndexZero { field }),
         i if i > max => return Err(DataErrorKind::IndexTooLarge { field, index, max }),
@@ -147,6 +152,32 @@ mod tests {
 
     fn error_of(text: &str) -> DataError {
         parse(text).unwrap_err()
+    }
+
+    #[test]
+    fn refuses_an_index_wider_than_any_dataset() {
+        let err = read(&b"1 1000000000:1\n"[..]).unwrap_err();
+        assert!(
+            matches!(
+                err.kind,
+                DataErrorKind::IndexTooLarge {
+                    max: MAX_FEATURES,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!(err.location, Location::Line(1));
+    }
+
+    #[test]
+    fn refuses_a_line_longer_than_any_row() {
+        let long = vec![b'1'; super::super::source::MAX_LINE_BYTES + 10];
+        let err = read(&long[..]).unwrap_err();
+        assert!(
+            matches!(err.kind, DataErrorKind::LineTooLong { .. }),
+            "{err}"
+        );
     }
 
     #[test]

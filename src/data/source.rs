@@ -5,13 +5,13 @@
 //! and hands the stream to the matching parser; errors get the file name added here.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::bufread::MultiGzDecoder;
 
 use super::delimited::{self, LabelColumn};
-use super::error::{DataError, Location};
+use super::error::{DataError, DataErrorKind, Location};
 use super::{Dataset, idx, libsvm};
 
 /// A dataset file format.
@@ -124,8 +124,13 @@ fn detect_content(reader: &mut dyn BufRead) -> Result<Format, DataError> {
     Ok(Format::Delimited)
 }
 
+/// The longest line a text data file may have: 64 MiB, a thousand times a dense 4,096-feature
+/// row (YFCC100M's); beyond it the input is not line-oriented text (`/dev/zero`, a binary file)
+/// and reading on would only fill memory.
+pub const MAX_LINE_BYTES: usize = 64 << 20;
+
 /// Calls `parse(line, number)` for every line (1-based numbers, newline stripped), reusing one
-/// buffer; read failures name the line being read.
+/// buffer; read failures name the line being read, and a line over [`MAX_LINE_BYTES`] is an error.
 pub fn for_each_line<R: BufRead>(
     mut reader: R,
     mut parse: impl FnMut(&str, u64) -> Result<(), DataError>,
@@ -133,11 +138,18 @@ pub fn for_each_line<R: BufRead>(
     let mut line = String::new();
     for number in 1.. {
         line.clear();
-        let read = reader
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES as u64 + 1)
             .read_line(&mut line)
             .map_err(|e| DataError::read(Location::Line(number), e))?;
         if read == 0 {
             break;
+        }
+        if read > MAX_LINE_BYTES {
+            let kind = DataErrorKind::LineTooLong {
+                max: MAX_LINE_BYTES,
+            };
+            return Err(DataError::new(Location::Line(number), kind));
         }
         parse(line.trim_end_matches(['\n', '\r']), number)?;
     }

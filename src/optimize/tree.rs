@@ -2,7 +2,9 @@
 //!
 //! Chooses layer sizes 1 = n_0 < n_1 < … < n_L = N minimising the sum of per-layer costs, where
 //! a layer's cost depends on its aggregators and their children: OPT(1) = 0,
-//! OPT(n) = min over m < n of OPT(m) + cost(m, n). Exact in O(N²) evaluations of the layer cost.
+//! OPT(n) = min over m < n of OPT(m) + cost(m, n). Exact in O(N²) evaluations of the layer cost
+//! up to 10,000 workers; above, the layers are the tight ones — m = ⌈N/k⌉, each aggregator as
+//! full as its fan-in allows — which are O(√N) sizes, so 10⁶ workers take seconds, not hours.
 
 /// The best structure (root first) and its cost.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,36 +16,51 @@ pub struct Tree {
 /// Solves the DP for `workers` leaves; `layer_cost(m, n)` is the cost of m aggregators over n
 /// children. Ties go to the smaller layer, so the result is deterministic.
 pub fn best_tree(workers: u32, layer_cost: impl Fn(u32, u32) -> f64) -> Tree {
-    let n = workers as usize;
-    let mut opt = vec![f64::INFINITY; n + 1];
-    let mut parent = vec![0u32; n + 1];
-    if n >= 1 {
-        opt[1] = 0.0;
-    }
-    for upper in 2..=n {
-        for lower in 1..upper {
-            let cost = opt[lower] + layer_cost(lower as u32, upper as u32);
+    solve(&layer_sizes(workers.max(1)), layer_cost)
+}
+
+/// The DP over `sizes` (ascending, from 1 to the worker count).
+fn solve(sizes: &[u32], layer_cost: impl Fn(u32, u32) -> f64) -> Tree {
+    let mut opt = vec![f64::INFINITY; sizes.len()];
+    let mut parent = vec![0usize; sizes.len()];
+    opt[0] = 0.0;
+    for upper in 1..sizes.len() {
+        for lower in 0..upper {
+            let cost = opt[lower] + layer_cost(sizes[lower], sizes[upper]);
             if cost < opt[upper] {
                 opt[upper] = cost;
-                parent[upper] = lower as u32;
+                parent[upper] = lower;
             }
         }
     }
+    let mut structure = vec![sizes.len() - 1];
+    while let Some(&last) = structure.last()
+        && last > 0
+    {
+        structure.push(parent[last]);
+    }
     Tree {
-        structure: unwind(&parent, workers),
-        cost: opt[n.max(1)],
+        structure: structure.into_iter().rev().map(|i| sizes[i]).collect(),
+        cost: opt[sizes.len() - 1],
     }
 }
 
-fn unwind(parent: &[u32], workers: u32) -> Vec<u32> {
-    let mut structure = vec![workers.max(1)];
-    while let Some(&last) = structure.last()
-        && last > 1
-    {
-        structure.push(parent[last as usize]);
+/// Up to this many workers every layer size is tried.
+pub const EXACT_UP_TO: u32 = 10_000;
+
+/// The layer sizes the DP tries, ascending from 1 to `workers`: all of them up to
+/// [`EXACT_UP_TO`], else the tight sizes ⌈workers/k⌉.
+fn layer_sizes(workers: u32) -> Vec<u32> {
+    if workers <= EXACT_UP_TO {
+        return (1..=workers).collect();
     }
-    structure.reverse();
-    structure
+    // Beyond k = √N, ⌈N/k⌉ takes every value below √N: those are listed directly.
+    let root = f64::from(workers).sqrt() as u32 + 1;
+    let mut sizes: Vec<u32> = (1..=root).map(|k| workers.div_ceil(k)).collect();
+    sizes.extend(1..=root);
+    sizes.sort_unstable();
+    sizes.dedup();
+    sizes
 }
 
 /// The cost of a given structure under the same layer costs.
@@ -181,6 +198,24 @@ mod tests {
     fn integer_fan_in_gives_1_4_20_100() {
         let tree = best_tree(100, |m, n| 3.0 + f64::from(n.div_ceil(m)));
         assert_eq!(tree.structure, vec![1, 4, 20, 100]);
+    }
+
+    #[test]
+    fn large_trees_use_tight_layers_and_stay_fast() {
+        let n = 1_000_000;
+        let sizes = layer_sizes(n);
+        assert!(sizes.len() < 2_100, "{}", sizes.len());
+        assert_eq!((sizes[0], *sizes.last().unwrap()), (1, n));
+        assert!(sizes.windows(2).all(|w| w[0] < w[1]));
+        let fan_in = |m: u32, n: u32| 3.0 + f64::from(n.div_ceil(m)) + 1e-6 * f64::from(m);
+        let tree = best_tree(n, fan_in);
+        assert_eq!(*tree.structure.last().unwrap(), n);
+        assert_eq!(tree.structure[0], 1);
+        // Where cost grows with fan-in and with aggregators, tight layers hold the optimum.
+        let n = EXACT_UP_TO + 2_000;
+        let exact = solve(&(1..=n).collect::<Vec<u32>>(), fan_in);
+        let tight = best_tree(n, fan_in);
+        assert_relative_eq!(tight.cost, exact.cost, max_relative = 1e-12);
     }
 
     #[test]

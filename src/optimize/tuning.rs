@@ -155,7 +155,18 @@ pub enum TuningError {
     Infeasible { functions: u32 },
     #[error("a search needs at least one configuration and one function")]
     Empty,
+    #[error(
+        "{configs} configurations over {functions} functions: at most {MAX_CONFIGS} configurations and {MAX_FUNCTIONS} functions"
+    )]
+    TooLarge { configs: usize, functions: u32 },
+    #[error(transparent)]
+    Facts(#[from] crate::model::facts::FactsError),
 }
+
+/// The most configurations a search plans (each is priced at every function count).
+pub const MAX_CONFIGS: usize = 10_000;
+/// The most functions a search shares out: ten times AWS Lambda's default concurrency quota.
+pub const MAX_FUNCTIONS: u32 = 10_000;
 
 /// Plans a search of `configs` configurations (epochs cycled from `epochs`, or the scenario's)
 /// over `functions` functions on the scenario's best FaaS choices.
@@ -171,17 +182,16 @@ pub fn plan_search(
     if configs == 0 || functions == 0 {
         return Err(TuningError::Empty);
     }
+    if configs > MAX_CONFIGS || functions > MAX_FUNCTIONS {
+        return Err(TuningError::TooLarge { configs, functions });
+    }
     let template =
         super::workers::best_template(scenario, profiles, &scenario.objective, Platform::Faas)?;
     let Config::Faas(template) = template else {
         unreachable!("a FaaS plan")
     };
     let lengths: Vec<f64> = match epochs {
-        [] => vec![
-            super::super::model::WorkloadFacts::new(&scenario.workload)
-                .map(|f| f.epochs)
-                .unwrap_or(1.0),
-        ],
+        [] => vec![super::super::model::WorkloadFacts::new(&scenario.workload)?.epochs],
         given => given.to_vec(),
     };
     let mut table: std::collections::BTreeMap<u64, Vec<Option<JobRun>>> = Default::default();

@@ -82,13 +82,28 @@ pub fn integer(key: &str, value: &toml::Value) -> Checked<u64> {
     }
 }
 
-/// A worker count: an integer of at least 1.
+/// The most workers a scenario may ask for: a thousand times AWS Lambda's default concurrency
+/// quota (1,000), beyond any published serverless training run.
+pub const MAX_WORKERS: u32 = 1_000_000;
+
+/// A worker count: an integer from 1 to [`MAX_WORKERS`] (whole floats such as 1e4 accepted).
 pub fn worker_count(key: &str, value: &toml::Value) -> Checked<u32> {
-    match value {
-        toml::Value::Integer(i) if *i < 1 => Err(KeyProblem::new(key, Problem::ZeroWorkers(*i))),
-        toml::Value::Integer(i) => u32::try_from(*i)
-            .map_err(|_| KeyProblem::new(key, Problem::Other(format!("{i} workers is too many")))),
-        _ => Err(wrong(key, "an integer number of workers", value)),
+    let n = match value {
+        toml::Value::Integer(i) if *i < 1 => {
+            return Err(KeyProblem::new(key, Problem::ZeroWorkers(*i)));
+        }
+        toml::Value::Integer(i) => *i,
+        toml::Value::Float(x) if x.fract() == 0.0 && *x >= 1.0 && *x <= 9.0e15 => *x as i64,
+        _ => return Err(wrong(key, "an integer number of workers", value)),
+    };
+    match u32::try_from(n) {
+        Ok(n) if n <= MAX_WORKERS => Ok(n),
+        _ => Err(KeyProblem::new(
+            key,
+            Problem::Other(format!(
+                "{n} workers is too many: Stratus plans at most {MAX_WORKERS}"
+            )),
+        )),
     }
 }
 

@@ -261,23 +261,53 @@ fn positive_integer(key: &str, value: &toml::Value) -> Checked<u64> {
     }
 }
 
+/// The most epochs (or, with `max_epochs`, the most epochs to search) a scenario may train for:
+/// far past any published run (LambdaML's longest are hundreds), and small enough that every
+/// time and bill stays a finite number.
+pub const MAX_EPOCHS: f64 = 1e6;
+/// The most synchronisation rounds a scenario given in iterations may run.
+pub const MAX_ITERATIONS: u64 = 1_000_000_000;
+
+/// `value` if it is at most `max`, else an error naming `key`.
+fn at_most<T: Copy + Into<f64>>(key: &str, value: T, max: f64) -> Checked<T> {
+    let x: f64 = value.into();
+    if x <= max {
+        return Ok(value);
+    }
+    let shown = if x < 1e9 {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    };
+    Err(KeyProblem::new(
+        key,
+        Problem::Other(format!(
+            "{shown} is more than Stratus plans for (at most {max})"
+        )),
+    ))
+}
+
 fn length(raw: &RawWorkload) -> Checked<TrainingLength> {
     match (&raw.epochs, &raw.iterations) {
         (Some(_), Some(_)) => Err(KeyProblem::new(
             "workload.iterations",
             Problem::Conflict("give epochs or iterations, not both".into()),
         )),
-        (None, Some(v)) => Ok(TrainingLength::Iterations(positive_integer(
-            "workload.iterations",
-            v,
-        )?)),
+        (None, Some(v)) => {
+            let n = positive_integer("workload.iterations", v)?;
+            at_most("workload.iterations", n as f64, MAX_ITERATIONS as f64)?;
+            Ok(TrainingLength::Iterations(n))
+        }
         (Some(toml::Value::String(s)), None) if s == "auto" => {
             let target = raw
                 .target_loss
                 .as_ref()
                 .ok_or_else(|| KeyProblem::new("workload.target_loss", Problem::Missing))?;
             let max_epochs = match &raw.max_epochs {
-                Some(v) => positive_integer("workload.max_epochs", v)? as u32,
+                Some(v) => {
+                    let n = positive_integer("workload.max_epochs", v)?;
+                    at_most("workload.max_epochs", n as f64, MAX_EPOCHS)? as u32
+                }
                 None => 100,
             };
             Ok(TrainingLength::Auto {
@@ -285,7 +315,11 @@ fn length(raw: &RawWorkload) -> Checked<TrainingLength> {
                 max_epochs,
             })
         }
-        (Some(v), None) => Ok(TrainingLength::Epochs(positive("workload.epochs", v)?)),
+        (Some(v), None) => Ok(TrainingLength::Epochs(at_most(
+            "workload.epochs",
+            positive("workload.epochs", v)?,
+            MAX_EPOCHS,
+        )?)),
         (None, None) => Err(KeyProblem::new("workload.epochs", Problem::Missing)),
     }
 }

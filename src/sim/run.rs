@@ -124,6 +124,23 @@ fn check_supported(scenario: &Scenario, data: &SimData, synchronous: bool) -> Re
     Ok(())
 }
 
+/// Refuses runs the simulator's object keys cannot name: more than 65,535 workers or more
+/// than 16,777,215 rounds (the analytic model still answers for them).
+fn check_size(workers: u32, rounds: f64) -> Result<(), SimError> {
+    use crate::sim::faas::keys::{MAX_INDEX, MAX_ROUND};
+    if u64::from(workers) > MAX_INDEX {
+        return Err(SimError::Unsupported(format!(
+            "faas.workers = {workers}: the simulator runs at most {MAX_INDEX} functions (plan and estimate model more)"
+        )));
+    }
+    if rounds.is_nan() || rounds > MAX_ROUND as f64 {
+        return Err(SimError::Unsupported(format!(
+            "{rounds:.0} rounds: the simulator runs at most {MAX_ROUND} rounds (fewer epochs or a larger workload.batch_size)"
+        )));
+    }
+    Ok(())
+}
+
 /// Simulates a FaaS configuration.
 fn simulate_faas(
     scenario: &Scenario,
@@ -171,6 +188,7 @@ fn run_faas(
     check_supported(scenario, data, cfg.sync.is_synchronous())?;
     let model = FaasModel::new(scenario, profiles)?;
     let facts = model.facts().clone();
+    check_size(cfg.workers, facts.rounds)?;
     let (learning, batch) = learning(scenario, &facts, data);
     let laid_out = data.train.select(&shuffled_order(data.train.rows(), seed));
     let partition = Partition::in_order(laid_out.rows(), cfg.workers as usize);

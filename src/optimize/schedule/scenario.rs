@@ -37,6 +37,8 @@ pub enum ScheduleError {
     Sim(#[from] crate::sim::SimError),
     #[error("workload.loss_curve needs at least two losses (the start and after epoch 1)")]
     ShortCurve,
+    #[error(transparent)]
+    Facts(#[from] crate::model::facts::FactsError),
     #[error("no fixed configuration reaches the target loss {target:.6} in {epochs} epochs")]
     Unreachable { target: f64, epochs: usize },
     #[error(
@@ -89,7 +91,11 @@ pub fn plan_schedule(
             max_epochs,
         } => (max_epochs as usize, Some(target_loss)),
         TrainingLength::Epochs(e) => (e.ceil() as usize, None),
-        TrainingLength::Iterations(_) => (1, None),
+        // A length in rounds is scheduled over the epochs those rounds span.
+        TrainingLength::Iterations(_) => {
+            let facts = crate::model::WorkloadFacts::new(&scenario.workload)?;
+            (facts.epochs.ceil().max(1.0) as usize, None)
+        }
     };
     let mut one_epoch = scenario.clone();
     one_epoch.workload.length = TrainingLength::Epochs(1.0);

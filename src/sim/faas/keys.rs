@@ -46,6 +46,11 @@ impl Kind {
     }
 }
 
+/// The largest worker (or aggregator, or shard) index a key holds.
+pub const MAX_INDEX: u64 = 0xFFFF;
+/// The largest round a key holds.
+pub const MAX_ROUND: u64 = 0xFF_FFFF;
+
 /// Unpacks a key into (kind, round, a, b).
 pub fn decode(key: u64) -> Option<(Kind, u64, u32, u32)> {
     let kind = Kind::from_u8((key >> 56) as u8)?;

@@ -1,0 +1,119 @@
+//! Hostile sizes and absurd values on the command line: each is refused at once with exit 2 and
+//! a message naming the key, line or limit — never a panic, an abort for memory, or an answer
+//! that runs for hours.
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+fn stratus() -> Command {
+    let mut cmd = Command::cargo_bin("stratus").unwrap();
+    // Each case must answer promptly; a hang is a failure, not a slow test.
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
+
+fn refused(args: &[&str], needle: &str) {
+    let out = stratus().args(args).assert().code(2).get_output().clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(needle), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+#[test]
+fn worker_counts_past_the_limit_are_refused() {
+    refused(
+        &["plan", "--set", "faas.workers=1000000000"],
+        "faas.workers",
+    );
+    refused(&["plan", "--set", "faas.workers=4e9"], "at most 1000000");
+    refused(&["plan", "--set", "iaas.workers=1e12"], "iaas.workers");
+}
+
+#[test]
+fn a_million_tree_workers_plan_in_bounded_time() {
+    stratus()
+        .args([
+            "plan",
+            "--set",
+            "faas.workers=1000000",
+            "--set",
+            "faas.concurrency_limit=2000000",
+        ])
+        .args(["--set", "faas.pattern=tree", "--format", "json"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn absurd_training_lengths_are_refused() {
+    refused(
+        &["plan", "--set", "workload.epochs=1e308"],
+        "workload.epochs",
+    );
+    refused(
+        &[
+            "estimate",
+            "scenarios/feng2018-case-a.toml",
+            "--set",
+            "workload.iterations=1e15",
+        ],
+        "workload.iterations",
+    );
+}
+
+#[test]
+fn the_simulator_refuses_more_functions_than_its_keys_hold() {
+    let out = stratus()
+        .args([
+            "simulate",
+            "scenarios/a9a-lr.toml",
+            "--set",
+            "faas.workers=70000",
+            "--set",
+            "faas.concurrency_limit=100000",
+        ])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("65535"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn data_files_that_claim_too_much_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let wide = dir.path().join("wide.libsvm");
+    std::fs::write(&wide, "1 1000000000:1\n").unwrap();
+    refused(
+        &["train", "--data", wide.to_str().unwrap(), "--model", "lr"],
+        "wide.libsvm:1:",
+    );
+
+    let images = dir.path().join("huge-images-idx3-ubyte");
+    let mut header = 0x0803u32.to_be_bytes().to_vec();
+    for v in [1u32 << 31, 28, 28] {
+        header.extend(v.to_be_bytes());
+    }
+    std::fs::write(&images, header).unwrap();
+    let mut labels = 0x0801u32.to_be_bytes().to_vec();
+    labels.extend((1u32 << 31).to_be_bytes());
+    std::fs::write(dir.path().join("huge-labels-idx1-ubyte"), labels).unwrap();
+    refused(
+        &["train", "--data", images.to_str().unwrap(), "--model", "lr"],
+        "huge-images",
+    );
+}
+
+#[test]
+fn a_file_without_lines_is_refused_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let zeros = dir.path().join("zeros.csv");
+    std::fs::write(&zeros, vec![b'0'; (64 << 20) + 100]).unwrap();
+    refused(
+        &["train", "--data", zeros.to_str().unwrap(), "--model", "lr"],
+        "longer than",
+    );
+}
