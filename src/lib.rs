@@ -6,6 +6,7 @@
 //! {scenario, profile, units}`, and `sim → kernels → data`: the simulator never imports the
 //! planner.
 
+pub mod blame;
 pub mod calibrate;
 pub mod cli;
 pub mod data;

@@ -117,3 +117,39 @@ fn a_file_without_lines_is_refused_in_bounded_memory() {
         "longer than",
     );
 }
+
+#[test]
+fn the_same_bad_input_exits_2_from_every_command() {
+    // A runtime no profile knows: refused by the model wherever it is built.
+    for args in [
+        vec!["plan", "scenarios/higgs-lr.toml"],
+        vec!["optimize", "workers", "scenarios/higgs-lr.toml"],
+        vec!["optimize", "tuning", "scenarios/higgs-lr.toml"],
+        vec!["optimize", "memory", "scenarios/higgs-lr.toml"],
+        vec!["simulate", "scenarios/a9a-lr.toml"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--set", "workload.runtime=nope"]);
+        refused(&args, "nope");
+    }
+    refused(
+        &[
+            "optimize",
+            "schedule",
+            "scenarios/siren-toy-lr.toml",
+            "--set",
+            "workload.loss_curve=[0.7]",
+        ],
+        "loss_curve",
+    );
+    refused(
+        &[
+            "optimize",
+            "tuning",
+            "scenarios/higgs-lr.toml",
+            "--functions",
+            "20000",
+        ],
+        "at most 10000",
+    );
+}

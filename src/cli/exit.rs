@@ -1,11 +1,6 @@
 //! Maps errors to exit codes: 2 for bad input (the message names the file, line or key),
 //! 1 for every other failure; and renders an error and its causes as one line of text.
 
-use crate::model::faas::FaasModelError;
-use crate::model::iaas::IaasModelError;
-use crate::optimize::estimate::EstimateError;
-use crate::optimize::plan::PlanError;
-
 /// An error in what the user gave Stratus: a file, a flag or a value. Exits with code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -25,64 +20,17 @@ pub fn message(err: &anyhow::Error) -> String {
     text
 }
 
-/// The exit code for an error: 2 when any cause in its chain is bad input, else 1.
+/// The exit code for an error: 2 when the outermost error of a known type says the user's
+/// input caused it (`blame::Blame`, decided by type and variant), else 1.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    if err.chain().any(is_input_error) {
-        2
-    } else {
-        1
-    }
-}
-
-fn is_input_error(cause: &(dyn std::error::Error + 'static)) -> bool {
-    cause.is::<InputError>()
-        || cause.is::<crate::data::DataError>()
-        || cause.is::<crate::scenario::ScenarioError>()
-        || cause.is::<crate::profile::ProfileError>()
-        || cause.is::<crate::model::facts::FactsError>()
-        || cause.is::<crate::reproduce::ReproduceError>()
-        || cause.is::<crate::reproduce::CorpusError>()
-        || matches!(
-            cause.downcast_ref::<crate::calibrate::runtime::RuntimeProbeError>(),
-            Some(crate::calibrate::runtime::RuntimeProbeError::NoPython { .. })
-        )
-        || cause
-            .downcast_ref::<crate::calibrate::CalibrateError>()
-            .is_some_and(crate::calibrate::CalibrateError::is_input)
-        || cause
-            .downcast_ref::<crate::calibrate::channel::ChannelError>()
-            .is_some_and(crate::calibrate::channel::ChannelError::is_input)
-        || cause
-            .downcast_ref::<crate::optimize::memory::MemoryError>()
-            .is_some_and(crate::optimize::memory::MemoryError::is_input)
-        || cause
-            .downcast_ref::<EstimateError>()
-            .is_some_and(|e| match e {
-                EstimateError::NotNarrowed(_) => true,
-                EstimateError::Faas(e) => faas_model_input(e),
-                EstimateError::Iaas(e) => iaas_model_input(e),
-                EstimateError::Convergence(_) => false,
-            })
-        || cause.downcast_ref::<PlanError>().is_some_and(|e| match e {
-            PlanError::Faas(e) => faas_model_input(e),
-            PlanError::Iaas(e) => iaas_model_input(e),
-            PlanError::NothingQualifies(_) | PlanError::Convergence(_) => false,
-        })
-        || cause
-            .downcast_ref::<FaasModelError>()
-            .is_some_and(faas_model_input)
-        || cause
-            .downcast_ref::<IaasModelError>()
-            .is_some_and(iaas_model_input)
-}
-
-/// Every way the FaaS model cannot be built comes from the scenario or the profiles.
-fn faas_model_input(_: &FaasModelError) -> bool {
-    true
-}
-
-fn iaas_model_input(_: &IaasModelError) -> bool {
-    true
+    let input = err.chain().find_map(|cause| {
+        if cause.is::<InputError>() {
+            Some(true)
+        } else {
+            crate::blame::blame(cause)
+        }
+    });
+    if input == Some(true) { 2 } else { 1 }
 }
 
 /// Whether the error is stdout's reader having gone away.
