@@ -153,3 +153,13 @@ fn the_same_bad_input_exits_2_from_every_command() {
         "at most 10000",
     );
 }
+
+#[test]
+fn a_split_that_leaves_a_side_empty_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.libsvm");
+    std::fs::write(&one, "1 1:0.5\n").unwrap();
+    for model in ["kmeans", "lr"] {
+        refused(&["train", "--data", one.to_str().unwrap(), "--model", model, "--test-fraction", "0.5"], "empty");
+    }
+}

@@ -218,7 +218,9 @@ fn load_sets(args: &TrainArgs) -> anyhow::Result<(Dataset, Option<Dataset>)> {
             Some(test)
         }
         (None, Some(fraction)) if fraction > 0.0 => {
-            let (train, test) = train_set.split(fraction, args.seed);
+            let (train, test) = train_set
+                .split(fraction, args.seed)
+                .map_err(|e| e.in_file(&args.data, false))?;
             train_set = train;
             Some(test)
         }

@@ -160,12 +160,20 @@ impl Dataset {
         Ok(())
     }
 
-    /// A seeded split into (train, test) with `test_fraction` of the rows (rounded) in test.
-    pub fn split(&self, test_fraction: f64, seed: u64) -> (Dataset, Dataset) {
+    /// A seeded split into (train, test) with `test_fraction` of the rows (rounded) in test;
+    /// an error when either side would be empty (too few rows for that fraction).
+    pub fn split(&self, test_fraction: f64, seed: u64) -> Result<(Dataset, Dataset), DataError> {
         let order = shard::shuffled_order(self.rows(), seed);
         let test_rows = ((self.rows() as f64) * test_fraction.clamp(0.0, 1.0)).round() as usize;
+        if test_rows == 0 || test_rows >= self.rows() {
+            let kind = DataErrorKind::SplitEmpty {
+                rows: self.rows(),
+                fraction: test_fraction,
+            };
+            return Err(DataError::new(Location::Input, kind));
+        }
         let (test_ids, train_ids) = order.split_at(test_rows);
-        (self.select(train_ids), self.select(test_ids))
+        Ok((self.select(train_ids), self.select(test_ids)))
     }
 }
 
@@ -232,9 +240,11 @@ mod tests {
             vec![0; 10],
             2,
         );
-        let (train, test) = set.split(0.2, 7);
+        let (train, test) = set.split(0.2, 7).unwrap();
         assert_eq!((train.rows(), test.rows()), (8, 2));
-        assert_eq!(set.split(0.2, 7), (train.clone(), test.clone()));
+        assert_eq!(set.split(0.2, 7).unwrap(), (train.clone(), test.clone()));
+        assert!(set.split(0.01, 7).is_err(), "no test row");
+        assert!(set.split(0.99, 7).is_err(), "no training row");
         let mut all: Vec<f32> = [train, test]
             .iter()
             .flat_map(|s| match s.matrix() {
