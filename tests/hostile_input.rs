@@ -160,6 +160,69 @@ fn a_split_that_leaves_a_side_empty_is_refused() {
     let one = dir.path().join("one.libsvm");
     std::fs::write(&one, "1 1:0.5\n").unwrap();
     for model in ["kmeans", "lr"] {
-        refused(&["train", "--data", one.to_str().unwrap(), "--model", model, "--test-fraction", "0.5"], "empty");
+        refused(
+            &[
+                "train",
+                "--data",
+                one.to_str().unwrap(),
+                "--model",
+                model,
+                "--test-fraction",
+                "0.5",
+            ],
+            "empty",
+        );
     }
+}
+
+#[test]
+fn an_output_never_overwrites_an_input_or_leaves_a_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("in.log");
+    let line = "REPORT RequestId: 1\tDuration: 10.0 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n";
+    std::fs::write(&log, line.repeat(3)).unwrap();
+    refused(
+        &[
+            "calibrate",
+            "--from",
+            log.to_str().unwrap(),
+            "-o",
+            log.to_str().unwrap(),
+        ],
+        "that is the input",
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), line.repeat(3));
+
+    let data = dir.path().join("d.libsvm");
+    std::fs::write(&data, "1 1:0.5\n-1 1:-0.5\n1 1:0.7\n-1 1:-0.2\n").unwrap();
+    let same = dir.path().join(".").join("d.libsvm");
+    refused(
+        &[
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--model",
+            "lr",
+            "--curve",
+            same.to_str().unwrap(),
+        ],
+        "that is the input",
+    );
+    refused(
+        &[
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--model",
+            "lr",
+            "--curve",
+            dir.path().to_str().unwrap(),
+        ],
+        "is a directory",
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("partial")), "{names:?}");
 }

@@ -44,6 +44,9 @@ pub struct CalibrateArgs {
 
 /// Runs `stratus calibrate`.
 pub fn run(args: &CalibrateArgs) -> anyhow::Result<()> {
+    let mut inputs: Vec<&std::path::Path> = args.from.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.scenario.as_deref());
+    super::common::refuse_overwriting(&args.output, "-o", &inputs)?;
     let profiles = Profiles::builtin()?;
     let options = options(args, &profiles)?;
     let progress = |message: &str| eprintln!("calibrate: {message}");

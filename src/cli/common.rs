@@ -107,6 +107,28 @@ pub fn scenario_text(path: Option<&std::path::Path>) -> String {
     }
 }
 
+/// Refuses an output path that names one of the inputs: writing it would destroy what was
+/// read (`calibrate --from in.log -o in.log`). Paths are compared as the files they name.
+pub fn refuse_overwriting(
+    output: &std::path::Path,
+    flag: &str,
+    inputs: &[&std::path::Path],
+) -> Result<(), InputError> {
+    let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize())
+    {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    match inputs.iter().find(|input| same(output, input)) {
+        Some(input) => Err(InputError(format!(
+            "{flag} {}: that is the input {}; choose another output file",
+            output.display(),
+            input.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Built-in profiles, with a calibration file laid over them if one is given.
 pub fn load_profiles(calibration: Option<&std::path::Path>) -> anyhow::Result<Profiles> {
     let Some(path) = calibration else {

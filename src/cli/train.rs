@@ -6,11 +6,9 @@
 //! `test_loss`, `test_accuracy` (with a test set) and `seconds` (training rounds only; loading
 //! and evaluation excluded). Per-epoch losses go to stderr, or to a CSV with `--curve`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use super::exit::InputError;
@@ -158,6 +156,12 @@ fn sgd_settings(args: &TrainArgs, data: &Dataset) -> (Sgd, usize) {
 /// Runs `stratus train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     validate(&args)?;
+    if let Some(curve) = &args.curve {
+        let mut inputs = vec![args.data.as_path()];
+        inputs.extend(args.test.as_deref());
+        inputs.extend(args.labels.as_deref());
+        super::common::refuse_overwriting(curve, "--curve", &inputs)?;
+    }
     let (train_set, test_set) = load_sets(&args)?;
     let mut curve = Curve::open(args.curve.as_deref())?;
     let results = match args.model {
@@ -364,62 +368,54 @@ fn value_name(value: impl ValueEnum) -> Option<String> {
     value.to_possible_value().map(|v| v.get_name().to_string())
 }
 
-/// Per-epoch losses: a CSV written to a temporary file and renamed into place, or stderr.
+/// The per-epoch curve: kept in memory and written whole, atomically, when training ends (so
+/// an error or a signal midway leaves no partial file), or printed to stderr without `--curve`.
 struct Curve {
-    file: Option<(PathBuf, PathBuf, std::io::BufWriter<std::fs::File>)>,
-    header_written: bool,
-    /// The first write failure, reported by [`Curve::finish`].
-    failure: Option<std::io::Error>,
+    path: Option<PathBuf>,
+    rows: Vec<String>,
 }
 
 impl Curve {
     fn open(path: Option<&Path>) -> anyhow::Result<Self> {
-        let file = match path {
-            Some(path) => {
-                let temp = path.with_extension("csv.partial");
-                let handle = std::fs::File::create(&temp)
-                    .with_context(|| format!("cannot write {}", temp.display()))?;
-                Some((path.to_path_buf(), temp, std::io::BufWriter::new(handle)))
-            }
-            None => None,
-        };
+        if let Some(path) = path.filter(|p| p.is_dir()) {
+            return Err(InputError(format!(
+                "--curve {}: is a directory; give a file name",
+                path.display()
+            ))
+            .into());
+        }
         Ok(Curve {
-            file,
-            header_written: false,
-            failure: None,
+            path: path.map(Path::to_path_buf),
+            rows: Vec::new(),
         })
     }
 
     /// Records one epoch's named figures.
     fn record(&mut self, epoch: usize, figures: &[(&str, f64)]) {
-        let Some((_, _, writer)) = &mut self.file else {
+        if self.path.is_none() {
             let parts: Vec<String> = figures
                 .iter()
                 .map(|(n, v)| format!("{} {v:.6}", n.replace('_', " ")))
                 .collect();
             eprintln!("epoch {epoch}: {}", parts.join(", "));
             return;
-        };
-        let mut write = || -> std::io::Result<()> {
-            if !std::mem::replace(&mut self.header_written, true) {
-                let names: Vec<&str> = figures.iter().map(|(n, _)| *n).collect();
-                writeln!(writer, "epoch,{}", names.join(","))?;
-            }
-            let row: Vec<String> = figures.iter().map(|(_, v)| v.to_string()).collect();
-            writeln!(writer, "{epoch},{}", row.join(","))
-        };
-        if let Err(e) = write() {
-            self.failure.get_or_insert(e);
         }
+        if self.rows.is_empty() {
+            let names: Vec<&str> = figures.iter().map(|(n, _)| *n).collect();
+            self.rows.push(format!("epoch,{}", names.join(",")));
+        }
+        let row: Vec<String> = figures.iter().map(|(_, v)| v.to_string()).collect();
+        self.rows.push(format!("{epoch},{}", row.join(",")));
     }
 
-    /// Moves the finished curve into place, or reports the first write failure.
+    /// Writes the curve into place.
     fn finish(self) -> anyhow::Result<()> {
-        let Some((path, temp, mut writer)) = self.file else {
+        let Some(path) = self.path else {
             return Ok(());
         };
-        let written = self.failure.map_or_else(|| writer.flush(), Err);
-        let moved = written.and_then(|()| std::fs::rename(&temp, &path));
-        moved.with_context(|| format!("cannot write {}", path.display()))
+        crate::report::write_atomically(&path, |w| {
+            self.rows.iter().try_for_each(|row| writeln!(w, "{row}"))
+        })
+        .map_err(|e| InputError(e.to_string()).into())
     }
 }

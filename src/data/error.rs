@@ -76,7 +76,9 @@ pub enum DataErrorKind {
     IdxLabelsMissing(String),
     #[error("an image of {rows} × {cols} pixels: at most {max} pixels an image")]
     IdxImageTooLarge { rows: u64, cols: u64, max: u64 },
-    #[error("a test fraction of {fraction} of {rows} rows leaves the training or the test set empty")]
+    #[error(
+        "a test fraction of {fraction} of {rows} rows leaves the training or the test set empty"
+    )]
     SplitEmpty { rows: usize, fraction: f64 },
     #[error("a line longer than {max} bytes (not a text data file?)")]
     LineTooLong { max: usize },
