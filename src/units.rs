@@ -73,10 +73,37 @@ pub fn format_bytes(bytes: f64) -> String {
     format!("{bytes:.0} B")
 }
 
+/// Text safe to show on a terminal: control characters other than newline and tab — an escape
+/// sequence carried in from an input file or a scenario name — are written out as `\x1b`.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if unsafe_char(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use approx::assert_relative_eq;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(printable("a\u{1b}[31mred"), "a\\x1b[31mred");
+        assert_eq!(printable("bell\u{7}"), "bell\\x07");
+    }
 
     #[test]
     fn rounds_up_to_whole_billing_increments() {

@@ -226,3 +226,17 @@ fn an_output_never_overwrites_an_input_or_leaves_a_partial_file() {
         .collect();
     assert!(names.iter().all(|n| !n.contains("partial")), "{names:?}");
 }
+
+#[test]
+fn control_characters_from_inputs_are_escaped_in_tables() {
+    let out = stratus()
+        .args(["plan", "--set", "name=\"evil\\u001b[2Jname\""])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains('\u{1b}'), "a raw escape reached the terminal");
+    assert!(text.contains("evil\\x1b[2Jname"), "{text}");
+}

@@ -19,7 +19,7 @@ pub struct TableExporter;
 
 impl Exporter for TableExporter {
     fn export(&self, output: &Output<'_>, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
-        out.write_all(text(output)?.as_bytes())?;
+        out.write_all(crate::units::printable(&text(output)?).as_bytes())?;
         Ok(())
     }
 }
