@@ -237,6 +237,9 @@ fn control_characters_from_inputs_are_escaped_in_tables() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(!text.contains('\u{1b}'), "a raw escape reached the terminal");
+    assert!(
+        !text.contains('\u{1b}'),
+        "a raw escape reached the terminal"
+    );
     assert!(text.contains("evil\\x1b[2Jname"), "{text}");
 }
