@@ -111,6 +111,7 @@ impl Blame for WorkersError {
     fn is_input(&self) -> bool {
         match self {
             WorkersError::Plan(e) => e.is_input(),
+            WorkersError::TooMany(_) => true,
             WorkersError::NoneQualifies(_) => false,
         }
     }

@@ -243,3 +243,62 @@ fn control_characters_from_inputs_are_escaped_in_tables() {
     );
     assert!(text.contains("evil\\x1b[2Jname"), "{text}");
 }
+
+#[test]
+fn search_and_fit_sizes_past_their_limits_are_refused() {
+    refused(
+        &[
+            "optimize",
+            "workers",
+            "scenarios/higgs-lr.toml",
+            "--max-workers",
+            "4000000000",
+        ],
+        "--max-workers",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("in.log");
+    let line = "REPORT RequestId: 1\tDuration: 10.0 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n";
+    std::fs::write(&log, line.repeat(3)).unwrap();
+    let out = dir.path().join("fit.toml");
+    refused(
+        &[
+            "calibrate",
+            "--from",
+            log.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--bootstrap",
+            "1000000000",
+        ],
+        "--bootstrap",
+    );
+    let data = dir.path().join("d.libsvm");
+    std::fs::write(&data, "1 1:0.5 1000:1\n-1 1:-0.5\n").unwrap();
+    refused(
+        &[
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--model",
+            "mlp",
+            "--hidden",
+            "10000000",
+        ],
+        "--hidden",
+    );
+    refused(
+        &[
+            "train",
+            "--data",
+            data.to_str().unwrap(),
+            "--model",
+            "lr",
+            "--algorithm",
+            "admm",
+            "--rho",
+            "nan",
+        ],
+        "--rho",
+    );
+}

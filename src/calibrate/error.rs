@@ -8,6 +8,8 @@
 /// What is wrong with a calibration input or fit.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CalibrateError {
+    #[error("--bootstrap {0}: at most {max} replicates", max = super::calibration::MAX_BOOTSTRAP)]
+    TooManyReplicates(usize),
     #[error("{file}: cannot read: {message}")]
     Unreadable { file: String, message: String },
     #[error(

@@ -192,6 +192,12 @@ fn validate(args: &TrainArgs) -> Result<(), InputError> {
     if args.lr.is_some_and(|lr| !(lr > 0.0 && lr.is_finite())) {
         return bad("--lr must be a positive number".into());
     }
+    if !(args.rho > 0.0 && args.rho.is_finite()) {
+        return bad(format!(
+            "--rho must be a positive number (got {})",
+            args.rho
+        ));
+    }
     if let Some(l2) = args.l2.filter(|l2| !(*l2 >= 0.0 && l2.is_finite())) {
         return bad(format!("--l2 must be zero or a positive number (got {l2})"));
     }
@@ -246,6 +252,10 @@ fn build_kernel(args: &TrainArgs, data: &Dataset) -> Result<Box<dyn Kernel>, Inp
             args.data.display(),
             data.classes()
         )));
+    }
+    if matches!(args.model, ModelKind::Mlp) {
+        Mlp::check(data.features(), &args.hidden, data.classes())
+            .map_err(|e| InputError(format!("--hidden: {e}")))?;
     }
     Ok(match args.model {
         ModelKind::Lr => Box::new(LogisticRegression::new(data.features())),

@@ -24,9 +24,34 @@ pub struct Mlp {
     offsets: Vec<usize>,
 }
 
+/// The most parameters a network may have: 2²⁸ (1 GiB of fp32 weights, and as much again for
+/// each gradient buffer), far above the models Stratus trains on a CPU.
+pub const MAX_PARAMS: usize = 1 << 28;
+
 impl Mlp {
+    /// Checks a network's shape before it is built: every width positive and at most
+    /// [`MAX_PARAMS`] parameters in all.
+    pub fn check(inputs: usize, hidden: &[usize], classes: usize) -> Result<(), String> {
+        let widths: Vec<usize> = std::iter::once(inputs)
+            .chain(hidden.iter().copied())
+            .chain([classes])
+            .collect();
+        if widths.contains(&0) {
+            return Err("every layer width must be at least 1".into());
+        }
+        let params = widths.windows(2).try_fold(0usize, |sum, w| {
+            w[0].checked_mul(w[1])?.checked_add(w[1])?.checked_add(sum)
+        });
+        match params {
+            Some(p) if p <= MAX_PARAMS => Ok(()),
+            _ => Err(format!(
+                "a network of widths {widths:?} has more than {MAX_PARAMS} parameters"
+            )),
+        }
+    }
+
     /// A network with `inputs` features, the given hidden widths and `classes` outputs.
-    /// Panics if any width is zero.
+    /// Panics if any width is zero (`Mlp::check` says so first).
     pub fn new(inputs: usize, hidden: &[usize], classes: usize) -> Self {
         let widths: Vec<usize> = std::iter::once(inputs)
             .chain(hidden.iter().copied())

@@ -39,6 +39,8 @@ pub struct WorkersChoice {
 pub enum WorkersError {
     #[error(transparent)]
     Plan(#[from] PlanError),
+    #[error("--max-workers {0}: at most {max} workers are swept", max = crate::scenario::MAX_WORKERS)]
+    TooMany(u32),
     #[error(transparent)]
     NoneQualifies(#[from] NoFeasiblePlan),
 }
@@ -51,6 +53,9 @@ pub fn optimize_workers(
     platform: Platform,
     max_workers: u32,
 ) -> Result<WorkersChoice, WorkersError> {
+    if max_workers > crate::scenario::MAX_WORKERS {
+        return Err(WorkersError::TooMany(max_workers));
+    }
     let unconstrained = Objective {
         budget_usd: None,
         deadline_s: None,
