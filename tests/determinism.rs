@@ -27,7 +27,10 @@ fn output(threads: &str, args: &[&str]) -> Vec<u8> {
 }
 
 fn same_on_one_and_two_threads(args: &[&str]) {
-    assert!(output("1", args) == output("2", args), "{args:?} differs between 1 and 2 threads");
+    assert!(
+        output("1", args) == output("2", args),
+        "{args:?} differs between 1 and 2 threads"
+    );
 }
 
 #[test]
@@ -57,8 +60,16 @@ fn reports_do_not_depend_on_threads() {
             .arg(&out)
             .assert()
             .success();
-        ["summary.json", "summary.csv", "index.html", "3-convergence.svg"]
-            .map(|f| std::fs::read(out.join(f)).unwrap())
+        [
+            "summary.json",
+            "summary.csv",
+            "index.html",
+            "3-convergence.svg",
+        ]
+        .map(|f| std::fs::read(out.join(f)).unwrap())
     };
-    assert!(run("1") == run("2"), "a report differs between 1 and 2 threads");
+    assert!(
+        run("1") == run("2"),
+        "a report differs between 1 and 2 threads"
+    );
 }

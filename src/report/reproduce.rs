@@ -136,7 +136,11 @@ fn line(r: &RowResult, role: Option<&Role>) -> String {
         Some(Role::HeldOut) => " [held out]",
         _ => "",
     };
-    let head = format!("{:<32} {:<26}", r.row.id, r.row.quantity.to_string());
+    let quantity = match r.row.baseline {
+        Some(_) => format!("{} ratio", r.row.quantity),
+        None => r.row.quantity.to_string(),
+    };
+    let head = format!("{:<32} {:<26}", r.row.id, quantity);
     match &r.prediction {
         Prediction::Value(v) => {
             let ratio = v / r.row.published;

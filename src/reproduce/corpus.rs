@@ -26,6 +26,9 @@ pub struct Row {
     /// The scenario that expresses the setting; `None`: the model cannot express it.
     pub scenario: Option<String>,
     pub sets: Vec<String>,
+    /// Overrides of a second run (optional `baseline_set` column): the figure is then the
+    /// quantity of the row's run over the same quantity of this one (a speed-up, a cost ratio).
+    pub baseline: Option<Vec<String>>,
     pub platform: Platform,
     pub quantity: Quantity,
     pub published: f64,
@@ -55,6 +58,9 @@ const COLUMNS: [&str; 9] = [
     "note",
 ];
 
+/// The optional column of a ratio row's second run.
+const BASELINE_COLUMN: &str = "baseline_set";
+
 /// Reads a corpus; `file` names it in errors.
 pub fn read(reader: impl Read, file: &str) -> Result<Vec<Row>, CorpusError> {
     let error = |line: u64, field: &str, message: String| CorpusError {
@@ -74,6 +80,7 @@ pub fn read(reader: impl Read, file: &str) -> Result<Vec<Row>, CorpusError> {
         .map(str::to_string)
         .collect();
     let index = columns(&header).map_err(|m| error(1, "header", m))?;
+    let baseline_at = header.iter().position(|h| h == BASELINE_COLUMN);
     let mut rows = Vec::new();
     for record in csv.records() {
         let record = record.map_err(|e| {
@@ -81,7 +88,13 @@ pub fn read(reader: impl Read, file: &str) -> Result<Vec<Row>, CorpusError> {
             error(line, "row", e.to_string())
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        let cell = |name: &str| record.get(index[column(name)]).unwrap_or("").to_string();
+        let cell = |name: &str| match name {
+            BASELINE_COLUMN => baseline_at
+                .and_then(|i| record.get(i))
+                .unwrap_or("")
+                .to_string(),
+            _ => record.get(index[column(name)]).unwrap_or("").to_string(),
+        };
         rows.push(row(line, &cell).map_err(|(field, m)| error(line, field, m))?);
     }
     check_unique_ids(&rows).map_err(|(line, m)| error(line, "id", m))?;
@@ -125,22 +138,34 @@ fn row(line: u64, cell: &dyn Fn(&str) -> String) -> Result<Row, (&'static str, S
             format!("`{published_text}` is not a positive number"),
         ))?;
     let scenario = Some(cell("scenario")).filter(|s| !s.is_empty());
-    let sets: Vec<String> = cell("set").split_whitespace().map(String::from).collect();
-    if let Some(bad) = sets.iter().find(|s| !s.contains('=')) {
-        return Err(("set", format!("`{bad}` is not KEY=VALUE")));
-    }
+    let sets = overrides(&cell("set")).map_err(|m| ("set", m))?;
+    let baseline_text = cell(BASELINE_COLUMN);
+    let baseline = match baseline_text.is_empty() {
+        true => None,
+        false => Some(overrides(&baseline_text).map_err(|m| (BASELINE_COLUMN, m))?),
+    };
     Ok(Row {
         line,
         id,
         source: cell("source"),
         scenario,
         sets,
+        baseline,
         platform,
         quantity: cell("quantity").parse().map_err(|m| ("quantity", m))?,
         published,
         quote: cell("quote"),
         note: cell("note"),
     })
+}
+
+/// Space-separated `KEY=VALUE` overrides.
+fn overrides(text: &str) -> Result<Vec<String>, String> {
+    let sets: Vec<String> = text.split_whitespace().map(String::from).collect();
+    match sets.iter().find(|s| !s.contains('=')) {
+        Some(bad) => Err(format!("`{bad}` is not KEY=VALUE")),
+        None => Ok(sets),
+    }
 }
 
 fn check_unique_ids(rows: &[Row]) -> Result<(), (u64, String)> {
@@ -177,6 +202,21 @@ mod tests {
         assert_eq!(rows[0].sets, ["faas.workers=10", "faas.channel=s3"]);
         assert_eq!(rows[0].published, 12.5);
         assert_eq!(rows[1].scenario, None);
+    }
+
+    #[test]
+    fn a_baseline_set_makes_a_ratio_row() {
+        let text = "id,source,scenario,set,baseline_set,platform,quantity,published,quote,note\nr,p,siren-toy-lr,faas.workers=20,faas.workers=150,faas,time_s.total,4.5,q,n\n";
+        let rows = read(text.as_bytes(), "c.csv").unwrap();
+        assert_eq!(
+            rows[0].baseline.as_deref(),
+            Some(&["faas.workers=150".to_string()][..])
+        );
+        let bad = text.replace("faas.workers=150,faas", "nonsense,faas");
+        assert_eq!(
+            read(bad.as_bytes(), "c.csv").unwrap_err().field,
+            "baseline_set"
+        );
     }
 
     #[test]

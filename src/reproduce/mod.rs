@@ -204,7 +204,28 @@ impl Corpus {
         let Some(name) = &row.scenario else {
             return Ok(Prediction::NotExpressible);
         };
-        let sets: Vec<String> = row.sets.iter().chain(extra).cloned().collect();
+        let value = self.value_at(row, name, &row.sets, profiles, extra)?;
+        let Some(baseline) = &row.baseline else {
+            return Ok(value);
+        };
+        Ok(
+            match (value, self.value_at(row, name, baseline, profiles, extra)?) {
+                (Prediction::Value(a), Prediction::Value(b)) => Prediction::Value(a / b),
+                (Prediction::Value(_), other) | (other, _) => other,
+            },
+        )
+    }
+
+    /// The quantity of `row` in the run of scenario `name` with `sets`, then `extra`.
+    fn value_at(
+        &self,
+        row: &Row,
+        name: &str,
+        sets: &[String],
+        profiles: &Profiles,
+        extra: &[String],
+    ) -> Result<Prediction, ReproduceError> {
+        let sets: Vec<String> = sets.iter().chain(extra).cloned().collect();
         let scenario = self
             .scenario(name, &sets, profiles)
             .map_err(|source| self.scenario_error(row, source))?;
