@@ -1,9 +1,7 @@
 //! The `stratus` binary: parse flags, call the library, map errors to exit codes.
 
-use clap::Parser;
-
 fn main() {
-    let cli = stratus::cli::Cli::parse();
+    let cli = stratus::cli::parse();
     if let Err(err) = stratus::cli::run(cli) {
         if stratus::cli::exit::is_broken_pipe(&err) {
             // The reader went away (`stratus plan --format csv | head`): nothing left to say.

@@ -302,3 +302,27 @@ fn search_and_fit_sizes_past_their_limits_are_refused() {
         "--rho",
     );
 }
+
+#[test]
+fn flag_mistakes_name_the_flag() {
+    refused(
+        &["plan", "--set", "faas.workers", "10"],
+        "expected KEY=VALUE",
+    );
+    refused(
+        &[
+            "cost",
+            "faas",
+            "--profile",
+            "aws-lambda-x86",
+            "--workers",
+            "10",
+            "--memory-mb",
+            "1024",
+            "--duration-s",
+            "-60",
+        ],
+        "--duration-s",
+    );
+    refused(&["plan", "--deadline-s", "-5"], "--deadline-s");
+}

@@ -35,6 +35,13 @@ impl ScenarioInput {
         path: Option<&std::path::Path>,
         profiles: &Profiles,
     ) -> anyhow::Result<Scenario> {
+        // `--set faas.workers 10` would otherwise read `10` as the scenario file.
+        if let Some(bad) = self.sets.iter().find(|s| !s.contains('=')) {
+            return Err(InputError(format!(
+                "--set {bad}: expected KEY=VALUE, e.g. --set {bad}=10 (no spaces around =)"
+            ))
+            .into());
+        }
         let scenario = match path {
             Some(path) if !path.exists() => {
                 match Scenario::shipped(&path.to_string_lossy(), &self.sets, profiles) {

@@ -67,6 +67,18 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
 }
 
+/// Parses the command line; every subcommand reads `-60` as a (wrongly negative) value that
+/// its own check names, not as an unknown flag.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    fn allow_negatives(cmd: clap::Command) -> clap::Command {
+        cmd.allow_negative_numbers(true)
+            .mut_subcommands(allow_negatives)
+    }
+    let matches = allow_negatives(Cli::command()).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
