@@ -326,3 +326,18 @@ fn flag_mistakes_name_the_flag() {
     );
     refused(&["plan", "--deadline-s", "-5"], "--deadline-s");
 }
+
+#[test]
+fn a_plan_that_meets_no_limit_is_still_a_json_result() {
+    let out = stratus()
+        .args(["plan", "--budget-usd", "0.000001", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["feasible"], false);
+    assert!(doc["verdict"].is_null());
+    assert!(doc["reason"].as_str().unwrap().contains("costs at most"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("costs at most"));
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::common::{ObjectiveArgs, ScenarioInput};
-use crate::optimize::plan::plan;
+use crate::optimize::plan::{PlanError, plan};
 use crate::report::{Format, Output, print};
 
 /// Flags of `stratus plan`.
@@ -30,7 +30,18 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let profiles = args.input.profiles()?;
     let scenario = args.input.scenario(args.scenario.as_deref(), &profiles)?;
     let objective = args.objective.apply(&scenario);
-    let plan = plan(&scenario, &profiles, &objective)?;
+    let plan = match plan(&scenario, &profiles, &objective) {
+        Err(PlanError::NothingQualifies(reason)) => {
+            let output = Output::NoPlan {
+                scenario: &scenario,
+                objective: &objective,
+                reason: &reason,
+            };
+            print(args.format, &output)?;
+            return Err(PlanError::NothingQualifies(reason).into());
+        }
+        other => other?,
+    };
     print(
         args.format,
         &Output::Plan {

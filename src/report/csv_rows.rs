@@ -17,6 +17,7 @@ impl Exporter for CsvExporter {
     fn export(&self, output: &Output<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
         match output {
             Output::Plan { plan, .. } => write_candidates(out, &plan.candidates)?,
+            Output::NoPlan { .. } => write_candidates(out, &[])?,
             Output::Estimate { candidate, .. } => {
                 write_candidates(out, std::slice::from_ref(*candidate))?
             }

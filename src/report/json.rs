@@ -32,6 +32,18 @@ fn document(output: &Output<'_>) -> anyhow::Result<Value> {
             doc["workload"] = super::workload::json(scenario);
             doc
         }
+        Output::NoPlan {
+            scenario,
+            objective,
+            reason,
+        } => json!({
+            "scenario": scenario.name,
+            "objective": objective.goal.to_string(),
+            "verdict": Value::Null,
+            "feasible": false,
+            "reason": reason,
+            "workload": super::workload::json(scenario),
+        }),
         Output::Estimate {
             scenario,
             candidate,

@@ -40,6 +40,12 @@ pub enum Output<'a> {
         scenario: &'a Scenario,
         plan: &'a Plan,
     },
+    /// `plan` when no plan of either side meets the limits: still a result for a script.
+    NoPlan {
+        scenario: &'a Scenario,
+        objective: &'a crate::scenario::Objective,
+        reason: &'a str,
+    },
     /// `estimate`: one configuration, and the epochs the simulator measured for it if it did.
     Estimate {
         scenario: &'a Scenario,

@@ -30,6 +30,8 @@ fn text(output: &Output<'_>) -> anyhow::Result<String> {
         Output::Plan { scenario, plan: p } => {
             format!("{}\n{}", super::workload::line(scenario), plan(p))
         }
+        // The reason goes to stderr with the exit status; a table has nothing more to say.
+        Output::NoPlan { .. } => String::new(),
         Output::Estimate {
             scenario,
             candidate,
