@@ -341,3 +341,35 @@ fn a_plan_that_meets_no_limit_is_still_a_json_result() {
     assert!(doc["reason"].as_str().unwrap().contains("costs at most"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("costs at most"));
 }
+
+#[test]
+fn training_flags_past_the_data_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("four.libsvm");
+    std::fs::write(&data, "1 1:0.5\n-1 1:-0.5\n1 1:0.7\n-1 1:-0.2\n").unwrap();
+    let path = data.to_str().unwrap();
+    refused(
+        &[
+            "train",
+            "--data",
+            path,
+            "--model",
+            "lr",
+            "--workers",
+            "100000000",
+        ],
+        "more workers than the 4 training rows",
+    );
+    refused(
+        &[
+            "train",
+            "--data",
+            path,
+            "--model",
+            "kmeans",
+            "--k",
+            "100000000",
+        ],
+        "--k",
+    );
+}

@@ -163,6 +163,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         super::common::refuse_overwriting(curve, "--curve", &inputs)?;
     }
     let (train_set, test_set) = load_sets(&args)?;
+    fit_the_data(&args, &train_set)?;
     let mut curve = Curve::open(args.curve.as_deref())?;
     let results = match args.model {
         ModelKind::Kmeans => run_kmeans(&args, &train_set, test_set.as_ref(), &mut curve)?,
@@ -170,6 +171,22 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     };
     curve.finish()?;
     print(args.format, &Output::Train(&results))
+}
+
+/// The most k-means clusters trained: 100,000 (each a centroid of every feature).
+const MAX_CLUSTERS: usize = 100_000;
+
+/// Checks the flags against the training set: every worker needs at least one row.
+fn fit_the_data(args: &TrainArgs, train_set: &Dataset) -> Result<(), InputError> {
+    if args.workers > train_set.rows() {
+        return Err(InputError(format!(
+            "--workers {}: more workers than the {} training rows of {}",
+            args.workers,
+            train_set.rows(),
+            args.data.display()
+        )));
+    }
+    Ok(())
 }
 
 fn validate(args: &TrainArgs) -> Result<(), InputError> {
@@ -188,6 +205,9 @@ fn validate(args: &TrainArgs) -> Result<(), InputError> {
     }
     if args.hidden.contains(&0) || args.k == 0 {
         return bad("--hidden widths and --k must be at least 1".into());
+    }
+    if args.k > MAX_CLUSTERS {
+        return bad(format!("--k {}: at most {MAX_CLUSTERS} clusters", args.k));
     }
     if args.lr.is_some_and(|lr| !(lr > 0.0 && lr.is_finite())) {
         return bad("--lr must be a positive number".into());
