@@ -8,7 +8,7 @@
 
 use crate::model::{Config, Platform};
 use crate::profile::{ProfileError, Profiles};
-use crate::scenario::{Objective, Scenario, TrainingLength};
+use crate::scenario::{Scenario, TrainingLength};
 
 use super::plan::{Plan, plan};
 use super::select::score;
@@ -86,39 +86,27 @@ pub fn answer(plan: &Plan) -> Option<Answer> {
     })
 }
 
-/// Moves each input of `scenario` by [`FACTORS`] and plans again. `calibration` is the patch the
-/// profiles were built from (none for the built-in ones), so profile numbers move from there.
+/// Moves each input of `scenario` by [`FACTORS`] and plans again under `base_plan`'s objective;
+/// `base_plan` is the scenario's plan as it stands. `calibration` is the patch the profiles
+/// were built from (none for the built-in ones), so profile numbers move from there.
 pub fn sensitivity(
     scenario: &Scenario,
     profiles: &Profiles,
     calibration: Option<&toml::Table>,
-    objective: &Objective,
+    base_plan: &Plan,
 ) -> Result<Sensitivity, SensitivityError> {
-    let base_plan =
-        plan(scenario, profiles, objective).map_err(|e| SensitivityError::NoBase(e.to_string()))?;
-    let base = answer(&base_plan)
+    let objective = &base_plan.objective;
+    let base = answer(base_plan)
         .ok_or_else(|| SensitivityError::NoBase("one side has no plan that can run".into()))?;
-    let mut effects = scenario_effects(scenario, profiles, objective);
-    for (name, key) in profile_keys(scenario, &base_plan) {
-        let mut moved = [None, None];
-        let mut base_value = f64::NAN;
-        for (slot, factor) in moved.iter_mut().zip(FACTORS) {
-            let Ok((scaled, value)) = Profiles::scaled(calibration, &key, factor) else {
-                continue;
-            };
-            base_value = value;
-            *slot = plan(scenario, &scaled, objective)
-                .ok()
-                .and_then(|p| answer(&p));
-        }
-        if base_value.is_finite() {
-            effects.push(Effect {
-                name,
-                key,
-                base_value,
-                moved,
-            });
-        }
+    let answer_at =
+        |s: &Scenario, p: &Profiles| plan(s, p, objective).ok().and_then(|p| answer(&p));
+    let mut effects = scenario_effects(scenario, profiles, &answer_at);
+    for (name, key) in profile_keys(scenario, base_plan) {
+        let moved = effect(name, key.clone(), |factor| {
+            let (scaled, value) = Profiles::scaled(calibration, &key, factor).ok()?;
+            Some((value, answer_at(scenario, &scaled)))
+        });
+        effects.extend(moved);
     }
     effects.sort_by(|a, b| {
         b.swing(&base)
@@ -128,11 +116,34 @@ pub fn sensitivity(
     Ok(Sensitivity { base, effects })
 }
 
+/// One input moved by each of [`FACTORS`]: `at(factor)` gives the input's unmoved value and the
+/// answer with it moved, or `None` where the input does not apply.
+fn effect(
+    name: String,
+    key: String,
+    at: impl Fn(f64) -> Option<(f64, Option<Answer>)>,
+) -> Option<Effect> {
+    let mut base_value = None;
+    let mut moved = [None, None];
+    for (slot, factor) in moved.iter_mut().zip(FACTORS) {
+        if let Some((value, answer)) = at(factor) {
+            base_value = Some(value);
+            *slot = answer;
+        }
+    }
+    Some(Effect {
+        name,
+        key,
+        base_value: base_value?,
+        moved,
+    })
+}
+
 /// The scenario's own quantities, each moved by editing the checked scenario.
 fn scenario_effects(
     scenario: &Scenario,
     profiles: &Profiles,
-    objective: &Objective,
+    answer_at: &dyn Fn(&Scenario, &Profiles) -> Option<Answer>,
 ) -> Vec<Effect> {
     type Edit = fn(&mut Scenario, f64) -> Option<f64>;
     let edits: [(&str, &str, Edit); 4] = [
@@ -145,53 +156,37 @@ fn scenario_effects(
                     *r *= f;
                     Some(before)
                 }
-                TrainingLength::Iterations(n) => {
-                    let before = *n as f64;
-                    *n = (before * f).round().max(1.0) as u64;
-                    Some(before)
-                }
+                TrainingLength::Iterations(n) => scale_count(n, f),
                 TrainingLength::Auto { .. } => None,
             },
         ),
         ("global batch size", "workload.batch_size", |s, f| {
-            let before = s.workload.batch_size as f64;
-            s.workload.batch_size = (before * f).round().max(1.0) as u64;
-            Some(before)
+            scale_count(&mut s.workload.batch_size, f)
         }),
         ("dataset rows", "dataset.rows", |s, f| {
-            let before = s.workload.dataset.rows as f64;
-            s.workload.dataset.rows = (before * f).round().max(1.0) as u64;
-            Some(before)
+            scale_count(&mut s.workload.dataset.rows, f)
         }),
         ("model parameters", "workload.model.params", |s, f| {
-            let before = s.workload.model.params as f64;
-            s.workload.model.params = (before * f).round().max(1.0) as u64;
-            Some(before)
+            scale_count(&mut s.workload.model.params, f)
         }),
     ];
-    let mut out = Vec::new();
-    for (name, key, edit) in edits {
-        let mut moved = [None, None];
-        let mut base_value = None;
-        for (slot, factor) in moved.iter_mut().zip(FACTORS) {
-            let mut varied = scenario.clone();
-            base_value = edit(&mut varied, factor);
-            if base_value.is_some() {
-                *slot = plan(&varied, profiles, objective)
-                    .ok()
-                    .and_then(|p| answer(&p));
-            }
-        }
-        if let Some(base_value) = base_value {
-            out.push(Effect {
-                name: name.into(),
-                key: key.into(),
-                base_value,
-                moved,
-            });
-        }
-    }
-    out
+    edits
+        .into_iter()
+        .filter_map(|(name, key, edit)| {
+            effect(name.into(), key.into(), |factor| {
+                let mut varied = scenario.clone();
+                let before = edit(&mut varied, factor)?;
+                Some((before, answer_at(&varied, profiles)))
+            })
+        })
+        .collect()
+}
+
+/// Multiplies a count by `factor` (rounded, at least 1); returns it unscaled.
+fn scale_count(count: &mut u64, factor: f64) -> Option<f64> {
+    let before = *count as f64;
+    *count = (before * factor).round().max(1.0) as u64;
+    Some(before)
 }
 
 /// The profile numbers the scenario's best plans rest on, with a name each.
@@ -248,7 +243,8 @@ mod tests {
     fn epochs_move_the_answer_and_effects_come_sorted() {
         let profiles = Profiles::builtin().unwrap();
         let scenario = Scenario::default_scenario(&[], &profiles).unwrap();
-        let s = sensitivity(&scenario, &profiles, None, &scenario.objective).unwrap();
+        let base = plan(&scenario, &profiles, &scenario.objective).unwrap();
+        let s = sensitivity(&scenario, &profiles, None, &base).unwrap();
         let epochs = s
             .effects
             .iter()

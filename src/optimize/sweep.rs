@@ -133,16 +133,10 @@ pub fn breakeven_sizes(own: u64) -> Vec<u64> {
 }
 
 fn cell(scenario: &Scenario, profiles: &Profiles, objective: &Objective) -> Option<BreakEven> {
-    let plan = plan(scenario, profiles, objective).ok()?;
-    let (faas, iaas) = (plan.best(Platform::Faas)?, plan.best(Platform::Iaas)?);
-    let (f, i) = (faas.feasible()?, iaas.feasible()?);
-    let (fs, is) = (
-        super::select::score(f, objective.goal),
-        super::select::score(i, objective.goal),
-    );
+    let answer = super::sensitivity::answer(&plan(scenario, profiles, objective).ok()?)?;
     Some(BreakEven {
-        winner: plan.verdict.winner,
-        margin: if fs <= is { is / fs } else { fs / is },
+        winner: answer.winner,
+        margin: answer.ratio.max(1.0 / answer.ratio),
     })
 }
 

@@ -157,14 +157,9 @@ impl Report {
             return self.add("7-sensitivity", Err(why));
         }
         let calibration = input.calibration.as_ref().map(|(_, t)| t);
-        match sensitivity(
-            input.scenario,
-            input.profiles,
-            calibration,
-            &input.objective,
-        ) {
+        match sensitivity(input.scenario, input.profiles, calibration, &self.plan) {
             Ok(s) => {
-                let goal = input.objective.goal.to_string();
+                let goal = self.plan.objective.goal.to_string();
                 self.add(
                     "7-sensitivity",
                     Ok(figures::sensitivity::chart(&input.scenario.name, &goal, &s)),
@@ -301,11 +296,8 @@ fn measured_structures(input: &ReportInput<'_>, workers: u32) -> Vec<(Vec<u32>, 
             let text = run
                 .split_whitespace()
                 .find_map(|w| w.strip_prefix("structure="))?;
-            let structure: Vec<u32> = text
-                .split('-')
-                .map(str::parse)
-                .collect::<Result<_, _>>()
-                .ok()?;
+            let text = toml::Value::String(text.to_string());
+            let structure = crate::scenario::parse_structure("structure", &text).ok()?;
             (structure.last() == Some(&workers)).then_some((structure, observed))
         })
         .collect()

@@ -20,7 +20,7 @@ use serde::Deserialize;
 pub use error::{Problem, ScenarioError};
 pub use overrides::Override;
 pub use space::{FaasSpace, IaasSpace, Lifecycle, PatternKind, Sync};
-pub use values::MAX_WORKERS;
+pub use values::{MAX_WORKERS, structure as parse_structure};
 pub use workload::{Algorithm, DataSource, Dataset, Model, ModelKind, TrainingLength, Workload};
 
 use crate::profile::Profiles;
