@@ -20,6 +20,8 @@ pub mod wide;
 
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::data::{Dataset, Shard};
 use sgd::Sgd;
 
@@ -133,19 +135,29 @@ pub trait Kernel: Send + Sync {
     fn evaluate(&self, params: &[f32], data: &Dataset) -> Evaluation {
         let ids: Vec<u32> = (0..data.rows() as u32).collect();
         let shard = Shard::new(data, &ids);
-        let score = self.score(
-            params,
-            &shard,
-            0..shard.len(),
-            &mut vec![0.0; self.scratch_len()],
-        );
-        let rows = score.rows.max(1) as f64;
+        // Fixed chunks scored on any thread and summed in chunk order: the same sum whatever
+        // the thread count.
+        let starts: Vec<usize> = (0..shard.len()).step_by(EVALUATION_CHUNK).collect();
+        let parts: Vec<Score> = starts
+            .par_iter()
+            .map(|&start| {
+                let rows = start..(start + EVALUATION_CHUNK).min(shard.len());
+                self.score(params, &shard, rows, &mut vec![0.0; self.scratch_len()])
+            })
+            .collect();
+        let (loss_sum, correct, rows) = parts.iter().fold((0.0, 0, 0), |(l, c, r), p| {
+            (l + p.loss_sum, c + p.correct, r + p.rows)
+        });
+        let rows = rows.max(1) as f64;
         Evaluation {
-            loss: score.loss_sum / rows,
-            accuracy: score.correct as f64 / rows,
+            loss: loss_sum / rows,
+            accuracy: correct as f64 / rows,
         }
     }
 }
+
+/// Rows [`Kernel::evaluate`] scores as one piece of work.
+const EVALUATION_CHUNK: usize = 4096;
 
 /// [`Kernel::sgd_pass`] as gradient-then-step per batch, the default every kernel starts from.
 pub fn plain_sgd_pass<K: Kernel + ?Sized>(

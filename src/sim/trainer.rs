@@ -6,8 +6,12 @@
 //! contributed; under asynchronous protocols a worker computes on whatever model it read — a
 //! stale one if others wrote since — and its result overwrites the shared model.
 
-use crate::data::{Dataset, Partition};
+use rayon::prelude::*;
+
+use crate::data::{Dataset, Partition, Shard};
+use crate::kernels::Kernel;
 use crate::kernels::distributed::kmeans::{kmeans_round, merge_kmeans};
+use crate::kernels::kmeans::KMeans;
 use crate::kernels::distributed::{
     Admm, GlobalModel, RoundReport, Worker, admm_round, ga_round, ma_round, make_workers,
     merge_admm, merge_gradients, merge_models,
@@ -56,9 +60,11 @@ pub struct Trainer<'a> {
     scaling: Scaling,
     /// Gradient workers (empty for k-means, whose workers need only their shards).
     workers: Vec<Worker<'a>>,
-    shards: Vec<crate::data::Shard<'a>>,
+    shards: Vec<Shard<'a>>,
     global: GlobalModel,
     contributed: usize,
+    /// Reports of the current BSP round computed ahead for the workers yet to collect them.
+    ready: Vec<Option<RoundReport>>,
     rows: Vec<usize>,
     stats: Vec<Vec<f64>>,
     stats_sum: Vec<f64>,
@@ -83,7 +89,7 @@ impl<'a> Trainer<'a> {
             ),
             Math::KMeans(km) => {
                 let ids: Vec<u32> = (0..data.rows() as u32).collect();
-                let centroids = km.init_plus_plus(&crate::data::Shard::new(data, &ids), seed);
+                let centroids = km.init_plus_plus(&Shard::new(data, &ids), seed);
                 (centroids, Vec::new(), km.stats_len())
             }
         };
@@ -97,6 +103,7 @@ impl<'a> Trainer<'a> {
             shards: partition.shards(data),
             global: GlobalModel::new(params),
             contributed: 0,
+            ready: vec![None; count],
             rows: vec![0; count],
             stats: vec![vec![0.0; stats_len]; count],
             stats_sum: vec![0.0; stats_len],
@@ -119,47 +126,60 @@ impl<'a> Trainer<'a> {
     }
 
     /// Worker `j`'s round `round` on the global model; merges when the last worker contributes.
+    ///
+    /// Under BSP every worker's round reads only the merged model and its own state, so the
+    /// first worker to reach a round computes the round of all of them at once, across cores;
+    /// the others collect their report when their turn comes in virtual time. Each worker's
+    /// arithmetic is the same whichever thread runs it, so results do not depend on the
+    /// thread count.
     pub fn compute(&mut self, j: usize, round: u64) -> Work {
-        let in_epoch = round as usize % self.learning.rounds_per_epoch.max(1);
-        let report = match self.math {
-            Math::Gradient(kernel) => {
-                let worker = &mut self.workers[j];
-                match self.learning.algorithm {
-                    Algorithm::GaSgd => {
-                        let batch = worker.batch(in_epoch % worker.batches_per_epoch().max(1));
-                        ga_round(kernel.as_ref(), worker, &self.global.params, batch)
-                    }
-                    Algorithm::MaSgd => ma_round(
-                        kernel.as_ref(),
-                        worker,
-                        &self.global.params,
-                        self.learning.sgd,
-                    ),
-                    Algorithm::Admm => admm_round(
-                        kernel.as_ref(),
-                        worker,
-                        &self.global.params,
-                        self.learning.admm,
-                        self.learning.sgd.lr,
-                    ),
-                }
-            }
-            Math::KMeans(km) => {
-                let shard = &self.shards[j];
-                let inertia = kmeans_round(km, &self.global.params, shard, &mut self.stats[j]);
-                RoundReport {
-                    rows: shard.len(),
-                    loss_sum: inertia,
-                    cost: km.batch_cost(shard, 0..shard.len()),
-                }
-            }
-        };
+        if self.ready.iter().all(Option::is_none) {
+            self.compute_all(round);
+        }
+        let report = self.ready[j]
+            .take()
+            .unwrap_or_else(|| self.compute_one(j, round));
         self.rows[j] = report.rows;
         self.contributed += 1;
         if self.contributed == self.shards.len() {
             self.merge();
         }
         self.work(j, &report)
+    }
+
+    /// Every worker's round `round` on the current global model, in parallel.
+    fn compute_all(&mut self, round: u64) {
+        let in_epoch = round as usize % self.learning.rounds_per_epoch.max(1);
+        let (global, learning) = (&self.global.params, self.learning);
+        self.ready = match self.math {
+            Math::Gradient(kernel) => self
+                .workers
+                .par_iter_mut()
+                .map(|worker| Some(gradient_round(kernel.as_ref(), worker, global, learning, in_epoch)))
+                .collect(),
+            Math::KMeans(km) => self
+                .shards
+                .par_iter()
+                .zip(self.stats.par_iter_mut())
+                .map(|(shard, stats)| Some(kmeans_report(km, global, shard, stats)))
+                .collect(),
+        };
+    }
+
+    /// Worker `j`'s round alone (a worker that comes back within a round it already computed).
+    fn compute_one(&mut self, j: usize, round: u64) -> RoundReport {
+        let in_epoch = round as usize % self.learning.rounds_per_epoch.max(1);
+        let global = &self.global.params;
+        match self.math {
+            Math::Gradient(kernel) => gradient_round(
+                kernel.as_ref(),
+                &mut self.workers[j],
+                global,
+                self.learning,
+                in_epoch,
+            ),
+            Math::KMeans(km) => kmeans_report(km, global, &self.shards[j], &mut self.stats[j]),
+        }
     }
 
     fn merge(&mut self) {
@@ -260,5 +280,38 @@ pub fn evaluate(math: &Math, params: &[f32], data: &Dataset) -> (f64, f64) {
             km.inertia(params, data) / data.rows().max(1) as f64,
             f64::NAN,
         ),
+    }
+}
+
+/// One gradient worker's synchronous round of `learning.algorithm` on `global`.
+fn gradient_round(
+    kernel: &dyn Kernel,
+    worker: &mut Worker,
+    global: &[f32],
+    learning: Learning,
+    in_epoch: usize,
+) -> RoundReport {
+    match learning.algorithm {
+        Algorithm::GaSgd => {
+            let batch = worker.batch(in_epoch % worker.batches_per_epoch().max(1));
+            ga_round(kernel, worker, global, batch)
+        }
+        Algorithm::MaSgd => ma_round(kernel, worker, global, learning.sgd),
+        Algorithm::Admm => admm_round(kernel, worker, global, learning.admm, learning.sgd.lr),
+    }
+}
+
+/// One k-means worker's round: its shard's statistics against `centroids`.
+fn kmeans_report(
+    km: &KMeans,
+    centroids: &[f32],
+    shard: &Shard,
+    stats: &mut [f64],
+) -> RoundReport {
+    let inertia = kmeans_round(km, centroids, shard, stats);
+    RoundReport {
+        rows: shard.len(),
+        loss_sum: inertia,
+        cost: km.batch_cost(shard, 0..shard.len()),
     }
 }
