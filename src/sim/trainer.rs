@@ -11,11 +11,11 @@ use rayon::prelude::*;
 use crate::data::{Dataset, Partition, Shard};
 use crate::kernels::Kernel;
 use crate::kernels::distributed::kmeans::{kmeans_round, merge_kmeans};
-use crate::kernels::kmeans::KMeans;
 use crate::kernels::distributed::{
     Admm, GlobalModel, RoundReport, Worker, admm_round, ga_round, ma_round, make_workers,
     merge_admm, merge_gradients, merge_models,
 };
+use crate::kernels::kmeans::KMeans;
 use crate::kernels::sgd::Sgd;
 use crate::scenario::Algorithm;
 
@@ -155,7 +155,15 @@ impl<'a> Trainer<'a> {
             Math::Gradient(kernel) => self
                 .workers
                 .par_iter_mut()
-                .map(|worker| Some(gradient_round(kernel.as_ref(), worker, global, learning, in_epoch)))
+                .map(|worker| {
+                    Some(gradient_round(
+                        kernel.as_ref(),
+                        worker,
+                        global,
+                        learning,
+                        in_epoch,
+                    ))
+                })
                 .collect(),
             Math::KMeans(km) => self
                 .shards
@@ -302,12 +310,7 @@ fn gradient_round(
 }
 
 /// One k-means worker's round: its shard's statistics against `centroids`.
-fn kmeans_report(
-    km: &KMeans,
-    centroids: &[f32],
-    shard: &Shard,
-    stats: &mut [f64],
-) -> RoundReport {
+fn kmeans_report(km: &KMeans, centroids: &[f32], shard: &Shard, stats: &mut [f64]) -> RoundReport {
     let inertia = kmeans_round(km, centroids, shard, stats);
     RoundReport {
         rows: shard.len(),
