@@ -102,7 +102,7 @@ impl Blame for ChooseError {
     fn is_input(&self) -> bool {
         match self {
             ChooseError::Plan(e) => e.is_input(),
-            ChooseError::NoneRuns(_) => false,
+            ChooseError::NoneRuns { .. } => false,
         }
     }
 }

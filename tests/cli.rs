@@ -206,6 +206,37 @@ fn cost_of_a_faas_run_is_the_list_price() {
 }
 
 #[test]
+fn a_faas_run_past_the_duration_limit_is_priced_as_chained_invocations() {
+    let out = Command::cargo_bin("stratus")
+        .unwrap()
+        .args([
+            "cost",
+            "faas",
+            "--profile",
+            "aws-lambda-2018",
+            "--workers",
+            "2",
+            "--memory-mb",
+            "1024",
+            "--duration-s",
+            "2000",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // 2,000 s past the 900 s limit: 900 + 900 + 200 s a worker, three requests each.
+    let expected = 2.0 * 2000.0 * 0.0000166667 + 6.0 * 0.2e-6;
+    let total = c["cost_usd"]["total"].as_f64().unwrap();
+    assert!((total - expected).abs() < 1e-9, "{total} vs {expected}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("3 invocations a worker"), "{err}");
+}
+
+#[test]
 fn cost_of_an_iaas_run_is_the_list_price() {
     let c = json(&[
         "cost",
@@ -234,6 +265,28 @@ fn profiles_lists_platforms_instances_and_channels() {
             .any(|i| i["name"] == "p3.2xlarge")
     );
     assert_eq!(p["channels"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn profiles_as_csv_are_rows_not_the_table() {
+    let out = stratus()
+        .args(["profiles", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut rows = csv::Reader::from_reader(out.as_slice());
+    assert_eq!(
+        rows.headers().unwrap(),
+        vec!["kind", "name", "field", "value"]
+    );
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let price = rows
+        .iter()
+        .find(|r| &r[0] == "instances" && &r[1] == "c5.2xlarge" && &r[2] == "usd_per_hour")
+        .expect("c5.2xlarge's price");
+    assert_eq!(&price[3], "0.34");
 }
 
 #[test]

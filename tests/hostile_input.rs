@@ -373,3 +373,47 @@ fn training_flags_past_the_data_are_refused_at_once() {
         "--k",
     );
 }
+
+#[test]
+fn a_probe_object_past_the_cap_is_refused_before_any_allocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path().to_str().unwrap();
+    refused(
+        &[
+            "profile",
+            "channel",
+            "--dir",
+            dir,
+            "--max-object-mib",
+            "99999999999999",
+        ],
+        "--max-object-mib 99999999999999: at most 1024",
+    );
+}
+
+#[test]
+fn a_simulation_with_nothing_runnable_says_why() {
+    let out = stratus()
+        .args([
+            "simulate",
+            "higgs-lr",
+            "--set",
+            "faas.memory_mb=128",
+            "--set",
+            "faas.workers=10",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("over the 900 s limit"), "{err}");
+    let out = stratus()
+        .args(["simulate", "feng2018-case-a", "--platform", "iaas"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no [iaas] section"), "{err}");
+}

@@ -38,6 +38,7 @@ pub struct CalibrateArgs {
     /// Bootstrap replicates of the duration curve.
     #[arg(long, default_value_t = 200)]
     pub bootstrap: usize,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

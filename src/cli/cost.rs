@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 
 use super::common::load_profiles;
 use super::exit::InputError;
-use crate::model::faas::price_run;
+use crate::model::faas::{chained_invocations, price_run};
 use crate::report::output::CostResult;
 use crate::report::{Format, Output, print};
 
@@ -17,6 +17,7 @@ use crate::report::{Format, Output, print};
 pub struct CostArgs {
     #[command(subcommand)]
     pub platform: CostPlatform,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t, global = true)]
     pub format: Format,
     /// Apply a calibration file (its prices, if it changes any).
@@ -29,24 +30,32 @@ pub struct CostArgs {
 pub enum CostPlatform {
     /// Functions: N workers of Z MB, each running T seconds.
     Faas {
+        /// FaaS platform profile (`stratus profiles` lists them), e.g. aws-lambda-x86.
         #[arg(long)]
         profile: String,
+        /// Functions that ran side by side.
         #[arg(long)]
         workers: u32,
+        /// Memory of each function, in MB.
         #[arg(long = "memory-mb")]
         memory_mb: u32,
+        /// Seconds each function worked.
         #[arg(long = "duration-s")]
         duration_s: f64,
-        /// Invocations in all (default: one per worker).
+        /// Invocations in all (default: one per worker, or as many as the duration limit
+        /// chains).
         #[arg(long)]
         requests: Option<f64>,
     },
     /// VMs: N instances of a type, each running T seconds.
     Iaas {
+        /// Instance type (`stratus profiles` lists them), e.g. c5.2xlarge.
         #[arg(long)]
         instance: String,
+        /// Instances that ran side by side.
         #[arg(long)]
         count: u32,
+        /// Seconds each instance ran.
         #[arg(long = "duration-s")]
         duration_s: f64,
     },
@@ -71,13 +80,14 @@ pub fn run(args: &CostArgs) -> anyhow::Result<()> {
             profile
                 .check_memory(*memory_mb)
                 .map_err(|e| InputError(format!("--memory-mb: {e}")))?;
-            let bill = price_run(
-                profile,
-                *workers,
-                *memory_mb,
-                *duration_s,
-                requests.unwrap_or(f64::from(*workers)),
-            );
+            let chained = chained_invocations(profile, *duration_s);
+            if chained > 1.0 {
+                eprintln!(
+                    "note: {duration_s} s is past {}'s {} s limit: priced as {chained} invocations a worker, one after another, each billed on its own",
+                    profile.name, profile.max_duration_s
+                );
+            }
+            let bill = price_run(profile, *workers, *memory_mb, *duration_s, *requests);
             CostResult {
                 total_usd: bill.total_usd(),
                 parts: vec![

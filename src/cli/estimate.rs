@@ -29,6 +29,7 @@ pub struct EstimateArgs {
     /// Estimate the FaaS (default) or the IaaS configuration.
     #[arg(long, value_enum)]
     pub platform: Option<PlatformArg>,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

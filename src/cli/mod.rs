@@ -97,3 +97,32 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep(args) => sweep::run(&args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every argument of every subcommand, as "command path: argument", whose help is empty.
+    fn without_help(cmd: &clap::Command, path: &str, into: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            if help.trim().is_empty() {
+                into.push(format!("{path}: {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            without_help(sub, &format!("{path} {}", sub.get_name()), into);
+        }
+    }
+
+    #[test]
+    fn every_argument_has_help() {
+        let mut blank = Vec::new();
+        without_help(&super::Cli::command(), "stratus", &mut blank);
+        assert!(blank.is_empty(), "arguments without help: {blank:#?}");
+    }
+}

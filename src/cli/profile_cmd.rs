@@ -45,6 +45,7 @@ pub struct KernelsArgs {
     /// Seed of the synthetic data.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -74,12 +75,16 @@ pub struct ChannelArgs {
     /// Timed round trips per object size.
     #[arg(long, default_value_t = 5)]
     pub repeats: usize,
-    /// Largest object, in MiB (sizes run from 1 KiB ×4 up to it).
+    /// Largest object, in MiB (sizes run from 1 KiB ×4 up to it; at most 1,024).
     #[arg(long = "max-object-mib", default_value_t = 64)]
     pub max_object_mib: usize,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
+
+/// The largest probe object `--max-object-mib` accepts, in MiB.
+const MAX_OBJECT_MIB: usize = 1024;
 
 /// Runs `stratus profile`.
 pub fn run(command: &Profile) -> anyhow::Result<()> {
@@ -149,6 +154,13 @@ pub(super) fn write_calibration(
 fn run_channel(args: &ChannelArgs) -> anyhow::Result<()> {
     if args.repeats == 0 || args.max_object_mib == 0 {
         return Err(InputError("--repeats and --max-object-mib must be at least 1".into()).into());
+    }
+    if args.max_object_mib > MAX_OBJECT_MIB {
+        return Err(InputError(format!(
+            "--max-object-mib {}: at most {MAX_OBJECT_MIB} (each probe object is held in memory, written and read back; Redis strings stop at 512 MB)",
+            args.max_object_mib
+        ))
+        .into());
     }
     let (mut store, default_kind) = open(args)?;
     let kind = match &args.channel {

@@ -23,6 +23,7 @@ pub struct RuntimeArgs {
     /// Where to write the calibration (TOML).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -9,6 +9,7 @@ use crate::report::{Format, Output, print};
 /// Flags of `stratus profiles`.
 #[derive(Debug, Args)]
 pub struct ProfilesArgs {
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// Show the profiles with a calibration file applied.

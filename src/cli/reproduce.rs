@@ -25,6 +25,7 @@ pub struct ReproduceArgs {
     /// predict the rest; the summary is over the held-out rows.
     #[arg(long)]
     pub holdout: bool,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -33,6 +33,7 @@ pub struct SimulateArgs {
     /// Simulate the FaaS (default) or the IaaS configuration.
     #[arg(long, value_enum)]
     pub platform: Option<PlatformArg>,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -25,6 +25,7 @@ pub struct SweepArgs {
     pub input: ScenarioInput,
     #[command(flatten)]
     pub objective: ObjectiveArgs,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -62,6 +62,7 @@ pub struct TrainArgs {
     /// Test data in the same format.
     #[arg(long)]
     pub test: Option<PathBuf>,
+    /// Model to train.
     #[arg(long, value_enum)]
     pub model: ModelKind,
     /// Passes over the data (k-means: Lloyd iterations, default 30; ADMM: rounds). Default:
@@ -83,10 +84,13 @@ pub struct TrainArgs {
     /// L2 strength, default 1e-5 (ADMM: L1 strength λ on the consensus model, default 0).
     #[arg(long)]
     pub l2: Option<f32>,
+    /// Workers the data is sharded over (each a shard of the rows).
     #[arg(long, default_value_t = 1)]
     pub workers: usize,
+    /// How workers combine their work: GA-SGD, MA-SGD or ADMM.
     #[arg(long, value_enum, default_value = "ga-sgd")]
     pub algorithm: AlgorithmKind,
+    /// Synchronisation protocol between the workers.
     #[arg(long, value_enum, default_value = "bsp")]
     pub sync: SyncKind,
     /// ADMM penalty ρ.
@@ -107,8 +111,10 @@ pub struct TrainArgs {
     /// Standardise features with the training set's mean and variance (sparse: scale only).
     #[arg(long)]
     pub standardize: bool,
+    /// Seed of the initial model, the shuffles and the split.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write per-epoch losses to this CSV instead of stderr.

@@ -586,19 +586,30 @@ fn channel_setup(
     Ok(setup)
 }
 
-/// The bill of a FaaS run that happened: `workers` functions of `memory_mb`, each billed for
-/// `duration_s` (rounded up to the billing granularity), and `requests` invocations in all.
+/// The bill of a FaaS run that happened: `workers` functions of `memory_mb`, each working
+/// `duration_s` (rounded up to the billing granularity; past the duration limit, as chained
+/// invocations), and `requests` invocations in all (default: every invocation made).
 pub fn price_run(
     profile: &FaasProfile,
     workers: u32,
     memory_mb: u32,
     duration_s: f64,
-    requests: f64,
+    requests: Option<f64>,
 ) -> FaasCost {
+    let chained = chained_invocations(profile, duration_s);
+    let last_s = duration_s - (chained - 1.0) * profile.max_duration_s;
+    let per_worker = (chained - 1.0) * profile.duration_usd(memory_mb, profile.max_duration_s, false)
+        + profile.duration_usd(memory_mb, last_s, false);
     FaasCost {
-        functions_usd: f64::from(workers) * profile.duration_usd(memory_mb, duration_s, false),
-        requests_usd: requests * profile.usd_per_request,
+        functions_usd: f64::from(workers) * per_worker,
+        requests_usd: requests.unwrap_or(f64::from(workers) * chained) * profile.usd_per_request,
         channel_requests_usd: 0.0,
         channel_node_usd: 0.0,
     }
+}
+
+/// Invocations one after another that `duration_s` of work needs on `profile`: one, or as
+/// many as the duration limit makes of it (each billed on its own).
+pub fn chained_invocations(profile: &FaasProfile, duration_s: f64) -> f64 {
+    (duration_s / profile.max_duration_s).ceil().max(1.0)
 }

@@ -16,8 +16,9 @@ use super::plan::plan;
 pub enum ChooseError {
     #[error(transparent)]
     Plan(#[from] crate::optimize::plan::PlanError),
-    #[error("the scenario has no runnable {0} configuration")]
-    NoneRuns(&'static str),
+    /// Why the scenario's configurations of the platform cannot run (or that it has none).
+    #[error("{reason}")]
+    NoneRuns { reason: String },
 }
 
 /// The configuration to simulate on `platform`: the scenario's single one if it fixes every
@@ -37,8 +38,19 @@ pub fn choose_config(
         return Ok(candidate.config);
     }
     let planned = plan(&bounded, profiles, &bounded.objective)?;
-    planned
-        .best(platform)
-        .map(|c| c.config.clone())
-        .ok_or(ChooseError::NoneRuns(platform.label()))
+    if let Some(best) = planned.best(platform) {
+        return Ok(best.config.clone());
+    }
+    let slot = match platform {
+        Platform::Faas => &planned.faas,
+        Platform::Iaas => &planned.iaas,
+    };
+    let reason = match slot {
+        Some(Err(why)) => why.to_string(),
+        _ => format!(
+            "the scenario has no [{}] section to simulate",
+            platform.label().to_lowercase()
+        ),
+    };
+    Err(ChooseError::NoneRuns { reason })
 }

@@ -32,8 +32,7 @@ impl Exporter for CsvExporter {
             Output::Schedule { plan, .. } => write_schedule(out, plan)?,
             Output::Tuning { plan, .. } => write_tuning(out, plan)?,
             Output::Cost(cost) => write_cost(out, cost)?,
-            // The profiles have no rows: CSV prints the table.
-            Output::Profiles(_) => super::text::TableExporter.export(output, out)?,
+            Output::Profiles(profiles) => super::profiles::write_csv(out, profiles)?,
             Output::Sources(rows) => super::measurements::write_serialized(out, rows)?,
             Output::Train(result) => write_train(out, result)?,
             Output::Reproduce { results, roles, .. } => {

@@ -48,6 +48,47 @@ pub fn json(p: &Profiles) -> Value {
     json!({ "faas": faas, "instances": instances, "channels": channels, "cache_nodes": nodes })
 }
 
+/// The profiles as CSV: one row per number or name, `kind,name,field,value`, in the order of
+/// [`json`] (nested objects such as an instance's GPU as dotted fields, absent values empty).
+pub fn write_csv(out: &mut dyn std::io::Write, p: &Profiles) -> anyhow::Result<()> {
+    let mut rows = csv::Writer::from_writer(out);
+    rows.write_record(["kind", "name", "field", "value"])?;
+    let Value::Object(kinds) = json(p) else {
+        return Ok(());
+    };
+    for (kind, entries) in &kinds {
+        for entry in entries.as_array().into_iter().flatten() {
+            let name = entry["name"].as_str().unwrap_or_default();
+            let mut fields = Vec::new();
+            flatten("", entry, &mut fields);
+            for (field, value) in fields.iter().filter(|(f, _)| f != "name") {
+                rows.write_record([kind.as_str(), name, field, value])?;
+            }
+        }
+    }
+    rows.flush()?;
+    Ok(())
+}
+
+/// `value`'s leaves as (dotted field, text) pairs.
+fn flatten(prefix: &str, value: &Value, into: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let field = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&field, inner, into);
+            }
+        }
+        Value::Null => into.push((prefix.to_string(), String::new())),
+        Value::String(text) => into.push((prefix.to_string(), text.clone())),
+        other => into.push((prefix.to_string(), other.to_string())),
+    }
+}
+
 /// The profiles as text, one section per kind.
 pub fn text(p: &Profiles) -> String {
     [

@@ -19,6 +19,7 @@ pub fn json(scenario: &Scenario) -> Value {
         "model": w.model.name,
         "algorithm": w.algorithm.name(),
         "batch_size": w.batch_size,
+        "batch_is_whole_dataset": whole_dataset(scenario).is_some(),
         "runtime": w.runtime,
         "epochs": facts.as_ref().map_or(Value::Null, |f| number(f.epochs)),
         "rounds": facts.as_ref().map_or(Value::Null, |f| number(f.rounds)),
@@ -38,14 +39,26 @@ pub fn line(scenario: &Scenario) -> String {
         (_, Err(_)) => "epochs unknown".into(),
     };
     format!(
-        "Workload: {} on {}, {} with a global mini-batch of {}, {length}, {} runtime, {} functions",
+        "Workload: {} on {}, {} with a global mini-batch of {}{}, {length}, {} runtime, {} functions",
         w.model.name,
         w.dataset.name,
         w.algorithm.name(),
         w.batch_size,
+        whole_dataset(scenario).unwrap_or_default(),
         w.runtime,
         lifecycle(scenario),
     )
+}
+
+/// What a mini-batch larger than the dataset means, said where the batch is stated.
+fn whole_dataset(scenario: &Scenario) -> Option<String> {
+    let rows = WorkloadFacts::new(&scenario.workload).ok()?.rows;
+    (scenario.workload.batch_size as f64 > rows).then(|| {
+        format!(
+            " (more than the {} rows: a round takes the whole dataset)",
+            trim(rows)
+        )
+    })
 }
 
 fn lifecycle(scenario: &Scenario) -> &'static str {
@@ -78,6 +91,16 @@ mod tests {
         }
         let j = json(&s);
         assert_eq!(j["batch_size"], 100000);
+        assert_eq!(j["batch_is_whole_dataset"], false);
         assert_eq!(j["runtime"], "pytorch");
+    }
+
+    #[test]
+    fn says_when_the_batch_is_larger_than_the_data() {
+        let profiles = Profiles::builtin().unwrap();
+        let s = Scenario::default_scenario(&["workload.batch_size=1e9".into()], &profiles).unwrap();
+        let text = line(&s);
+        assert!(text.contains("a round takes the whole dataset"), "{text}");
+        assert_eq!(json(&s)["batch_is_whole_dataset"], true);
     }
 }

@@ -40,6 +40,7 @@ pub struct MemoryArgs {
     /// Also write the result as AWS Lambda Power Tuning output JSON.
     #[arg(long, value_name = "FILE")]
     pub power_tuning: Option<PathBuf>,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -17,6 +17,7 @@ use crate::sim::{SimOutcome, simulate_schedule};
     after_help = "Examples:\n  stratus optimize schedule scenarios/siren-toy-lr.toml\n  stratus optimize schedule scenarios/siren-toy-lr.toml --budget-usd 0.015 --format json\n  stratus optimize schedule scenarios/siren-toy-lr.toml --simulate"
 )]
 pub struct ScheduleArgs {
+    /// Scenario: a TOML file or a shipped scenario's name (e.g. higgs-lr).
     pub scenario: PathBuf,
     #[command(flatten)]
     pub input: ScenarioInput,
@@ -26,6 +27,7 @@ pub struct ScheduleArgs {
     /// Also run the schedule and the best fixed plan in the simulator, epoch by epoch.
     #[arg(long)]
     pub simulate: bool,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

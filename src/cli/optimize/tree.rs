@@ -22,11 +22,14 @@ pub enum TreeObjective {
     after_help = "Examples:\n  stratus optimize tree scenarios/feng2018-case-a.toml\n  stratus optimize tree scenarios/feng2018-case-a.toml --set faas.workers=10000 --objective cost --format json"
 )]
 pub struct TreeArgs {
+    /// Scenario: a TOML file or a shipped scenario's name (e.g. higgs-lr).
     pub scenario: PathBuf,
     #[command(flatten)]
     pub input: ScenarioInput,
+    /// What the tree minimises.
     #[arg(long, value_enum, default_value_t)]
     pub objective: TreeObjective,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

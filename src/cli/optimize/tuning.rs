@@ -22,6 +22,7 @@ pub enum TuningObjective {
     after_help = "Examples:\n  stratus optimize tuning scenarios/higgs-lr.toml\n  stratus optimize tuning scenarios/rcv1-lr.toml --configs 32 --functions 500 --epochs 5,10,20 --format json"
 )]
 pub struct TuningArgs {
+    /// Scenario: a TOML file or a shipped scenario's name (e.g. higgs-lr).
     pub scenario: PathBuf,
     #[command(flatten)]
     pub input: ScenarioInput,
@@ -34,8 +35,10 @@ pub struct TuningArgs {
     /// Epochs of each configuration, cycled (default: the scenario's).
     #[arg(long, value_delimiter = ',')]
     pub epochs: Vec<f64>,
+    /// What the allocation minimises.
     #[arg(long, value_enum, default_value_t)]
     pub objective: TuningObjective,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -18,20 +18,26 @@ use crate::scenario::{Goal, Objective};
     after_help = "Examples:\n  stratus optimize workers scenarios/higgs-lr.toml\n  stratus optimize workers scenarios/rcv1-lr.toml --objective cost --max-workers 200 --format csv"
 )]
 pub struct WorkersArgs {
+    /// Scenario: a TOML file or a shipped scenario's name (e.g. higgs-lr).
     pub scenario: PathBuf,
     #[command(flatten)]
     pub input: ScenarioInput,
+    /// What to minimise: time, cost or balanced (time × cost); default the scenario's.
     #[arg(long, value_parser = parse_goal)]
     pub objective: Option<Goal>,
+    /// Only worker counts that cost at most this many dollars.
     #[arg(long, value_name = "USD", value_parser = crate::cli::common::positive)]
     pub budget_usd: Option<f64>,
+    /// Only worker counts that finish within this many seconds.
     #[arg(long, value_name = "SECONDS", value_parser = crate::cli::common::positive)]
     pub deadline_s: Option<f64>,
     /// Largest worker count to try.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_workers: u32,
+    /// Only this platform (default: both).
     #[arg(long, value_enum)]
     pub platform: Option<PlatformArg>,
+    /// How to print the result: table (default), json or csv.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -1,0 +1,8 @@
+//! LIBSVM text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = stratus::data::libsvm::read(data);
+});
