@@ -18,5 +18,6 @@ pub mod report;
 pub mod reproduce;
 pub mod scenario;
 pub mod sim;
+pub mod suggest;
 pub mod units;
 pub mod validate;

@@ -7,7 +7,7 @@ fn main() {
             // The reader went away (`stratus plan --format csv | head`): nothing left to say.
             return;
         }
-        let message = stratus::cli::exit::message(&err);
+        let message = stratus::suggest::hint(&stratus::cli::exit::message(&err));
         eprintln!("error: {}", stratus::units::printable(&message));
         std::process::exit(stratus::cli::exit::exit_code(&err));
     }

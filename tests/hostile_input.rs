@@ -417,3 +417,74 @@ fn a_simulation_with_nothing_runnable_says_why() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no [iaas] section"), "{err}");
 }
+
+#[test]
+fn a_bad_override_is_blamed_on_the_command_line_with_the_word_meant() {
+    refused(
+        &["plan", "--set", "faas.workers=abc"],
+        "--set: faas.workers: expected an integer",
+    );
+    refused(
+        &["plan", "--set", "faas.channel=memcache"],
+        "did you mean `memcached`?",
+    );
+    refused(
+        &["plan", "--set", "faas.chanel=s3"],
+        "did you mean `channel`?",
+    );
+    refused(
+        &["plan", "higgs-l"],
+        "nor a shipped scenario (shipped: a9a-lr",
+    );
+    refused(&["plan", "higgs-l"], "did you mean `higgs-lr`?");
+}
+
+#[test]
+fn an_interrupted_simulation_keeps_what_it_simulated() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("trace.csv");
+    // About 10^6 rounds: far longer than the two seconds this test waits.
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stratus"))
+        .args([
+            "simulate",
+            "higgs-lr",
+            "--set",
+            "faas.workers=10",
+            "--set",
+            "faas.memory_mb=1769",
+            "--set",
+            "faas.channel=memcached",
+            "--set",
+            "faas.pattern=allreduce",
+            "--set",
+            "workload.algorithm=ga-sgd",
+            "--set",
+            "workload.epochs=10000",
+            "--format",
+            "json",
+            "--trace",
+        ])
+        .arg(&trace)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted: the first run stopped after"),
+        "{err}"
+    );
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rounds = result["rounds"].as_u64().unwrap();
+    assert!(rounds > 0 && rounds < 1_100_000, "{rounds}");
+    let rows = std::fs::read_to_string(&trace).unwrap().lines().count() as u64;
+    assert_eq!(rows, rounds + 1, "a header and a row per simulated round");
+}

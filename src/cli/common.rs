@@ -44,9 +44,10 @@ impl ScenarioInput {
         }
         let scenario = match path {
             Some(path) if !path.exists() => {
-                match Scenario::shipped(&path.to_string_lossy(), &self.sets, profiles) {
+                let name = path.to_string_lossy();
+                match Scenario::shipped(&name, &self.sets, profiles) {
                     Some(scenario) => scenario?,
-                    None => Scenario::from_path(path, &self.sets, profiles)?,
+                    None => return Err(InputError(no_such_scenario(&name)).into()),
                 }
             }
             Some(path) => Scenario::from_path(path, &self.sets, profiles)?,
@@ -54,6 +55,18 @@ impl ScenarioInput {
         };
         Ok(scenario)
     }
+}
+
+/// Why `name` is neither a file nor a shipped scenario, with the nearest shipped name.
+fn no_such_scenario(name: &str) -> String {
+    let shipped = crate::scenario::shipped::names();
+    let near = crate::suggest::nearest(name.trim_end_matches(".toml"), shipped.iter().copied())
+        .map(|n| format!("; did you mean `{n}`?"))
+        .unwrap_or_default();
+    format!(
+        "{name}: no such file, nor a shipped scenario (shipped: {}){near}",
+        shipped.join(", ")
+    )
 }
 
 /// Flags that override the scenario's objective.

@@ -6,6 +6,12 @@
 #[error("{0}")]
 pub struct InputError(pub String);
 
+/// The user interrupted long work (Ctrl-C), which ended cleanly and kept what it had done.
+/// Exits with code 130, as a shell reports a process ended by SIGINT.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Interrupted(pub String);
+
 /// The error and its causes, outermost first, joined by ": ". A cause whose text the message
 /// so far already holds is left out: many errors here print their cause themselves (a data
 /// error names its file, line and the rule broken), and the chain would say it twice.
@@ -20,9 +26,12 @@ pub fn message(err: &anyhow::Error) -> String {
     text
 }
 
-/// The exit code for an error: 2 when the outermost error of a known type says the user's
-/// input caused it (`blame::Blame`, decided by type and variant), else 1.
+/// The exit code for an error: 130 for an interruption, 2 when the outermost error of a known
+/// type says the user's input caused it (`blame::Blame`, decided by type and variant), else 1.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
+    if err.is::<Interrupted>() {
+        return 130;
+    }
     let input = err.chain().find_map(|cause| {
         if cause.is::<InputError>() {
             Some(true)

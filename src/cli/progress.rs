@@ -1,21 +1,12 @@
 //! Progress on stderr for long work (hidden when stderr is not a terminal).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// A bar over `runs` simulated runs (a spinner while the first one runs).
-pub fn runs_bar(runs: u32) -> ProgressBar {
-    let bar = ProgressBar::new(u64::from(runs.max(1)));
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {bar:30} {pos}/{len} [{elapsed}, eta {eta}]")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_message(format!(
-        "simulating {runs} run{}",
-        if runs == 1 { "" } else { "s" }
-    ));
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    bar
-}
+use crate::sim::Watch;
 
 /// A bar over `steps` named steps of `what` (its message names the step running).
 pub fn steps_bar(steps: u64, what: &str) -> ProgressBar {
@@ -27,4 +18,49 @@ pub fn steps_bar(steps: u64, what: &str) -> ProgressBar {
     bar.set_prefix(what.to_string());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
+}
+
+/// Runs `work` with a bar over the simulated rounds `watch` counts (position, rate and ETA),
+/// redrawn every tenth of a second until the work returns.
+pub fn while_simulating<T>(watch: &Watch, runs: u32, work: impl FnOnce() -> T) -> T {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg} {bar:30} {pos}/{len} rounds [{elapsed}, eta {eta}]",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!(
+        "simulating {runs} run{}",
+        if runs == 1 { "" } else { "s" }
+    ));
+    let done = Arc::new(AtomicBool::new(false));
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                let (finished, planned) = watch.progress();
+                bar.set_length(planned);
+                bar.set_position(finished);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let result = work();
+        done.store(true, Ordering::Relaxed);
+        result
+    });
+    bar.finish_and_clear();
+    result
+}
+
+/// Makes Ctrl-C ask `watch` to stop (the runs end after the round in flight and keep what
+/// they did); a second Ctrl-C quits at once.
+pub fn stop_on_ctrl_c(watch: &Arc<Watch>) {
+    let watch = Arc::clone(watch);
+    // Only one handler per process: a second call (tests in one process) keeps the first.
+    let _ = ctrlc::set_handler(move || {
+        if watch.stopping() {
+            std::process::exit(130);
+        }
+        watch.request_stop();
+    });
 }

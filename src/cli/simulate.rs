@@ -1,14 +1,17 @@
 //! `stratus simulate`: the discrete-event simulator on one configuration, with the real kernels.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
 
 use super::common::ScenarioInput;
 use super::estimate::PlatformArg;
+use super::exit::Interrupted;
 use crate::model::Platform;
 use crate::optimize::choose::choose_config;
 use crate::report::{Format, Output, csv_rows, print, write_atomically};
+use crate::sim::Watch;
 use crate::sim::runs::simulate_runs;
 
 /// Flags of `stratus simulate`.
@@ -49,15 +52,17 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         None => Platform::Faas,
     };
     let config = choose_config(&scenario, &profiles, platform)?;
-    let progress = super::progress::runs_bar(args.runs);
-    let runs = simulate_runs(
-        &scenario,
-        &profiles,
-        &config,
-        (args.seed.unwrap_or(scenario.seed), args.runs),
-        &|| progress.inc(1),
-    )?;
-    progress.finish_and_clear();
+    let watch = Arc::new(Watch::default());
+    super::progress::stop_on_ctrl_c(&watch);
+    let runs = super::progress::while_simulating(&watch, args.runs, || {
+        simulate_runs(
+            &scenario,
+            &profiles,
+            &config,
+            (args.seed.unwrap_or(scenario.seed), args.runs),
+            &watch,
+        )
+    })?;
     if let Some(path) = &args.trace {
         write_atomically(path, |w| {
             csv_rows::write_trace(w, &runs[0].trace).map_err(std::io::Error::other)
@@ -69,5 +74,14 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
             runs: &runs,
             algorithm: scenario.workload.algorithm,
         },
-    )
+    )?;
+    if watch.stopping() {
+        return Err(Interrupted(format!(
+            "interrupted: the first run stopped after {} rounds; the results{} cover the rounds simulated",
+            runs[0].rounds,
+            if args.trace.is_some() { " and the trace" } else { "" }
+        ))
+        .into());
+    }
+    Ok(())
 }

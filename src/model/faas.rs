@@ -598,7 +598,8 @@ pub fn price_run(
 ) -> FaasCost {
     let chained = chained_invocations(profile, duration_s);
     let last_s = duration_s - (chained - 1.0) * profile.max_duration_s;
-    let per_worker = (chained - 1.0) * profile.duration_usd(memory_mb, profile.max_duration_s, false)
+    let per_worker = (chained - 1.0)
+        * profile.duration_usd(memory_mb, profile.max_duration_s, false)
         + profile.duration_usd(memory_mb, last_s, false);
     FaasCost {
         functions_usd: f64::from(workers) * per_worker,

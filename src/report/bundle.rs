@@ -353,7 +353,7 @@ fn variant(
         input.profiles,
         &config,
         (scenario.seed, input.runs),
-        &|| {},
+        &crate::sim::Watch::default(),
     )
     .map_err(|e| e.to_string())?;
     Ok(Variant {

@@ -226,7 +226,14 @@ impl Scenario {
         } else {
             apply_sets(text, sets).map_err(|e| e.in_file("--set"))?
         };
-        let mut scenario = Self::check(&raw, profiles, base_dir).map_err(|e| e.in_file(file))?;
+        let mut scenario = Self::check(&raw, profiles, base_dir).map_err(|e| {
+            // A value that came from the command line is blamed there, not on the file.
+            let from_set = sets.iter().any(|set| {
+                let key = set.split('=').next().unwrap_or_default().trim();
+                e.key == key || e.key.starts_with(&format!("{key}."))
+            });
+            e.in_file(if from_set { "--set" } else { file })
+        })?;
         scenario.file = file.to_string();
         Ok(scenario)
     }

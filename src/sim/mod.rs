@@ -16,6 +16,8 @@ pub mod shared_link;
 pub mod store;
 pub mod time;
 pub mod trainer;
+pub mod watch;
 
 pub use outcome::SimOutcome;
-pub use run::{SimError, simulate_config, simulate_schedule};
+pub use run::{SimError, simulate_config, simulate_config_watched, simulate_schedule};
+pub use watch::Watch;

@@ -22,6 +22,7 @@ use super::faas::{FaasRun, FaasRunSettings};
 use super::noise::Noise;
 use super::outcome::{SimOutcome, TraceRow, converged};
 use super::trainer::{Learning, Scaling, Trainer, evaluate};
+use super::watch::Watch;
 
 /// Why a simulation cannot run.
 #[derive(Debug, thiserror::Error)]
@@ -45,15 +46,26 @@ pub fn simulate_config(
     config: &Config,
     seed: u64,
 ) -> Result<SimOutcome, SimError> {
+    simulate_config_watched(scenario, profiles, config, seed, &Watch::default())
+}
+
+/// [`simulate_config`], counting rounds on `watch` and ending early when it asks to stop.
+pub fn simulate_config_watched(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    config: &Config,
+    seed: u64,
+    watch: &Watch,
+) -> Result<SimOutcome, SimError> {
     let bounded = with_bounded_length(scenario);
     let data = prepare(&scenario.workload, scenario.simulation.max_rows, seed)?;
     match config {
         Config::Faas(cfg) if per_epoch(scenario) => {
             let generations = vec![cfg.clone(); generations(scenario)];
-            simulate_schedule(scenario, profiles, &generations, seed)
+            schedule(scenario, profiles, &generations, seed, watch)
         }
-        Config::Faas(cfg) => simulate_faas(&bounded, profiles, cfg, &data, seed),
-        Config::Iaas(cfg) => simulate_iaas(&bounded, profiles, cfg, &data, seed),
+        Config::Faas(cfg) => simulate_faas(&bounded, profiles, cfg, &data, (seed, watch)),
+        Config::Iaas(cfg) => simulate_iaas(&bounded, profiles, cfg, &data, (seed, watch)),
     }
 }
 
@@ -147,9 +159,9 @@ fn simulate_faas(
     profiles: &Profiles,
     cfg: &FaasConfig,
     data: &SimData,
-    seed: u64,
+    (seed, watch): (u64, &Watch),
 ) -> Result<SimOutcome, SimError> {
-    let run = run_faas(scenario, profiles, cfg, data, seed, None)?;
+    let run = run_faas(scenario, profiles, cfg, data, (seed, watch), None)?;
     let epochs = run.summary.rounds as f64 / run.rounds_per_epoch;
     let summary = run.summary;
     Ok(finish(
@@ -182,7 +194,7 @@ fn run_faas(
     profiles: &Profiles,
     cfg: &FaasConfig,
     data: &SimData,
-    seed: u64,
+    (seed, watch): (u64, &Watch),
     start: Option<&[f32]>,
 ) -> Result<FaasRunResult, SimError> {
     check_supported(scenario, data, cfg.sync.is_synchronous())?;
@@ -220,9 +232,13 @@ fn run_faas(
         rounds_per_epoch: facts.rounds_per_epoch.round().max(1.0) as u64,
         target_loss: target_loss(scenario),
     };
-    let mut sim = Simulation::new(FaasRun::new(&model, settings, trainer, noise));
+    let planned = settings.rounds;
+    watch.plan(planned);
+    let mut sim = Simulation::new(FaasRun::new(&model, settings, (trainer, noise), watch));
     sim.model.start(&mut sim.scheduler);
     sim.run();
+    // Rounds a target loss or a stop made unnecessary count as done.
+    watch.finish(planned.saturating_sub(sim.model.rounds_recorded()));
     Ok(FaasRunResult {
         summary: sim.model.summary(),
         initial_loss,
@@ -262,6 +278,17 @@ pub fn simulate_schedule(
     epochs: &[FaasConfig],
     seed: u64,
 ) -> Result<SimOutcome, SimError> {
+    schedule(scenario, profiles, epochs, seed, &Watch::default())
+}
+
+/// [`simulate_schedule`], counting rounds on `watch`; a stop ends it after the epoch in flight.
+fn schedule(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    epochs: &[FaasConfig],
+    seed: u64,
+    watch: &Watch,
+) -> Result<SimOutcome, SimError> {
     let first = epochs
         .first()
         .ok_or_else(|| SimError::Unsupported("a schedule needs at least one epoch".into()))?;
@@ -277,12 +304,15 @@ pub fn simulate_schedule(
             profiles,
             cfg,
             &data,
-            epoch_seed,
+            (epoch_seed, watch),
             params.as_deref(),
         )?;
         total.add(t as u64, run.initial_loss, &run.summary, run.events);
         params = Some(run.summary.final_params);
-        // Generations stop once the target loss is reached (epochs = "auto").
+        // Generations stop once the target loss is reached (epochs = "auto") or when asked.
+        if watch.stopping() {
+            break;
+        }
         if target_loss(&one_epoch).is_some_and(|target| {
             total
                 .epoch_losses
@@ -396,7 +426,7 @@ fn simulate_iaas(
     profiles: &Profiles,
     cfg: &IaasConfig,
     data: &SimData,
-    seed: u64,
+    (seed, watch): (u64, &Watch),
 ) -> Result<SimOutcome, SimError> {
     let instance = profiles.instance(&cfg.instance)?;
     let model = IaasModel::new(scenario, profiles)?;
@@ -434,6 +464,8 @@ fn simulate_iaas(
     let (mut now, mut compute_s, mut comm_s, mut rounds) =
         (startup_s + load_s, 0.0, 0.0, facts.rounds as u64);
     let (mut epoch_losses, mut trace) = (Vec::new(), Vec::new());
+    let planned = rounds;
+    watch.plan(planned);
     let mut round = 0;
     while round < rounds {
         if streaming {
@@ -471,8 +503,13 @@ fn simulate_iaas(
             active: cfg.workers,
             usd,
         });
+        watch.finish(1);
+        if watch.stopping() {
+            rounds = round + 1;
+        }
         round += 1;
     }
+    watch.finish(planned.saturating_sub(rounds));
     let time = TimeBreakdown {
         startup_s,
         load_s: loaded_s,

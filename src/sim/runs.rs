@@ -6,27 +6,24 @@
 use rayon::prelude::*;
 
 use super::outcome::SimOutcome;
-use super::run::{SimError, simulate_config};
+use super::run::{SimError, simulate_config_watched};
+use super::watch::Watch;
 use crate::model::Config;
 use crate::profile::Profiles;
 use crate::scenario::Scenario;
 
-/// Runs `config` with seeds `seed`, `seed + 1`, … in parallel; results in seed order.
-/// `finished` is called as each run ends (in whatever order they end).
+/// Runs `config` with seeds `seed`, `seed + 1`, … in parallel; results in seed order. Every
+/// run counts its rounds on `watch` and ends early when it asks to stop.
 pub fn simulate_runs(
     scenario: &Scenario,
     profiles: &Profiles,
     config: &Config,
     (seed, runs): (u64, u32),
-    finished: &(dyn Fn() + Sync),
+    watch: &Watch,
 ) -> Result<Vec<SimOutcome>, SimError> {
     (0..u64::from(runs.max(1)))
         .into_par_iter()
-        .map(|k| {
-            let run = simulate_config(scenario, profiles, config, seed.wrapping_add(k));
-            finished();
-            run
-        })
+        .map(|k| simulate_config_watched(scenario, profiles, config, seed.wrapping_add(k), watch))
         .collect()
 }
 

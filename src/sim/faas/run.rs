@@ -20,6 +20,7 @@ use crate::sim::outcome::TraceRow;
 use crate::sim::store::Store;
 use crate::sim::time::SimTime;
 use crate::sim::trainer::{Trainer, Work};
+use crate::sim::watch::Watch;
 
 /// What happens next.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,6 +120,8 @@ pub struct FaasRun<'a> {
     round_overhead_s: f64,
     /// When the shared NIC's pending completion check runs (none pending: `None`).
     link_check_at: Option<SimTime>,
+    /// Where finished rounds are counted and a stop may be asked for.
+    watch: &'a Watch,
 }
 
 impl<'a> FaasRun<'a> {
@@ -126,8 +129,8 @@ impl<'a> FaasRun<'a> {
     pub fn new(
         model: &'a FaasModel,
         settings: FaasRunSettings,
-        trainer: Trainer<'a>,
-        noise: Noise,
+        (trainer, noise): (Trainer<'a>, Noise),
+        watch: &'a Watch,
     ) -> Self {
         let cfg = &settings.cfg;
         let size = model.size(cfg.memory_mb);
@@ -165,6 +168,7 @@ impl<'a> FaasRun<'a> {
             streaming: model.residency(cfg).is_ok_and(|(_, streaming)| streaming),
             round_overhead_s: model.round_overhead_s(cfg.workers, &size),
             link_check_at: None,
+            watch,
             trainer,
             settings,
             model,
@@ -592,6 +596,11 @@ impl<'a> FaasRun<'a> {
     }
 
     fn record_round(&mut self, round: u64, now: SimTime) {
+        self.watch.finish(1);
+        if self.watch.stopping() {
+            // Asked to stop: this round is the last one begun.
+            self.settings.rounds = self.settings.rounds.min(round + 1);
+        }
         self.forget_old_rounds(round);
         let (loss_sum, rows) = self.round_loss[round as usize];
         if self.ends_epoch(round) {
@@ -690,6 +699,11 @@ impl<'a> FaasRun<'a> {
     }
 
     /// The run's end: every worker's finish, the time split of the last one, and the bill.
+    /// Rounds every worker has finished so far.
+    pub fn rounds_recorded(&self) -> u64 {
+        self.trace.len() as u64
+    }
+
     pub fn summary(&self) -> RunSummary {
         let (last, end) = self
             .workers
