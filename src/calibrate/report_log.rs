@@ -114,7 +114,12 @@ fn within_limit(ms: Option<f64>, field: &str) -> Result<Option<f64>, Fault> {
     match ms {
         Some(x) if x > MAX_DURATION_MS => Err(Fault::Bad {
             field: field.to_string(),
-            text: format!("{x} ms"),
+            // 1e300 stays 1e300, not three hundred digits.
+            text: if x >= 1e9 {
+                format!("{x:e} ms")
+            } else {
+                format!("{x} ms")
+            },
             expected: "a duration within Lambda's 15-minute limit (900000 ms)",
         }),
         other => Ok(other),

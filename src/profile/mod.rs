@@ -86,6 +86,20 @@ impl Profiles {
         if let Some(patch) = patch {
             overlay::apply(&mut sources, patch)?;
         }
+        let parsed = Self::parse(&sources);
+        match (parsed, patch) {
+            // A calibration broke a profile file: say it is the calibration's value.
+            (Err(ProfileError::Invalid { file, message }), Some(_)) => {
+                let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+                Err(ProfileError::Overlay(format!(
+                    "{message} (a value the calibration lays over {file})"
+                )))
+            }
+            (parsed, _) => parsed,
+        }
+    }
+
+    fn parse(sources: &sources::Sources) -> Result<Self, ProfileError> {
         Ok(Profiles {
             faas: sources.parse_faas()?,
             instances: instance::parse(&sources.ec2)?,
