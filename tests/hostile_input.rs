@@ -488,3 +488,38 @@ fn an_interrupted_simulation_keeps_what_it_simulated() {
     let rows = std::fs::read_to_string(&trace).unwrap().lines().count() as u64;
     assert_eq!(rows, rounds + 1, "a header and a row per simulated round");
 }
+
+#[test]
+fn nan_infinite_negative_and_zero_are_refused_in_every_numeric_key() {
+    // simulation.straggler_cv and seed take 0; every other numeric key must be positive.
+    let keys = [
+        "workload.batch_size",
+        "workload.epochs",
+        "workload.iterations",
+        "workload.learning_rate",
+        "workload.target_loss",
+        "workload.max_epochs",
+        "workload.local_epochs",
+        "workload.k",
+        "workload.hidden",
+        "faas.workers",
+        "faas.memory_mb",
+        "faas.concurrency_limit",
+        "iaas.workers",
+        "objective.budget_usd",
+        "objective.deadline_s",
+        "simulation.max_rows",
+    ];
+    for key in keys {
+        for value in ["nan", "inf", "-inf", "-1", "0"] {
+            let set = format!("{key}={value}");
+            let args = if key == "workload.iterations" {
+                // A scenario counted in iterations (epochs and iterations are exclusive).
+                vec!["plan", "feng2018-case-a", "--set", &set]
+            } else {
+                vec!["plan", "--set", &set]
+            };
+            refused(&args, key);
+        }
+    }
+}

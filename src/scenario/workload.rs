@@ -212,6 +212,7 @@ pub fn check(
     base_dir: &std::path::Path,
 ) -> Checked<Workload> {
     let catalogue = &profiles.catalogue;
+    check_when_given(raw)?;
     let runtime = runtime(raw.runtime.as_ref(), profiles)?;
     let dataset = dataset(&raw.dataset, catalogue, base_dir)?;
     let model = model(raw, &dataset, catalogue)?;
@@ -285,6 +286,26 @@ fn at_most<T: Copy + Into<f64>>(key: &str, value: T, max: f64) -> Checked<T> {
             "{shown} is more than Stratus plans for (at most {max})"
         )),
     ))
+}
+
+/// Keys only some workloads read (the target of `epochs = "auto"`, k-means' k, the MLP's
+/// widths) are checked whenever they are given, so a bad value is refused today, not ignored
+/// until the day the key starts to matter.
+fn check_when_given(raw: &RawWorkload) -> Checked<()> {
+    if let Some(v) = &raw.target_loss {
+        positive("workload.target_loss", v)?;
+    }
+    if let Some(v) = &raw.max_epochs {
+        let n = positive_integer("workload.max_epochs", v)?;
+        at_most("workload.max_epochs", n as f64, MAX_EPOCHS)?;
+    }
+    if let Some(v) = &raw.k {
+        positive_integer("workload.k", v)?;
+    }
+    if let Some(v) = &raw.hidden {
+        super::values::one_or_many("workload.hidden", v, positive_integer)?;
+    }
+    Ok(())
 }
 
 fn length(raw: &RawWorkload) -> Checked<TrainingLength> {
