@@ -29,7 +29,10 @@ fn output(threads: &str, args: &[&str]) -> Vec<u8> {
 /// Two runs on two threads and one on one thread print the same bytes.
 fn same_on_one_and_two_threads(args: &[&str]) {
     let two = output("2", args);
-    assert!(two == output("2", args), "{args:?} differs between two runs");
+    assert!(
+        two == output("2", args),
+        "{args:?} differs between two runs"
+    );
     assert!(
         two == output("1", args),
         "{args:?} differs between 1 and 2 threads"

@@ -65,6 +65,8 @@ pub struct Trainer<'a> {
     contributed: usize,
     /// Reports of the current BSP round computed ahead for the workers yet to collect them.
     ready: Vec<Option<RoundReport>>,
+    /// How many of `ready` are still to be collected.
+    uncollected: usize,
     rows: Vec<usize>,
     stats: Vec<Vec<f64>>,
     stats_sum: Vec<f64>,
@@ -104,6 +106,7 @@ impl<'a> Trainer<'a> {
             global: GlobalModel::new(params),
             contributed: 0,
             ready: vec![None; count],
+            uncollected: 0,
             rows: vec![0; count],
             stats: vec![vec![0.0; stats_len]; count],
             stats_sum: vec![0.0; stats_len],
@@ -133,12 +136,17 @@ impl<'a> Trainer<'a> {
     /// arithmetic is the same whichever thread runs it, so results do not depend on the
     /// thread count.
     pub fn compute(&mut self, j: usize, round: u64) -> Work {
-        if self.ready.iter().all(Option::is_none) {
+        if self.uncollected == 0 {
             self.compute_all(round);
+            self.uncollected = self.ready.len();
         }
-        let report = self.ready[j]
-            .take()
-            .unwrap_or_else(|| self.compute_one(j, round));
+        let report = match self.ready[j].take() {
+            Some(report) => {
+                self.uncollected -= 1;
+                report
+            }
+            None => self.compute_one(j, round),
+        };
         self.rows[j] = report.rows;
         self.contributed += 1;
         if self.contributed == self.shards.len() {
