@@ -523,3 +523,50 @@ fn nan_infinite_negative_and_zero_are_refused_in_every_numeric_key() {
         }
     }
 }
+
+#[test]
+fn every_pattern_name_the_output_prints_is_accepted_back() {
+    let plan = stratus()
+        .args([
+            "plan",
+            "--set",
+            "faas.sync=[\"bsp\",\"asp\"]",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut rows = csv::Reader::from_reader(plan.as_slice());
+    let mut seen = std::collections::BTreeSet::new();
+    for row in rows.records().map(Result::unwrap) {
+        if &row[0] != "faas"
+            || !seen.insert((row[3].to_string(), row[4].to_string(), row[6].to_string()))
+        {
+            continue;
+        }
+        let sets = [
+            format!("faas.workers={}", &row[1]),
+            format!("faas.memory_mb={}", &row[2]),
+            format!("faas.channel={}", &row[3]),
+            format!("faas.pattern={}", &row[4]),
+            format!("faas.sync={}", &row[6]),
+        ];
+        let mut args = vec!["estimate".to_string(), "higgs-lr".to_string()];
+        for set in &sets {
+            args.push("--set".into());
+            args.push(set.clone());
+        }
+        if !row[5].is_empty() {
+            args.push("--set".into());
+            args.push(format!("faas.structure={}", &row[5]));
+        }
+        stratus().args(&args).assert().success();
+    }
+    let patterns: std::collections::BTreeSet<_> = seen.iter().map(|(_, p, _)| p.clone()).collect();
+    for name in ["allreduce", "parameter-server", "shared-model"] {
+        assert!(patterns.contains(name), "{name} not among {patterns:?}");
+    }
+}

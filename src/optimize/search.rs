@@ -79,12 +79,14 @@ pub fn patterns(
         .patterns
         .iter()
         .filter(|_| workers > 1)
-        .map(|kind| match kind {
-            PatternKind::AllReduce => Pattern::AllReduce,
-            PatternKind::ScatterReduce => Pattern::ScatterReduce,
-            PatternKind::Tree => Pattern::Tree(space.structure.clone().unwrap_or_else(|| {
-                model_tree(model, workers, memory_mb, channel, TreeGoal::Time).structure
-            })),
+        .filter_map(|kind| match kind {
+            PatternKind::AllReduce => Some(Pattern::AllReduce),
+            PatternKind::ScatterReduce => Some(Pattern::ScatterReduce),
+            PatternKind::Tree => Some(Pattern::Tree(space.structure.clone().unwrap_or_else(
+                || model_tree(model, workers, memory_mb, channel, TreeGoal::Time).structure,
+            ))),
+            // Implied by the vm-ps channel or an asynchronous protocol, handled above.
+            PatternKind::ParameterServer | PatternKind::SharedModel => None,
         })
         .collect();
     if patterns.is_empty() {

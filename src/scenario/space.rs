@@ -107,6 +107,10 @@ pub enum PatternKind {
     ScatterReduce,
     /// A layered tree of aggregator functions (Feng et al.).
     Tree,
+    /// The vm-ps channel's own protocol (named as output names it; only with that channel).
+    ParameterServer,
+    /// How asynchronous protocols exchange: one shared model (only with asp, hsp or ssp).
+    SharedModel,
 }
 
 impl PatternKind {
@@ -115,6 +119,8 @@ impl PatternKind {
             PatternKind::AllReduce => "allreduce",
             PatternKind::ScatterReduce => "scatter-reduce",
             PatternKind::Tree => "tree",
+            PatternKind::ParameterServer => "parameter-server",
+            PatternKind::SharedModel => "shared-model",
         }
     }
 }
@@ -132,8 +138,10 @@ impl FromStr for PatternKind {
             "allreduce" => Ok(PatternKind::AllReduce),
             "scatter-reduce" | "scatterreduce" => Ok(PatternKind::ScatterReduce),
             "tree" => Ok(PatternKind::Tree),
+            "parameter-server" => Ok(PatternKind::ParameterServer),
+            "shared-model" => Ok(PatternKind::SharedModel),
             _ => Err(format!(
-                "unknown pattern `{s}` (known: allreduce, scatter-reduce, tree)"
+                "unknown pattern `{s}` (known: allreduce, scatter-reduce, tree, parameter-server, shared-model)"
             )),
         }
     }
@@ -253,7 +261,42 @@ pub fn check_faas(raw: &RawFaas, profiles: &Profiles) -> Checked<FaasSpace> {
         },
     };
     check_named_resources(&space, profiles)?;
+    check_implied_patterns(&space)?;
     Ok(space)
+}
+
+/// `parameter-server` and `shared-model` name what a channel or protocol implies: every
+/// channel and protocol listed must then imply one of the patterns listed.
+fn check_implied_patterns(space: &FaasSpace) -> Checked<()> {
+    let listed = |kind| space.patterns.contains(&kind);
+    let exchanging = [
+        PatternKind::AllReduce,
+        PatternKind::ScatterReduce,
+        PatternKind::Tree,
+    ];
+    if exchanging.iter().any(|&k| listed(k)) {
+        return Ok(());
+    }
+    for &channel in &space.channels {
+        for &sync in &space.sync {
+            let implied = if channel == ChannelKind::VmPs {
+                PatternKind::ParameterServer
+            } else if !sync.is_synchronous() {
+                PatternKind::SharedModel
+            } else {
+                PatternKind::AllReduce
+            };
+            if !listed(implied) {
+                return Err(KeyProblem::new(
+                    "faas.pattern",
+                    Problem::Conflict(format!(
+                        "the channel {channel} under {sync} runs the {implied} pattern, which is not listed (parameter-server goes with faas.channel = \"vm-ps\", shared-model with asp, hsp or ssp)"
+                    )),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn list_key(key: &str, index: usize, len: usize) -> String {
