@@ -19,6 +19,7 @@ use crate::optimize::memory::MemoryError;
 use crate::optimize::plan::PlanError;
 use crate::optimize::schedule::ScheduleError;
 use crate::optimize::sensitivity::SensitivityError;
+use crate::optimize::sweep::TooManyPoints;
 use crate::optimize::tuning::TuningError;
 use crate::optimize::workers::WorkersError;
 use crate::profile::ProfileError;
@@ -55,6 +56,7 @@ always_input!(
     ReproduceError,
     FaasModelError,
     IaasModelError,
+    TooManyPoints,
 );
 
 impl Blame for SimDataError {
@@ -231,6 +233,7 @@ pub fn blame(cause: &(dyn std::error::Error + 'static)) -> Option<bool> {
         SensitivityError,
         ReportError,
         SiteError,
+        TooManyPoints,
     );
     None
 }

@@ -570,3 +570,49 @@ fn every_pattern_name_the_output_prints_is_accepted_back() {
         assert!(patterns.contains(name), "{name} not among {patterns:?}");
     }
 }
+
+#[test]
+fn a_ten_million_point_grid_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("grid.toml");
+    let workers: Vec<String> = (1..=2000).map(|w| w.to_string()).collect();
+    let memory: Vec<String> = (128..=1127).map(|m| m.to_string()).collect();
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"grid\"\n[workload]\ndataset = \"higgs\"\nmodel = \"lr\"\nepochs = 1\n[faas]\nworkers = [{}]\nmemory_mb = [{}]\nchannel = [\"s3\", \"memcached\", \"redis\", \"dynamodb\", \"vm-ps\"]\n",
+            workers.join(", "),
+            memory.join(", ")
+        ),
+    )
+    .unwrap();
+    refused(
+        &["plan", file.to_str().unwrap()],
+        "30000000 configurations (2000 worker counts × 1000 memory sizes × 5 channels × 3 patterns × 1 protocols)",
+    );
+    let instances = "[\"t2.medium\", \"c5.large\", \"c5.2xlarge\", \"c5.4xlarge\"]";
+    let many: Vec<String> = (1..=300_000).map(|w| w.to_string()).collect();
+    std::fs::write(
+        &file,
+        format!(
+            "name = \"grid\"\n[workload]\ndataset = \"higgs\"\nmodel = \"lr\"\nepochs = 1\n[iaas]\ninstances = {instances}\nworkers = [{}]\n",
+            many.join(", ")
+        ),
+    )
+    .unwrap();
+    refused(
+        &["plan", file.to_str().unwrap()],
+        "iaas: 1200000 configurations",
+    );
+}
+
+#[test]
+fn a_sweep_of_millions_of_points_is_refused_at_once() {
+    let values: Vec<String> = (1..=3000).map(|v| v.to_string()).collect();
+    let epochs = format!("workload.epochs={}", values.join(","));
+    let workers = format!("faas.workers={}", values.join(","));
+    refused(
+        &["sweep", "--vary", &epochs, "--vary", &workers],
+        "--vary: 9000000 combinations",
+    );
+}

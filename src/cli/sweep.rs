@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::common::{ObjectiveArgs, ScenarioInput};
-use crate::optimize::sweep::{Vary, combinations, sweep};
+use crate::optimize::sweep::{Vary, point_count, sweep};
 use crate::report::{Format, Output, print};
 
 /// Flags of `stratus sweep`.
@@ -38,7 +38,7 @@ pub fn run(args: &SweepArgs) -> anyhow::Result<()> {
         input.sets.extend_from_slice(extra);
         input.scenario(args.scenario.as_deref(), &profiles)
     };
-    let bar = super::progress::steps_bar(combinations(&args.varies).len() as u64, "sweep");
+    let bar = super::progress::steps_bar(point_count(&args.varies)? as u64, "sweep");
     let points = sweep(
         &args.varies,
         load,

@@ -40,6 +40,38 @@ impl std::str::FromStr for Vary {
     }
 }
 
+/// The most points one sweep plans: each is a full plan of a few milliseconds, so this is a
+/// minute or so of planning at most.
+pub const MAX_SWEEP_POINTS: usize = 10_000;
+
+/// A sweep over more combinations than [`MAX_SWEEP_POINTS`].
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "--vary: {points} combinations ({counts}) are more than the {MAX_SWEEP_POINTS} one sweep plans: vary fewer values"
+)]
+pub struct TooManyPoints {
+    pub points: usize,
+    pub counts: String,
+}
+
+/// How many points `varies` makes, once checked against [`MAX_SWEEP_POINTS`].
+pub fn point_count(varies: &[Vary]) -> Result<usize, TooManyPoints> {
+    let points = varies
+        .iter()
+        .fold(1usize, |n, v| n.saturating_mul(v.values.len()));
+    if points <= MAX_SWEEP_POINTS {
+        return Ok(points);
+    }
+    let counts: Vec<String> = varies
+        .iter()
+        .map(|v| format!("{} values of {}", v.values.len(), v.key))
+        .collect();
+    Err(TooManyPoints {
+        points,
+        counts: counts.join(" × "),
+    })
+}
+
 /// One combination of the varied keys and what planning gave there.
 #[derive(Debug, Clone)]
 pub struct SweepPoint {
@@ -67,17 +99,18 @@ pub fn combinations(varies: &[Vary]) -> Vec<Vec<(String, String)>> {
     out
 }
 
-/// Plans the scenario at every combination of `varies`. `load` reads the scenario with extra
+/// Plans the scenario at every combination of `varies` (at most [`MAX_SWEEP_POINTS`]). `load` reads the scenario with extra
 /// `KEY=VALUE` overrides (after the user's own); an error there (an unknown key, a bad value)
 /// ends the sweep, since every later point would fail alike. `objective` overrides the
 /// scenario's where given.
-pub fn sweep<E>(
+pub fn sweep<E: From<TooManyPoints>>(
     varies: &[Vary],
     load: impl Fn(&[String]) -> Result<Scenario, E>,
     profiles: &Profiles,
     objective: impl Fn(&Scenario) -> Objective,
     mut progress: impl FnMut(),
 ) -> Result<Vec<SweepPoint>, E> {
+    point_count(varies)?;
     let mut points = Vec::new();
     for settings in combinations(varies) {
         let sets: Vec<String> = settings.iter().map(|(k, v)| format!("{k}={v}")).collect();

@@ -262,7 +262,41 @@ pub fn check_faas(raw: &RawFaas, profiles: &Profiles) -> Checked<FaasSpace> {
     };
     check_named_resources(&space, profiles)?;
     check_implied_patterns(&space)?;
+    check_grid_size(&space)?;
     Ok(space)
+}
+
+/// The most configurations of one platform a scenario may ask the planner to evaluate at once:
+/// about a second of planning and a few hundred MB of candidates.
+pub const MAX_CONFIGURATIONS: usize = 1_000_000;
+
+/// Refuses lists whose combinations would keep the planner busy for minutes and fill memory
+/// (3,000 worker counts × 3,000 memory sizes × 5 channels is 45 million configurations).
+fn check_grid_size(space: &FaasSpace) -> Checked<()> {
+    let lists = [
+        (space.workers.len(), "worker counts"),
+        (space.memory_mb.len(), "memory sizes"),
+        (space.channels.len(), "channels"),
+        (space.patterns.len(), "patterns"),
+        (space.sync.len(), "protocols"),
+    ];
+    let total = lists
+        .iter()
+        .fold(1usize, |n, &(len, _)| n.saturating_mul(len.max(1)));
+    if total <= MAX_CONFIGURATIONS {
+        return Ok(());
+    }
+    let parts: Vec<String> = lists
+        .iter()
+        .map(|(len, what)| format!("{len} {what}"))
+        .collect();
+    Err(KeyProblem::new(
+        "faas",
+        Problem::Other(format!(
+            "{total} configurations ({}) are more than the {MAX_CONFIGURATIONS} Stratus plans at once: narrow a list, or use \"auto\" for workers and memory_mb",
+            parts.join(" × ")
+        )),
+    ))
 }
 
 /// `parameter-server` and `shared-model` name what a channel or protocol implies: every
@@ -425,6 +459,17 @@ pub fn check_iaas(raw: &RawIaas, profiles: &Profiles) -> Checked<IaasSpace> {
         Some(Ok(Choice::List(list))) => list,
         Some(Err(e)) => return Err(e),
     };
+    let total = instances.len().saturating_mul(workers.len());
+    if total > MAX_CONFIGURATIONS {
+        return Err(KeyProblem::new(
+            "iaas",
+            Problem::Other(format!(
+                "{total} configurations ({} instance types × {} worker counts) are more than the {MAX_CONFIGURATIONS} Stratus plans at once: narrow a list",
+                instances.len(),
+                workers.len()
+            )),
+        ));
+    }
     Ok(IaasSpace { instances, workers })
 }
 
