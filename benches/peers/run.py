@@ -7,7 +7,9 @@ Measures, on this host, and writes `reports/performance.md`:
 2. the kernels beside scikit-learn's SGDClassifier and LIBLINEAR (`kernels.py`);
 3. the planner: `stratus plan` wall time on every shipped scenario and the candidates it
    evaluates per second of that wall time (process start included, so a lower bound);
-4. the tree dynamic programme (`stratus optimize tree`) for N = 100, 1,000 and 10,000 workers.
+4. the tree dynamic programme (`stratus optimize tree`) for N = 100, 1,000 and 10,000 workers;
+5. the simulator at scale (`cargo bench --bench sim_scale -- simulate`) on every core and pinned
+   to one (`taskset -c 0`, where taskset exists).
 
 Usage: python3 benches/peers/run.py [--install] [--out FILE]
   --install  create target/peers-venv and pip-install simpy, scikit-learn and
@@ -19,6 +21,7 @@ kernels. CI does not run this.
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -116,6 +119,29 @@ def tree_rows():
     return rows
 
 
+def criterion_median_ms(output):
+    """The middle of criterion's `time: [low mid high]` line, in ms."""
+    for line in output.splitlines():
+        if "time:" in line:
+            parts = line.split("[")[1].split("]")[0].split()
+            value, unit = float(parts[2]), parts[3]
+            return value * {"s": 1e3, "ms": 1.0, "µs": 1e-3, "us": 1e-3, "ns": 1e-6}[unit]
+    return None
+
+
+def sim_scale_rows():
+    log("sim_scale on every core and on one")
+    base = ["cargo", "bench", "--quiet", "--bench", "sim_scale", "--", "--warm-up-time", "1",
+            "--measurement-time", "5", "simulate"]
+    rows = []
+    for label, prefix in [(f"{os.cpu_count()} cores", []), ("1 core (taskset -c 0)", ["taskset", "-c", "0"])]:
+        if prefix and shutil.which("taskset") is None:
+            continue
+        out = subprocess.run(prefix + base, cwd=ROOT, capture_output=True, text=True).stdout
+        rows.append((label, criterion_median_ms(out)))
+    return rows
+
+
 def host():
     model = "unknown CPU"
     try:
@@ -137,7 +163,7 @@ def versions():
     return ", ".join(found)
 
 
-def page(engine, kernels, planner, trees):
+def page(engine, kernels, planner, trees, scale):
     out = ["# Performance beside peers", "",
            f"Written by `python3 benches/peers/run.py` on {time.strftime('%Y-%m-%d')}.", "",
            f"Host: {host()}. Python {platform.python_version()}: {versions()}.", "",
@@ -191,6 +217,14 @@ def page(engine, kernels, planner, trees):
             "| workers | wall time |", "|---:|---:|"]
     for workers, seconds in trees:
         out.append(f"| {workers:,} | {seconds * 1e3:.1f} ms |")
+    out += ["", "## Simulator at scale", "",
+            "`cargo bench --bench sim_scale -- simulate`: 1,000 simulated workers × 100 GA-SGD "
+            "rounds on a9a (criterion's median). The kernels of a BSP round run on every core; "
+            "the event loop runs on one.", "", "| cores | time |", "|---|---:|"]
+    for label, ms in scale:
+        out.append(f"| {label} | " + (f"{ms:.1f} ms |" if ms else "not measured |"))
+    if len(scale) == 2 and all(ms for _, ms in scale):
+        out += ["", f"Speed-up on every core over one: {scale[1][1] / scale[0][1]:.2f}×."]
     return "\n".join(out) + "\n"
 
 
@@ -206,7 +240,7 @@ def main():
     engine = engine_rows()
     log("kernels")
     kernel_rows = kernels.compare() if os.path.isdir(kernels.DATA) else []
-    text = page(engine, kernel_rows, planner_rows(), tree_rows())
+    text = page(engine, kernel_rows, planner_rows(), tree_rows(), sim_scale_rows())
     temporary = out_path + ".partial"
     with open(temporary, "w") as f:
         f.write(text)
