@@ -17,7 +17,7 @@ use crate::sim::runs::simulate_runs;
 /// Flags of `stratus simulate`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  stratus simulate scenarios/higgs-lr.toml\n  stratus simulate scenarios/a9a-lr.toml --runs 8 --set simulation.straggler_cv=0.3 --format json\n  stratus simulate scenarios/rcv1-lr.toml --platform iaas --trace trace.csv"
+    after_help = "Examples:\n  stratus simulate scenarios/higgs-lr.toml\n  stratus simulate scenarios/a9a-lr.toml --runs 8 --set simulation.straggler_cv=0.3 --format json\n  stratus simulate scenarios/rcv1-lr.toml --platform iaas --trace trace.csv\n\nA bar shows the simulated rounds and an ETA. Ctrl-C ends the runs after the round in flight and still prints the result and writes --trace for the rounds simulated (exit 130); a second Ctrl-C quits at once."
 )]
 pub struct SimulateArgs {
     /// Scenario file (TOML). Its single configuration, or its best plan, is simulated.
