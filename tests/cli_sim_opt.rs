@@ -364,3 +364,34 @@ fn limits_and_counts_that_cannot_be_meant_exit_2() {
         );
     }
 }
+
+#[test]
+fn a_longer_poll_interval_trades_requests_for_time_in_model_and_simulator_alike() {
+    let estimate = |interval: &str| {
+        let set = format!("faas.poll_interval_s={interval}");
+        json(&[
+            "estimate",
+            "feng2018-case-a",
+            "--set",
+            &set,
+            "--format",
+            "json",
+        ])
+    };
+    let (eager, patient) = (estimate("0.264"), estimate("5"));
+    let requests = |e: &Value| e["cost_usd"]["channel_requests"].as_f64().unwrap();
+    let total_s = |e: &Value| e["time_s"]["total"].as_f64().unwrap();
+    assert!(requests(&patient) < requests(&eager));
+    assert!(total_s(&patient) > total_s(&eager));
+    let simulated = json(&[
+        "simulate",
+        "feng2018-case-a",
+        "--set",
+        "faas.poll_interval_s=5",
+        "--format",
+        "json",
+    ]);
+    let gap = (total_s(&simulated) - total_s(&patient)).abs() / total_s(&patient);
+    assert!(gap < 0.02, "simulated {simulated} vs analytic {patient}");
+    assert_eq!(requests(&simulated), requests(&patient));
+}

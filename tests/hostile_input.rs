@@ -505,6 +505,7 @@ fn nan_infinite_negative_and_zero_are_refused_in_every_numeric_key() {
         "faas.workers",
         "faas.memory_mb",
         "faas.concurrency_limit",
+        "faas.poll_interval_s",
         "iaas.workers",
         "objective.budget_usd",
         "objective.deadline_s",

@@ -167,7 +167,7 @@ impl FaasModel {
                 Err(_) => bare_setup(profiles.channels.get(kind)),
                 Ok(setup) => setup,
             };
-            channels.push(setup);
+            channels.push(with_poll_interval(setup, space.poll_interval_s));
         }
         let channels: [ChannelSetup; 5] = channels.try_into().expect("one setup per channel kind");
         let profile = profiles.faas(&space.profile)?.clone();
@@ -530,6 +530,17 @@ fn node_usd(setup: &ChannelSetup, total_s: f64) -> f64 {
     let billed_s =
         round_up_to_increment(total_s, setup.node_billing_increment_s).max(setup.node_minimum_s);
     setup.node_usd_per_hour * billed_s / SECONDS_PER_HOUR
+}
+
+/// `setup` polled every `interval_s` when the scenario sets it; channels that tell their waiters
+/// (no polling) stay as they are.
+fn with_poll_interval(mut setup: ChannelSetup, interval_s: Option<f64>) -> ChannelSetup {
+    if let Some(interval_s) = interval_s
+        && setup.link.poll_interval_s > 0.0
+    {
+        setup.link.poll_interval_s = interval_s;
+    }
+    setup
 }
 
 /// A channel with no node: its link and request prices only.

@@ -162,6 +162,9 @@ pub struct FaasSpace {
     pub ps_instance: Option<String>,
     /// Functions the account may run at once, when it differs from the profile's default.
     pub concurrency_limit: Option<f64>,
+    /// Seconds between a waiting function's polls of a polled channel, when it differs from the
+    /// channel profile's (LambdaML sleeps 0.1 s between polls).
+    pub poll_interval_s: Option<f64>,
     pub lifecycle: Lifecycle,
 }
 
@@ -187,6 +190,7 @@ pub struct RawFaas {
     pub ps_instance: Option<toml::Value>,
     pub concurrency_limit: Option<toml::Value>,
     pub lifecycle: Option<toml::Value>,
+    pub poll_interval_s: Option<toml::Value>,
 }
 
 /// The `[iaas]` table as written.
@@ -254,6 +258,11 @@ pub fn check_faas(raw: &RawFaas, profiles: &Profiles) -> Checked<FaasSpace> {
             .concurrency_limit
             .as_ref()
             .map(|v| super::values::positive("faas.concurrency_limit", v))
+            .transpose()?,
+        poll_interval_s: raw
+            .poll_interval_s
+            .as_ref()
+            .map(|v| super::values::positive("faas.poll_interval_s", v))
             .transpose()?,
         lifecycle: match &raw.lifecycle {
             Some(v) => super::values::parsed("faas.lifecycle", v)?,
