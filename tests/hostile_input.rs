@@ -617,3 +617,33 @@ fn a_sweep_of_millions_of_points_is_refused_at_once() {
         "--vary: 9000000 combinations",
     );
 }
+
+#[test]
+fn an_iaas_simulation_past_the_round_limit_is_refused() {
+    let out = stratus()
+        .args([
+            "simulate",
+            "higgs-lr",
+            "--platform",
+            "iaas",
+            "--set",
+            "workload.algorithm=ga-sgd",
+            "--set",
+            "workload.batch_size=1000",
+            "--set",
+            "workload.epochs=100000",
+            "--set",
+            "iaas.instances=c5.large",
+            "--set",
+            "iaas.workers=1",
+        ])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the simulator runs at most 16777215 rounds"),
+        "{err}"
+    );
+}
