@@ -28,6 +28,9 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import kernels  # noqa: E402  (benches/peers/kernels.py, beside this file)
+from kernels import installed  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 BIN = os.environ.get("STRATUS_BIN", os.path.join(ROOT, "target", "release", "stratus"))
 VENV = os.path.join(ROOT, "target", "peers-venv")
@@ -53,14 +56,6 @@ def install():
     subprocess.run([python, "-m", "pip", "install", "-q"] + PEERS, check=True)
     args = [a for a in sys.argv[1:] if a != "--install"]
     os.execv(python, [python, os.path.abspath(__file__)] + args)
-
-
-def installed(module):
-    try:
-        __import__(module)
-        return True
-    except ImportError:
-        return False
 
 
 def build():
@@ -235,8 +230,6 @@ def main():
     if "--out" in sys.argv:
         out_path = sys.argv[sys.argv.index("--out") + 1]
     build()
-    sys.path.insert(0, HERE)
-    import kernels
     engine = engine_rows()
     log("kernels")
     kernel_rows = kernels.compare() if os.path.isdir(kernels.DATA) else []

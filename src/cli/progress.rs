@@ -1,7 +1,7 @@
 //! Progress on stderr for long work (hidden when stderr is not a terminal).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{RecvTimeoutError, channel};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -21,7 +21,7 @@ pub fn steps_bar(steps: u64, what: &str) -> ProgressBar {
 }
 
 /// Runs `work` with a bar over the simulated rounds `watch` counts (position, rate and ETA),
-/// redrawn every tenth of a second until the work returns.
+/// redrawn every tenth of a second until the work returns (and not a moment longer).
 pub fn while_simulating<T>(watch: &Watch, runs: u32, work: impl FnOnce() -> T) -> T {
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -34,18 +34,21 @@ pub fn while_simulating<T>(watch: &Watch, runs: u32, work: impl FnOnce() -> T) -
         "simulating {runs} run{}",
         if runs == 1 { "" } else { "s" }
     ));
-    let done = Arc::new(AtomicBool::new(false));
+    let (done, finished_work) = channel::<()>();
+    let ticker = bar.clone();
     let result = std::thread::scope(|scope| {
-        scope.spawn(|| {
-            while !done.load(Ordering::Relaxed) {
+        scope.spawn(move || {
+            // Dropping `done` ends the wait at once.
+            while let Err(RecvTimeoutError::Timeout) =
+                finished_work.recv_timeout(Duration::from_millis(100))
+            {
                 let (finished, planned) = watch.progress();
-                bar.set_length(planned);
-                bar.set_position(finished);
-                std::thread::sleep(Duration::from_millis(100));
+                ticker.set_length(planned);
+                ticker.set_position(finished);
             }
         });
         let result = work();
-        done.store(true, Ordering::Relaxed);
+        drop(done);
         result
     });
     bar.finish_and_clear();

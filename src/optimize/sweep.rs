@@ -99,8 +99,8 @@ pub fn combinations(varies: &[Vary]) -> Vec<Vec<(String, String)>> {
     out
 }
 
-/// Plans the scenario at every combination of `varies` (at most [`MAX_SWEEP_POINTS`]). `load` reads the scenario with extra
-/// `KEY=VALUE` overrides (after the user's own); an error there (an unknown key, a bad value)
+/// Plans the scenario at every combination of `varies` (at most [`MAX_SWEEP_POINTS`]). `load`
+/// reads the scenario with extra `KEY=VALUE` overrides (after the user's own); an error there (an unknown key, a bad value)
 /// ends the sweep, since every later point would fail alike. `objective` overrides the
 /// scenario's where given.
 pub fn sweep<E: From<TooManyPoints>>(

@@ -228,10 +228,10 @@ impl Scenario {
         };
         let mut scenario = Self::check(&raw, profiles, base_dir).map_err(|e| {
             // A value that came from the command line is blamed there, not on the file.
-            let from_set = sets.iter().any(|set| {
-                let key = set.split('=').next().unwrap_or_default().trim();
-                e.key == key || e.key.starts_with(&format!("{key}."))
-            });
+            let from_set = sets
+                .iter()
+                .filter_map(|set| Override::parse(set).ok())
+                .any(|o| e.key == o.key || e.key.starts_with(&format!("{}.", o.key)));
             e.in_file(if from_set { "--set" } else { file })
         })?;
         scenario.file = file.to_string();

@@ -289,6 +289,16 @@ fn check_grid_size(space: &FaasSpace) -> Checked<()> {
         (space.patterns.len(), "patterns"),
         (space.sync.len(), "protocols"),
     ];
+    at_most_configurations(
+        "faas",
+        &lists,
+        ", or use \"auto\" for workers and memory_mb",
+    )
+}
+
+/// Refuses a platform whose `lists` (length, what) combine into more than
+/// [`MAX_CONFIGURATIONS`], naming each list; `hint` ends the message.
+fn at_most_configurations(key: &str, lists: &[(usize, &str)], hint: &str) -> Checked<()> {
     let total = lists
         .iter()
         .fold(1usize, |n, &(len, _)| n.saturating_mul(len.max(1)));
@@ -300,9 +310,9 @@ fn check_grid_size(space: &FaasSpace) -> Checked<()> {
         .map(|(len, what)| format!("{len} {what}"))
         .collect();
     Err(KeyProblem::new(
-        "faas",
+        key,
         Problem::Other(format!(
-            "{total} configurations ({}) are more than the {MAX_CONFIGURATIONS} Stratus plans at once: narrow a list, or use \"auto\" for workers and memory_mb",
+            "{total} configurations ({}) are more than the {MAX_CONFIGURATIONS} Stratus plans at once: narrow a list{hint}",
             parts.join(" × ")
         )),
     ))
@@ -468,17 +478,14 @@ pub fn check_iaas(raw: &RawIaas, profiles: &Profiles) -> Checked<IaasSpace> {
         Some(Ok(Choice::List(list))) => list,
         Some(Err(e)) => return Err(e),
     };
-    let total = instances.len().saturating_mul(workers.len());
-    if total > MAX_CONFIGURATIONS {
-        return Err(KeyProblem::new(
-            "iaas",
-            Problem::Other(format!(
-                "{total} configurations ({} instance types × {} worker counts) are more than the {MAX_CONFIGURATIONS} Stratus plans at once: narrow a list",
-                instances.len(),
-                workers.len()
-            )),
-        ));
-    }
+    at_most_configurations(
+        "iaas",
+        &[
+            (instances.len(), "instance types"),
+            (workers.len(), "worker counts"),
+        ],
+        "",
+    )?;
     Ok(IaasSpace { instances, workers })
 }
 

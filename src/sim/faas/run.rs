@@ -698,12 +698,12 @@ impl<'a> FaasRun<'a> {
         }
     }
 
-    /// The run's end: every worker's finish, the time split of the last one, and the bill.
     /// Rounds every worker has finished so far.
     pub fn rounds_recorded(&self) -> u64 {
         self.trace.len() as u64
     }
 
+    /// The run's end: every worker's finish, the time split of the last one, and the bill.
     pub fn summary(&self) -> RunSummary {
         let (last, end) = self
             .workers
