@@ -142,6 +142,20 @@ pub fn fit(report: &ProbeReport) -> Vec<RuntimeFit> {
         .collect()
 }
 
+/// Seconds a row costs to batch: the median over batch sizes of a whole pass's seconds per row
+/// (each pass covers the same held shard, so each size weighs the same; 0 without passes).
+fn row_overhead_s(passes: &[Step]) -> f64 {
+    let mut per_row: Vec<f64> = passes
+        .iter()
+        .filter(|s| s.batch > 0.0 && s.seconds > 0.0 && s.seconds.is_finite())
+        .map(|s| s.seconds / s.batch)
+        .collect();
+    if per_row.is_empty() {
+        return 0.0;
+    }
+    super::stats::median(&mut per_row)
+}
+
 fn fit_one(name: &str, m: &Measurements) -> RuntimeFit {
     let of_model = |model: &str| -> Vec<(f64, f64)> {
         m.steps
@@ -152,7 +166,6 @@ fn fit_one(name: &str, m: &Measurements) -> RuntimeFit {
     };
     let linear = intercept_and_slope(&of_model("lr"));
     let network = intercept_and_slope(&of_model("cnn"));
-    let loader: Vec<(f64, f64)> = m.loader.iter().map(|s| (s.batch, s.seconds)).collect();
     let parse = |format: &str| {
         m.parse
             .iter()
@@ -165,7 +178,7 @@ fn fit_one(name: &str, m: &Measurements) -> RuntimeFit {
         version: m.version.clone(),
         import_s: m.import_s,
         step_overhead_s: linear.map_or(0.0, |(a, _)| a),
-        row_overhead_s: intercept_and_slope(&loader).map_or(0.0, |(_, b)| b),
+        row_overhead_s: row_overhead_s(&m.loader),
         linear_gflops_per_vcpu: linear.map(|(_, b)| 1e-9 / b),
         network_gflops_per_vcpu: network.map(|(_, b)| 1e-9 / b),
         parse_csv_mb_s: parse("csv"),
@@ -288,6 +301,21 @@ mod tests {
         let numpy = patch["runtimes"]["numpy"].as_table().unwrap();
         assert!(numpy["step_overhead_s"].as_float().unwrap() > 0.0);
         assert!(!numpy.contains_key("network_gflops_per_vcpu"));
+    }
+
+    #[test]
+    fn the_row_cost_is_the_median_per_row_cost_of_whole_passes() {
+        let pass = |batch: f64, seconds: f64| Step {
+            model: "lr".into(),
+            batch,
+            flops: 0.0,
+            seconds,
+        };
+        // 2, 3 and 4 µs a row: the large batches cost more a row, and the middle one is kept
+        // (a fit weighted to relative error would follow the smallest batch instead).
+        let passes = [pass(1e3, 2e-3), pass(1e4, 3e-2), pass(1e5, 0.4)];
+        assert!((row_overhead_s(&passes) - 3e-6).abs() < 1e-12);
+        assert_eq!(row_overhead_s(&[]), 0.0);
     }
 
     #[test]

@@ -67,6 +67,7 @@ pub struct FaasDetail {
     pub channel_gets: f64,
     pub bytes_moved: f64,
     pub memory_needed_mb: f64,
+    /// A worker's work per round before it communicates: batching and compute.
     pub compute_per_round_s: f64,
     pub comm_per_round_s: f64,
     /// Aggregator functions, their invocations and the round's channel requests, per round.
@@ -91,6 +92,7 @@ impl FaasPrediction {
             time: TimeBreakdown {
                 startup_s: times * t.startup_s,
                 load_s: times * t.load_s,
+                batching_s: times * t.batching_s,
                 compute_s: times * t.compute_s,
                 comm_s: times * t.comm_s,
             },
@@ -238,10 +240,15 @@ impl FaasModel {
         self.runtime.import_s / single_thread_share(size.vcpus)
     }
 
-    /// Seconds of the runtime's fixed work in one of `workers` workers' round: per step and
-    /// per row batched, on one thread.
-    pub fn round_overhead_s(&self, workers: u32, size: &FunctionSize) -> f64 {
-        self.facts.runtime_overhead_s(&self.runtime, workers) / single_thread_share(size.vcpus)
+    /// Seconds of the runtime's fixed work per step in one worker's round, on one thread.
+    pub fn step_overhead_s(&self, size: &FunctionSize) -> f64 {
+        self.facts.step_overhead_s(&self.runtime) / single_thread_share(size.vcpus)
+    }
+
+    /// Seconds one of `workers` workers of `size` gathers its round's rows into mini-batches,
+    /// on one thread.
+    pub fn batching_per_round_s(&self, workers: u32, size: &FunctionSize) -> f64 {
+        self.facts.batching_s(&self.runtime, workers) / single_thread_share(size.vcpus)
     }
 
     /// Seconds one of `workers` functions of `size` parses its shard once it has arrived.
@@ -283,10 +290,11 @@ impl FaasModel {
         }
     }
 
-    /// Seconds one of `workers` workers of `size` computes per round: the runtime's per-step
-    /// work and the FLOPs at the function's rate.
+    /// Seconds one of `workers` workers of `size` works per round before it communicates:
+    /// batching its rows, the runtime's per-step work and the FLOPs at the function's rate.
     pub fn compute_per_round_s(&self, workers: u32, size: &FunctionSize) -> f64 {
-        self.round_overhead_s(workers, size)
+        self.batching_per_round_s(workers, size)
+            + self.step_overhead_s(size)
             + self.facts.flops_per_worker_round(workers) / size.flops_per_s
     }
 
@@ -332,6 +340,7 @@ impl FaasModel {
         let size = self.size(cfg.memory_mb);
         let link = self.link(cfg.channel, &size);
         let compute_s = self.compute_per_round_s(cfg.workers, &size);
+        let batching_s = self.batching_per_round_s(cfg.workers, &size);
         let comm = cfg
             .pattern
             .round(&self.round_context(cfg, &size, &link, compute_s));
@@ -371,7 +380,8 @@ impl FaasModel {
                 + w * self.profile.invoke_interval_s
                 + self.profile.scale_up_delay_s(w - 1.0),
             load_s: load_s * segments.count + reload_s,
-            compute_s: self.facts.rounds * compute_s,
+            batching_s: self.facts.rounds * batching_s,
+            compute_s: self.facts.rounds * (compute_s - batching_s),
             comm_s: self.facts.rounds * comm.time_s
                 + barrier_s
                 + restarts * (checkpoint.0 + checkpoint.1),

@@ -138,11 +138,15 @@ impl WorkloadFacts {
         epochs_at(round as f64) - epochs_at(round as f64 - 1.0)
     }
 
-    /// Seconds of a runtime's fixed work in one of `workers` workers' round on one vCPU: its
-    /// overhead per step and per row batched.
-    pub fn runtime_overhead_s(&self, runtime: &crate::profile::Runtime, workers: u32) -> f64 {
+    /// Seconds of a runtime's fixed work per step in one worker's round on one vCPU.
+    pub fn step_overhead_s(&self, runtime: &crate::profile::Runtime) -> f64 {
         self.steps_per_round * runtime.step_overhead_s
-            + self.samples_per_round / f64::from(workers) * runtime.row_overhead_s
+    }
+
+    /// Seconds one of `workers` workers spends gathering its rows of a round into mini-batches
+    /// on one vCPU.
+    pub fn batching_s(&self, runtime: &crate::profile::Runtime, workers: u32) -> f64 {
+        self.samples_per_round / f64::from(workers) * runtime.row_overhead_s
     }
 
     /// FLOPs one of `workers` workers spends per round: its share of the round's samples, and

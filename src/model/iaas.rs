@@ -39,6 +39,7 @@ pub struct IaasPrediction {
     pub time: TimeBreakdown,
     pub cost: IaasCost,
     pub rounds: f64,
+    /// A worker's work per round before it communicates: batching and compute.
     pub compute_per_round_s: f64,
     pub comm_per_round_s: f64,
 }
@@ -87,6 +88,7 @@ impl IaasModel {
         let w = f64::from(workers);
         let streaming = self.streams(instance, workers)?;
         let compute_s = self.compute_per_round_s(instance, workers);
+        let batching_s = self.batching_per_round_s(workers);
         let comm_s = ring::allreduce_s(
             w,
             self.facts.sync_bytes,
@@ -96,7 +98,8 @@ impl IaasModel {
         let time = TimeBreakdown {
             startup_s: self.startup_s(instance),
             load_s: self.load_s(instance, w) * (1.0 + streaming_reloads(streaming, &self.facts)),
-            compute_s: self.facts.rounds * compute_s,
+            batching_s: self.facts.rounds * batching_s,
+            compute_s: self.facts.rounds * (compute_s - batching_s),
             comm_s: self.facts.rounds * comm_s,
         };
         let cost = self.bill(instance, workers, time.total_s());
@@ -156,15 +159,21 @@ impl IaasModel {
         }
     }
 
-    /// Seconds of the runtime's fixed work in one of `workers` VMs' round (one thread).
-    pub fn round_overhead_s(&self, workers: u32) -> f64 {
-        self.facts.runtime_overhead_s(&self.runtime, workers)
+    /// Seconds of the runtime's fixed work per step in one VM's round (one thread).
+    pub fn step_overhead_s(&self) -> f64 {
+        self.facts.step_overhead_s(&self.runtime)
     }
 
-    /// Seconds one of `workers` VMs of `instance` computes per round: the runtime's per-step
-    /// work (one thread) and the FLOPs.
+    /// Seconds one of `workers` VMs gathers its round's rows into mini-batches (one thread).
+    pub fn batching_per_round_s(&self, workers: u32) -> f64 {
+        self.facts.batching_s(&self.runtime, workers)
+    }
+
+    /// Seconds one of `workers` VMs of `instance` works per round before it communicates:
+    /// batching its rows and the runtime's per-step work (one thread), and the FLOPs.
     pub fn compute_per_round_s(&self, instance: &InstanceType, workers: u32) -> f64 {
-        self.round_overhead_s(workers)
+        self.batching_per_round_s(workers)
+            + self.step_overhead_s()
             + self.facts.flops_per_worker_round(workers) / self.flops_per_s(instance)
     }
 

@@ -122,6 +122,7 @@ mod tests {
             time: TimeBreakdown {
                 startup_s,
                 load_s: 0.0,
+                batching_s: 0.0,
                 compute_s: 1.0,
                 comm_s,
             },

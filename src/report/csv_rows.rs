@@ -63,7 +63,14 @@ const CONFIG_COLUMNS: [&str; 8] = [
     "sync",
     "instance",
 ];
-const TIME_COLUMNS: [&str; 5] = ["total_s", "startup_s", "load_s", "compute_s", "comm_s"];
+const TIME_COLUMNS: [&str; 6] = [
+    "total_s",
+    "startup_s",
+    "load_s",
+    "batching_s",
+    "compute_s",
+    "comm_s",
+];
 /// Bill parts of both platforms, in the names `Bill::parts` gives them.
 const COST_PARTS: [&str; 6] = [
     "functions",
@@ -115,6 +122,7 @@ fn row(candidate: &Candidate) -> Vec<String> {
                 o.total_s(),
                 t.startup_s,
                 t.load_s,
+                t.batching_s,
                 t.compute_s,
                 t.comm_s,
                 o.total_usd(),

@@ -111,6 +111,7 @@ pub fn time(time: &TimeBreakdown) -> Value {
         "total": number(time.total_s()),
         "startup": number(time.startup_s),
         "load": number(time.load_s),
+        "batching": number(time.batching_s),
         "compute": number(time.compute_s),
         "comm": number(time.comm_s),
     })
@@ -222,6 +223,7 @@ fn quantiles(runs: &[crate::sim::SimOutcome]) -> Value {
             "total": pair(&|r| r.time.total_s()),
             "startup": pair(&|r| r.time.startup_s),
             "load": pair(&|r| r.time.load_s),
+            "batching": pair(&|r| r.time.batching_s),
             "compute": pair(&|r| r.time.compute_s),
             "comm": pair(&|r| r.time.comm_s),
         },

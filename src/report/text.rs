@@ -92,10 +92,15 @@ fn outcome_lines(outcome: &Outcome) -> String {
         .map(|(name, usd)| format!("{} {}", name.replace('_', " "), format_usd(usd)))
         .collect();
     format!(
-        "  time  {} = start-up {} + loading {} + compute {} + communication {}\n  cost  {} = {}\n",
+        "  time  {} = start-up {} + loading {}{} + compute {} + communication {}\n  cost  {} = {}\n",
         format_seconds(t.total_s()),
         format_seconds(t.startup_s),
         format_seconds(t.load_s),
+        if t.batching_s > 0.0 {
+            format!(" + batching {}", format_seconds(t.batching_s))
+        } else {
+            String::new()
+        },
         format_seconds(t.compute_s),
         format_seconds(t.comm_s),
         format_usd(outcome.total_usd()),

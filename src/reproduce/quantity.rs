@@ -28,7 +28,7 @@ pub struct Quantity {
     pub per: Per,
 }
 
-const TIME_PARTS: [&str; 5] = ["total", "startup", "load", "compute", "comm"];
+const TIME_PARTS: [&str; 6] = ["total", "startup", "load", "batching", "compute", "comm"];
 
 impl FromStr for Quantity {
     type Err = String;
@@ -98,6 +98,7 @@ impl Quantity {
             return Ok(match part {
                 "startup" => t.startup_s,
                 "load" => t.load_s,
+                "batching" => t.batching_s,
                 "compute" => t.compute_s,
                 "comm" => t.comm_s,
                 _ => t.total_s(),
@@ -131,6 +132,7 @@ mod tests {
             time: TimeBreakdown {
                 startup_s: 1.0,
                 load_s: 2.0,
+                batching_s: 0.0,
                 compute_s: 3.0,
                 comm_s: 4.0,
             },

@@ -454,7 +454,10 @@ fn simulate_iaas(
     let initial_loss = trainer.train_loss(trainer.params());
     let mut noise = Noise::new(seed, scenario.simulation.straggler_cv, 0.0, 0.0);
     let rate = model.flops_per_s(instance);
-    let overhead_s = model.round_overhead_s(cfg.workers);
+    let (batching_s, overhead_s) = (
+        model.batching_per_round_s(cfg.workers),
+        model.step_overhead_s(),
+    );
     let w = f64::from(cfg.workers);
     let startup_s = model.startup_s(instance);
     let load_s = model.load_s(instance, w);
@@ -469,8 +472,8 @@ fn simulate_iaas(
         instance.step_latency_s,
     );
     let rounds_per_epoch = facts.rounds_per_epoch.round().max(1.0) as u64;
-    let (mut now, mut compute_s, mut comm_s, mut rounds) =
-        (startup_s + load_s, 0.0, 0.0, facts.rounds as u64);
+    let (mut now, mut batched_s, mut compute_s, mut comm_s, mut rounds) =
+        (startup_s + load_s, 0.0, 0.0, 0.0, facts.rounds as u64);
     let (mut epoch_losses, mut trace) = (Vec::new(), Vec::new());
     let planned = rounds;
     watch.plan(planned);
@@ -482,16 +485,25 @@ fn simulate_iaas(
             now += reload_s;
             loaded_s += reload_s;
         }
-        let mut slowest: f64 = 0.0;
+        // The slowest VM's round: its batching and its compute.
+        let mut slowest = (0.0, 0.0);
         let (mut loss, mut rows) = (0.0, 0);
         for j in 0..cfg.workers as usize {
             let work = trainer.compute(j, round);
-            slowest = slowest.max((overhead_s + work.flops / rate) * noise.straggler());
+            let straggler = noise.straggler();
+            let (batch_s, step_s) = (
+                batching_s * straggler,
+                (overhead_s + work.flops / rate) * straggler,
+            );
+            if batch_s + step_s > slowest.0 + slowest.1 {
+                slowest = (batch_s, step_s);
+            }
             loss += work.loss_sum;
             rows += work.rows;
         }
-        now += slowest + ring_s;
-        compute_s += slowest;
+        now += slowest.0 + slowest.1 + ring_s;
+        batched_s += slowest.0;
+        compute_s += slowest.1;
         comm_s += ring_s;
         if (round + 1) % rounds_per_epoch == 0 {
             let epoch_loss = trainer.train_loss(trainer.params());
@@ -521,6 +533,7 @@ fn simulate_iaas(
     let time = TimeBreakdown {
         startup_s,
         load_s: loaded_s,
+        batching_s: batched_s,
         compute_s,
         comm_s,
     };

@@ -28,6 +28,11 @@ pub fn chart(plan: &Plan) -> Chart {
             values: time(|t| t.load_s),
         },
         Segment {
+            name: "batching".into(),
+            color: PALETTE[1],
+            values: time(|t| t.batching_s),
+        },
+        Segment {
             name: "compute".into(),
             color: PALETTE[0],
             values: time(|t| t.compute_s),

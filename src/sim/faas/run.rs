@@ -61,6 +61,7 @@ struct WorkerState {
     invocations: u32,
     startup_s: f64,
     load_s: f64,
+    batching_s: f64,
     compute_s: f64,
     pending_bytes: f64,
     round_start: SimTime,
@@ -116,8 +117,10 @@ pub struct FaasRun<'a> {
     parse_s: f64,
     /// Whether workers stream their shards (re-reading them every epoch).
     streaming: bool,
+    /// Seconds a worker gathers its round's rows into mini-batches.
+    batching_s: f64,
     /// Seconds of the runtime's fixed per-step work in a worker's round.
-    round_overhead_s: f64,
+    step_overhead_s: f64,
     /// When the shared NIC's pending completion check runs (none pending: `None`).
     link_check_at: Option<SimTime>,
     /// Where finished rounds are counted and a stop may be asked for.
@@ -166,7 +169,8 @@ impl<'a> FaasRun<'a> {
             shard_bytes: model.facts().stored_bytes / w as f64,
             parse_s: model.parse_s(cfg.workers, &size),
             streaming: model.residency(cfg).is_ok_and(|(_, streaming)| streaming),
-            round_overhead_s: model.round_overhead_s(cfg.workers, &size),
+            batching_s: model.batching_per_round_s(cfg.workers, &size),
+            step_overhead_s: model.step_overhead_s(&size),
             link_check_at: None,
             watch,
             trainer,
@@ -427,10 +431,13 @@ impl<'a> FaasRun<'a> {
             self.workers[j].outgoing = Some(model);
             work
         };
+        let straggler = self.noise.straggler();
+        let batching_s = self.batching_s * straggler;
         let duration_s =
-            (self.round_overhead_s + work.flops / self.size.flops_per_s) * self.noise.straggler();
+            batching_s + (self.step_overhead_s + work.flops / self.size.flops_per_s) * straggler;
         let worker = &mut self.workers[j];
-        worker.compute_s += duration_s;
+        worker.batching_s += batching_s;
+        worker.compute_s += duration_s - batching_s;
         worker.loss_sum += work.loss_sum;
         worker.rows += work.rows;
         duration_s
@@ -713,10 +720,11 @@ impl<'a> FaasRun<'a> {
             .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
             .unwrap_or((0, SimTime::ZERO));
         let w = &self.workers[last];
-        let busy = w.startup_s + w.load_s + w.compute_s;
+        let busy = w.startup_s + w.load_s + w.batching_s + w.compute_s;
         let time = TimeBreakdown {
             startup_s: w.startup_s,
             load_s: w.load_s,
+            batching_s: w.batching_s,
             compute_s: w.compute_s,
             comm_s: (end.secs() - busy).max(0.0),
         };
