@@ -371,3 +371,41 @@ fn a_schedule_runs_each_epoch_as_a_fresh_generation_from_the_last_model() {
         "the trace runs on across epochs"
     );
 }
+
+/// Under BSP a run's arithmetic is computed ahead of the clock on other threads, except on a
+/// thread of the pool (runs of `--runs` spread over it), where it is computed inline as the
+/// event loop asks. Both must give the same run to the last bit: GA-SGD, MA-SGD, ADMM and
+/// k-means, a run that a target loss ends early (its workers computed a round past the end)
+/// and a per-epoch lifecycle.
+#[test]
+fn rounds_computed_ahead_give_the_same_run_as_rounds_computed_inline() {
+    let inline_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let cases: [&[&str]; 6] = [
+        &[
+            "workload.algorithm=ga-sgd",
+            "workload.batch_size=2000",
+            "workload.epochs=2",
+        ],
+        &["workload.algorithm=ma-sgd", "workload.epochs=3"],
+        &["workload.algorithm=admm", "workload.epochs=3"],
+        &["workload.model=kmeans", "workload.k=3", "workload.epochs=3"],
+        &[
+            "workload.algorithm=ga-sgd",
+            "workload.batch_size=1000",
+            "workload.epochs=auto",
+            "workload.target_loss=0.6",
+        ],
+        &["faas.lifecycle=per-epoch", "workload.epochs=3"],
+    ];
+    for sets in cases {
+        let (s, p) = scenario(SHAPE, sets);
+        let cfg = faas(4, ChannelKind::S3, Pattern::AllReduce, Sync::Bsp);
+        let ahead = simulate_config(&s, &p, &cfg, 11).unwrap();
+        let inline = inline_pool.install(|| simulate_config(&s, &p, &cfg, 11).unwrap());
+        assert!(ahead.rounds > 1, "{sets:?}: too short to tell");
+        assert_eq!(ahead, inline, "{sets:?}");
+    }
+}

@@ -49,8 +49,13 @@ pub fn prepare(workload: &Workload, max_rows: u64, seed: u64) -> Result<SimData,
             test,
             options,
         } => {
-            let test = test.as_deref().map(|t| load(t, options)).transpose()?;
-            (load(path, options)?, test)
+            // Both files parse at once; the test file's error, if any, is told first.
+            let (train, test) = rayon::join(
+                || load(path, options),
+                || test.as_deref().map(|t| load(t, options)).transpose(),
+            );
+            let test = test?;
+            (train?, test)
         }
         _ => (synthetic(workload, max_rows, seed, &mut notes), None),
     };

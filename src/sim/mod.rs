@@ -4,6 +4,7 @@
 //! gradients with the SGD kernels on its shard of real data: time and money advance by the
 //! platform, channel and pattern; convergence, staleness and stragglers come from the arithmetic.
 
+pub mod ahead;
 pub mod channel;
 pub mod data;
 pub mod engine;

@@ -16,6 +16,7 @@ use crate::model::{
 use crate::profile::Profiles;
 use crate::scenario::{Algorithm, ModelKind, Scenario, TrainingLength};
 
+use super::ahead::{Ahead, Arithmetic, Plan, may_compute_ahead};
 use super::data::{Math, SimData, SimDataError, prepare};
 use super::engine::Simulation;
 use super::faas::{FaasRun, FaasRunSettings};
@@ -241,17 +242,29 @@ fn run_faas(
     };
     let planned = settings.rounds;
     watch.plan(planned);
-    let mut sim = Simulation::new(FaasRun::new(&model, settings, (trainer, noise), watch));
-    sim.model.start(&mut sim.scheduler);
-    sim.run();
-    // Rounds a target loss or a stop made unnecessary count as done.
-    watch.finish(planned.saturating_sub(sim.model.rounds_recorded()));
-    Ok(FaasRunResult {
-        summary: sim.model.summary(),
-        initial_loss,
-        rounds_per_epoch: facts.rounds_per_epoch,
-        events: sim.scheduler.processed(),
-    })
+    let plan = Plan {
+        rounds: settings.rounds,
+        rounds_per_epoch: settings.rounds_per_epoch,
+    };
+    let ahead = cfg.sync.is_synchronous() && may_compute_ahead();
+    let events = |arithmetic| {
+        let mut sim = Simulation::new(FaasRun::new(&model, settings, (arithmetic, noise), watch));
+        sim.model.start(&mut sim.scheduler);
+        sim.run();
+        // Rounds a target loss or a stop made unnecessary count as done.
+        watch.finish(planned.saturating_sub(sim.model.rounds_recorded()));
+        Ok(FaasRunResult {
+            summary: sim.model.summary(),
+            initial_loss,
+            rounds_per_epoch: facts.rounds_per_epoch,
+            events: sim.scheduler.processed(),
+        })
+    };
+    if !ahead {
+        return events(Arithmetic::Inline(trainer));
+    }
+    // Under BSP the arithmetic runs ahead of the clock, on the pool.
+    std::thread::scope(|scope| events(Arithmetic::Ahead(Ahead::spawn(scope, trainer, plan))))
 }
 
 /// Whether the scenario's functions live one epoch each.

@@ -113,6 +113,11 @@ impl<'a> Trainer<'a> {
         }
     }
 
+    /// The arithmetic and the executed data the trainer computes with.
+    pub fn parts(&self) -> (&'a Math, &'a Dataset) {
+        (self.math, self.data)
+    }
+
     /// The number of workers.
     pub fn workers(&self) -> usize {
         self.shards.len()

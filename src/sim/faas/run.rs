@@ -13,13 +13,14 @@ use crate::model::{FaasConfig, FaasCost, FaasModel, Pattern, TimeBreakdown};
 use crate::profile::ChannelKind;
 use crate::profile::faas::FunctionSize;
 use crate::scenario::Sync;
+use crate::sim::ahead::Arithmetic;
 use crate::sim::channel::{Bytes, ChannelSim};
 use crate::sim::engine::{Handler, Scheduler};
 use crate::sim::noise::Noise;
 use crate::sim::outcome::TraceRow;
 use crate::sim::store::Store;
 use crate::sim::time::SimTime;
-use crate::sim::trainer::{Trainer, Work};
+use crate::sim::trainer::Work;
 use crate::sim::watch::Watch;
 
 /// What happens next.
@@ -95,7 +96,7 @@ pub struct FaasRun<'a> {
     settings: FaasRunSettings,
     size: FunctionSize,
     layout: Layout,
-    trainer: Trainer<'a>,
+    arithmetic: Arithmetic<'a>,
     channel: ChannelSim,
     data_channel: ChannelSim,
     store: Store<u32>,
@@ -128,11 +129,11 @@ pub struct FaasRun<'a> {
 }
 
 impl<'a> FaasRun<'a> {
-    /// A run of `settings.cfg` on `model`'s platform and channel, computing with `trainer`.
+    /// A run of `settings.cfg` on `model`'s platform and channel, computing with `arithmetic`.
     pub fn new(
         model: &'a FaasModel,
         settings: FaasRunSettings,
-        (trainer, noise): (Trainer<'a>, Noise),
+        (arithmetic, noise): (Arithmetic<'a>, Noise),
         watch: &'a Watch,
     ) -> Self {
         let cfg = &settings.cfg;
@@ -146,7 +147,7 @@ impl<'a> FaasRun<'a> {
             synchronous: cfg.sync.is_synchronous(),
         };
         let (aggregators, layer_offsets) = aggregators(&cfg.pattern);
-        let shared_model = Arc::new(trainer.params().to_vec());
+        let shared_model = Arc::new(arithmetic.params().to_vec());
         FaasRun {
             size,
             layout,
@@ -173,7 +174,7 @@ impl<'a> FaasRun<'a> {
             step_overhead_s: model.step_overhead_s(&size),
             link_check_at: None,
             watch,
-            trainer,
+            arithmetic,
             settings,
             model,
         }
@@ -421,13 +422,13 @@ impl<'a> FaasRun<'a> {
         let j = actor as usize;
         let round = self.workers[j].round;
         let work: Work = if self.layout.synchronous {
-            self.trainer.compute(j, round)
+            self.arithmetic.compute(j, round)
         } else {
             let snapshot = self.workers[j]
                 .snapshot
                 .take()
                 .unwrap_or_else(|| Arc::clone(&self.shared_model));
-            let (work, model) = self.trainer.compute_async(j, round, &snapshot);
+            let (work, model) = self.arithmetic.compute_async(j, round, &snapshot);
             self.workers[j].outgoing = Some(model);
             work
         };
@@ -611,12 +612,11 @@ impl<'a> FaasRun<'a> {
         self.forget_old_rounds(round);
         let (loss_sum, rows) = self.round_loss[round as usize];
         if self.ends_epoch(round) {
-            let params: &[f32] = if self.layout.synchronous {
-                self.trainer.params()
+            let loss = if self.layout.synchronous {
+                self.arithmetic.merged_loss(round)
             } else {
-                &self.shared_model
+                self.arithmetic.train_loss(&self.shared_model)
             };
-            let loss = self.trainer.train_loss(params);
             self.epoch_losses.push(loss);
             if self.settings.target_loss.is_some_and(|t| loss <= t) {
                 self.settings.rounds = self.settings.rounds.min(round + 1);
@@ -757,7 +757,7 @@ impl<'a> FaasRun<'a> {
                 bytes_moved: c.bytes,
             },
             final_params: if self.layout.synchronous {
-                self.trainer.params().to_vec()
+                self.arithmetic.params().to_vec()
             } else {
                 self.shared_model.to_vec()
             },
