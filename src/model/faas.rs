@@ -504,17 +504,46 @@ impl FaasModel {
         } else {
             0.0
         };
-        FaasCost {
+        let usage = Usage {
             functions_usd: w * worker_usd + rounds * comm.aggregator_usd,
-            requests_usd: (w * segments.count + rounds * comm.aggregator_invocations)
-                * p.usd_per_request,
-            channel_requests_usd: (rounds * comm.put_units + checkpoint_puts + flags)
-                * setup.usd_per_put_unit
-                + (rounds * comm.get_units + checkpoint_gets + flags) * setup.usd_per_get_unit
-                + data_gets * s3.usd_per_get_unit,
+            invocations: w * segments.count + rounds * comm.aggregator_invocations,
+            put_units: rounds * comm.put_units + checkpoint_puts + flags,
+            get_units: rounds * comm.get_units + checkpoint_gets + flags,
+            data_get_units: data_gets,
+        };
+        self.price(cfg.channel, &usage, total_s)
+    }
+
+    /// The bill of a run through `channel` that used `usage` and lasted `total_s`: its
+    /// functions, their invocations, the channel's requests and the S3 reads of the data at
+    /// the price lists, and the channel's node by the hour. The model and the simulator both
+    /// bill here.
+    pub fn price(&self, channel: ChannelKind, usage: &Usage, total_s: f64) -> FaasCost {
+        let setup = &self.channels[channel as usize];
+        let s3 = &self.channels[ChannelKind::S3 as usize];
+        FaasCost {
+            functions_usd: usage.functions_usd,
+            requests_usd: usage.invocations * self.profile.usd_per_request,
+            channel_requests_usd: usage.put_units * setup.usd_per_put_unit
+                + usage.get_units * setup.usd_per_get_unit
+                + usage.data_get_units * s3.usd_per_get_unit,
             channel_node_usd: node_usd(setup, total_s),
         }
     }
+}
+
+/// What a FaaS run used that is billed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Usage {
+    /// The functions' billed GB-seconds (and aggregators'), priced.
+    pub functions_usd: f64,
+    /// Invocations of workers and aggregators.
+    pub invocations: f64,
+    /// Write and read request units through the channel.
+    pub put_units: f64,
+    pub get_units: f64,
+    /// Read request units of the training data from S3.
+    pub data_get_units: f64,
 }
 
 /// The rate of two stages every byte passes through one after the other.

@@ -2,15 +2,29 @@
 //!
 //! The event handler behind [`super`]: workers and aggregators are actors that execute their
 //! round's actions one after another; every action that takes time schedules the event that
-//! finishes it, and finishing one starts the next.
+//! finishes it, and finishing one starts the next. This file holds the actors and their
+//! actions; beside it: [`rounds`] (finishing, recording and forgetting rounds, the sync
+//! protocols' bounds), [`invocations`] (the duration limit, checkpoints, re-invocation),
+//! [`tree`] (aggregator functions), [`server`] (the VM parameter server), [`billing`] (the bill
+//! at any moment, priced once by the model) and [`summary`] (the run's end).
+
+mod billing;
+mod invocations;
+mod rounds;
+mod server;
+mod summary;
+mod tree;
+
+pub use summary::{RunCounts, RunSummary};
 
 use std::sync::Arc;
+
+use tree::aggregators;
 
 use super::keys::{Kind, decode, key};
 use super::scripts::{Action, Layout, children_of};
 use crate::model::link::Op;
 use crate::model::{FaasConfig, FaasCost, FaasModel, Pattern, TimeBreakdown};
-use crate::profile::ChannelKind;
 use crate::profile::faas::FunctionSize;
 use crate::scenario::Sync;
 use crate::sim::ahead::Arithmetic;
@@ -264,45 +278,6 @@ impl<'a> FaasRun<'a> {
         self.run(j, now, s);
     }
 
-    fn ssp_bound(&self) -> u32 {
-        match self.settings.cfg.sync {
-            Sync::Ssp(k) => k,
-            _ => 0,
-        }
-    }
-
-    fn ends_epoch(&self, round: u64) -> bool {
-        (round + 1).is_multiple_of(self.settings.rounds_per_epoch.max(1))
-    }
-
-    /// Whether worker `j` should checkpoint before its next round: the round (as long as its
-    /// last one, or the model's estimate before any) and a checkpoint would pass the limit. An
-    /// invocation always runs at least one round, so a round longer than the limit cannot loop.
-    fn must_checkpoint(&self, j: u32, now: SimTime) -> bool {
-        let worker = &self.workers[j as usize];
-        if worker.rounds_in_invocation == 0 {
-            return false;
-        }
-        let round_s = if worker.last_round_s > 0.0 {
-            worker.last_round_s
-        } else {
-            self.estimated_round_s()
-        };
-        let put_s = self
-            .channel
-            .link()
-            .transfer_s(self.model.facts().model_bytes, self.workers.len() as f64);
-        let elapsed_s = now - worker.invocation_start;
-        elapsed_s + round_s + put_s > self.model.profile().max_duration_s
-    }
-
-    fn estimated_round_s(&self) -> f64 {
-        match self.model.predict(&self.settings.cfg) {
-            Ok(p) => p.detail.compute_per_round_s + p.detail.comm_per_round_s,
-            Err(_) => 0.0,
-        }
-    }
-
     /// Runs actor `actor`'s actions until one takes time (or its plan ends).
     fn run(&mut self, actor: u32, now: SimTime, s: &mut Scheduler<Event>) {
         loop {
@@ -496,312 +471,6 @@ impl<'a> FaasRun<'a> {
             }
         }
     }
-
-    /// A child object of tree layer `layer` arrived: its parent is invoked once all are there.
-    fn child_arrived(
-        &mut self,
-        layer: u32,
-        index: u32,
-        round: u64,
-        now: SimTime,
-        s: &mut Scheduler<Event>,
-    ) {
-        let structure = self
-            .settings
-            .cfg
-            .pattern
-            .structure()
-            .expect("a tree")
-            .to_vec();
-        let (parents, children) = (structure[layer as usize - 1], structure[layer as usize]);
-        let parent = parent_of(index, parents, children);
-        let flat = (self.layer_offsets[layer as usize - 1] + parent) as usize;
-        let agg = &mut self.aggregators[flat];
-        if agg.round != round || agg.waiting_for == 0 {
-            agg.round = round;
-            agg.waiting_for = agg.children.len() as u32;
-        }
-        agg.waiting_for -= 1;
-        if agg.waiting_for == 0 {
-            s.at(
-                now + self.model.profile().warm_invoke_s,
-                Event::AggregatorStart(flat as u32),
-            );
-        }
-    }
-
-    fn server_receives(&mut self, j: u32, round: u64, now: SimTime, s: &mut Scheduler<Event>) {
-        let update_s = self.layout.bytes / self.model.update_bytes_per_s(self.settings.cfg.channel);
-        let applied_at = self.server_free_at.max(now) + update_s;
-        self.server_free_at = applied_at;
-        if !self.layout.synchronous {
-            s.at(applied_at, Event::ServerApplied(j, round));
-            return;
-        }
-        let r = round as usize;
-        if self.server_applied.len() <= r {
-            self.server_applied.resize(r + 1, 0);
-        }
-        self.server_applied[r] += 1;
-        if self.server_applied[r] == self.settings.cfg.workers {
-            s.at(applied_at, Event::Publish(key(Kind::Result, round, 0, 0)));
-        }
-    }
-
-    /// An actor ran out of actions: a worker's round is over; an aggregator's invocation ends.
-    fn end_of_plan(&mut self, actor: u32, now: SimTime, s: &mut Scheduler<Event>) {
-        if !self.actor_is_worker(actor) {
-            let agg = &self.aggregators[actor as usize - self.workers.len()];
-            let busy_s = now - agg.busy_from;
-            self.aggregator_usd +=
-                self.model.profile().billed_s(busy_s, false) * self.size.usd_per_s;
-            self.aggregator_invocations += 1.0;
-            return;
-        }
-        self.count_round(actor, now, s);
-        let worker = &mut self.workers[actor as usize];
-        worker.last_round_s = now - worker.round_start;
-        worker.round += 1;
-        worker.rounds_in_invocation += 1;
-        self.begin_round(actor, now, s);
-    }
-
-    /// Counts worker `actor`'s current round as finished, once.
-    fn count_round(&mut self, actor: u32, now: SimTime, s: &mut Scheduler<Event>) {
-        let worker = &mut self.workers[actor as usize];
-        if std::mem::replace(&mut worker.counted, true) {
-            return;
-        }
-        let round = worker.round;
-        let (loss, rows) = (
-            std::mem::take(&mut worker.loss_sum),
-            std::mem::take(&mut worker.rows),
-        );
-        self.round_finished(round, loss, rows, now, s);
-    }
-
-    /// Counts a worker's finished round; when all have, the round is over for the run.
-    fn round_finished(
-        &mut self,
-        round: u64,
-        loss: f64,
-        rows: usize,
-        now: SimTime,
-        s: &mut Scheduler<Event>,
-    ) {
-        let r = round as usize;
-        if self.round_done.len() <= r {
-            self.round_done.resize(r + 1, 0);
-            self.round_loss.resize(r + 1, (0.0, 0));
-        }
-        self.round_done[r] += 1;
-        self.round_loss[r].0 += loss;
-        self.round_loss[r].1 += rows;
-        if self.round_done[r] as usize == self.workers.len() {
-            self.publish(key(Kind::AllDone, round, 0, 0), now, s);
-            self.record_round(round, now);
-        }
-    }
-
-    fn record_round(&mut self, round: u64, now: SimTime) {
-        self.watch.finish(1);
-        if self.watch.stopping() {
-            // Asked to stop: this round is the last one begun.
-            self.settings.rounds = self.settings.rounds.min(round + 1);
-        }
-        self.forget_old_rounds(round);
-        let (loss_sum, rows) = self.round_loss[round as usize];
-        if self.ends_epoch(round) {
-            let loss = if self.layout.synchronous {
-                self.arithmetic.merged_loss(round)
-            } else {
-                self.arithmetic.train_loss(&self.shared_model)
-            };
-            self.epoch_losses.push(loss);
-            if self.settings.target_loss.is_some_and(|t| loss <= t) {
-                self.settings.rounds = self.settings.rounds.min(round + 1);
-            }
-        }
-        let counts = self.channel.counts;
-        self.trace.push(TraceRow {
-            time_s: now.secs(),
-            epoch: round / self.settings.rounds_per_epoch.max(1) + 1,
-            round: round + 1,
-            loss: loss_sum / rows.max(1) as f64,
-            bytes: counts.bytes,
-            requests: counts.puts + counts.gets,
-            active: self
-                .workers
-                .iter()
-                .filter(|w| w.finished_at.is_none())
-                .count() as u32,
-            usd: self.accrued_usd(now),
-        });
-    }
-
-    /// Every 16 rounds of a BSP run, drops the objects of rounds no worker can read again (the
-    /// slowest worker is two rounds past them), so the store holds a few rounds' objects rather
-    /// than the whole run's. The shared model and checkpoints stay; asynchronous runs keep all.
-    fn forget_old_rounds(&mut self, round: u64) {
-        if !self.layout.synchronous || !round.is_multiple_of(16) {
-            return;
-        }
-        let slowest = self
-            .workers
-            .iter()
-            .filter(|w| w.finished_at.is_none())
-            .map(|w| w.round)
-            .min()
-            .unwrap_or(round);
-        let horizon = slowest.saturating_sub(2);
-        self.store.forget(|k| {
-            decode(k).is_some_and(|(kind, r, ..)| {
-                !matches!(kind, Kind::Model | Kind::Checkpoint) && r < horizon
-            })
-        });
-    }
-
-    fn accrued_usd(&self, now: SimTime) -> f64 {
-        let running: f64 = self
-            .workers
-            .iter()
-            .map(|w| {
-                w.billed_usd
-                    + (now - w.invocation_start).max(0.0)
-                        * self.size.usd_per_s
-                        * f64::from(w.finished_at.is_none())
-            })
-            .sum();
-        running
-            + self.aggregator_usd
-            + self.request_usd()
-            + self
-                .model
-                .channel_node_usd(self.settings.cfg.channel, now.secs())
-    }
-
-    fn request_usd(&self) -> f64 {
-        let prices = self.model.request_prices(self.settings.cfg.channel);
-        let s3 = self.model.request_prices(ChannelKind::S3);
-        let invocations: f64 = self.workers.iter().map(|w| f64::from(w.invocations)).sum();
-        let c = &self.channel.counts;
-        (invocations + self.aggregator_invocations) * prices.invocation_usd
-            + c.put_units * prices.put_unit_usd
-            + c.get_units * prices.get_unit_usd
-            + self.data_channel.counts.get_units * s3.get_unit_usd
-    }
-
-    fn close_invocation(&mut self, actor: u32, now: SimTime) {
-        let worker = &mut self.workers[actor as usize];
-        let duration_s = now - worker.invocation_start;
-        worker.billed_usd += self.model.profile().billed_s(duration_s, true) * self.size.usd_per_s;
-        worker.invocations += 1;
-    }
-
-    fn finish_worker(&mut self, j: u32, now: SimTime) {
-        if self.workers[j as usize].finished_at.is_none() {
-            self.close_invocation(j, now);
-            self.workers[j as usize].finished_at = Some(now);
-        }
-    }
-
-    /// Rounds every worker has finished so far.
-    pub fn rounds_recorded(&self) -> u64 {
-        self.trace.len() as u64
-    }
-
-    /// The run's end: every worker's finish, the time split of the last one, and the bill.
-    pub fn summary(&self) -> RunSummary {
-        let (last, end) = self
-            .workers
-            .iter()
-            .enumerate()
-            .map(|(j, w)| (j, w.finished_at.unwrap_or(SimTime::ZERO)))
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-            .unwrap_or((0, SimTime::ZERO));
-        let w = &self.workers[last];
-        let busy = w.startup_s + w.load_s + w.batching_s + w.compute_s;
-        let time = TimeBreakdown {
-            startup_s: w.startup_s,
-            load_s: w.load_s,
-            batching_s: w.batching_s,
-            compute_s: w.compute_s,
-            comm_s: (end.secs() - busy).max(0.0),
-        };
-        let prices = self.model.request_prices(self.settings.cfg.channel);
-        let s3 = self.model.request_prices(ChannelKind::S3);
-        let c = &self.channel.counts;
-        let invocations: f64 = self.workers.iter().map(|w| f64::from(w.invocations)).sum();
-        let cost = FaasCost {
-            functions_usd: self.workers.iter().map(|w| w.billed_usd).sum::<f64>()
-                + self.aggregator_usd,
-            requests_usd: (invocations + self.aggregator_invocations) * prices.invocation_usd,
-            channel_requests_usd: c.put_units * prices.put_unit_usd
-                + c.get_units * prices.get_unit_usd
-                + self.data_channel.counts.get_units * s3.get_unit_usd,
-            channel_node_usd: self
-                .model
-                .channel_node_usd(self.settings.cfg.channel, end.secs()),
-        };
-        RunSummary {
-            time,
-            cost,
-            rounds: self.settings.rounds,
-            epoch_losses: self.epoch_losses.clone(),
-            trace: self.trace.clone(),
-            counts: RunCounts {
-                invocations,
-                aggregator_invocations: self.aggregator_invocations,
-                channel_puts: c.puts,
-                channel_gets: c.gets,
-                bytes_moved: c.bytes,
-            },
-            final_params: if self.layout.synchronous {
-                self.arithmetic.params().to_vec()
-            } else {
-                self.shared_model.to_vec()
-            },
-        }
-    }
-}
-
-/// What a finished run measured.
-#[derive(Debug, Clone)]
-pub struct RunSummary {
-    pub time: TimeBreakdown,
-    pub cost: FaasCost,
-    pub rounds: u64,
-    pub epoch_losses: Vec<f64>,
-    pub trace: Vec<TraceRow>,
-    pub final_params: Vec<f32>,
-    pub counts: RunCounts,
-}
-
-/// Invocations and channel traffic of a run (model-exchange channel only; the dataset reads
-/// from S3 are billed but not counted here).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct RunCounts {
-    /// Worker invocations, re-invocations after the duration limit included.
-    pub invocations: f64,
-    /// Invocations of a tree's aggregator functions.
-    pub aggregator_invocations: f64,
-    /// PUT requests on the channel (an object over the item limit is several).
-    pub channel_puts: f64,
-    /// GET requests on the channel, polls included.
-    pub channel_gets: f64,
-    /// Bytes moved through the channel.
-    pub bytes_moved: f64,
-}
-
-impl RunCounts {
-    /// Adds another run's counts.
-    pub fn add(&mut self, other: &RunCounts) {
-        self.invocations += other.invocations;
-        self.aggregator_invocations += other.aggregator_invocations;
-        self.channel_puts += other.channel_puts;
-        self.channel_gets += other.channel_gets;
-        self.bytes_moved += other.bytes_moved;
-    }
 }
 
 impl Handler<Event> for FaasRun<'_> {
@@ -862,55 +531,6 @@ impl FaasRun<'_> {
         {
             self.link_check_at = Some(next);
             s.at(next, Event::LinkCheck);
-        }
-    }
-}
-
-/// Aggregator states of a tree (none for other patterns) and the flat index of each layer's first.
-fn aggregators(pattern: &Pattern) -> (Vec<AggregatorState>, Vec<u32>) {
-    let Some(structure) = pattern.structure() else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut states = Vec::new();
-    let mut offsets = Vec::new();
-    for (layer, pair) in structure.windows(2).enumerate() {
-        offsets.push(states.len() as u32);
-        for index in 0..pair[0] {
-            states.push(AggregatorState {
-                layer: layer as u32,
-                index,
-                children: children_of(index, pair[0], pair[1]),
-                ..AggregatorState::default()
-            });
-        }
-    }
-    (states, offsets)
-}
-
-/// The aggregator of `parents` that child `child` of `children` belongs to (the inverse of
-/// [`children_of`]).
-fn parent_of(child: u32, parents: u32, children: u32) -> u32 {
-    let (base, extra) = (children / parents, children % parents);
-    let boundary = extra * (base + 1);
-    if child < boundary {
-        child / (base + 1)
-    } else {
-        extra + (child - boundary) / base.max(1)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parent_of_inverts_children_of() {
-        for (parents, children) in [(22, 100), (5, 22), (1, 7), (3, 3)] {
-            for p in 0..parents {
-                for c in children_of(p, parents, children) {
-                    assert_eq!(parent_of(c, parents, children), p);
-                }
-            }
         }
     }
 }

@@ -1,0 +1,68 @@
+//! # Invocations
+//!
+//! A worker's invocation against the platform's duration limit: when to checkpoint and
+//! re-invoke, closing an invocation (its billed duration), and a worker's end.
+
+use super::*;
+
+impl FaasRun<'_> {
+    /// Whether worker `j` should checkpoint before its next round: the round (as long as its
+    /// last one, or the model's estimate before any) and a checkpoint would pass the limit. An
+    /// invocation always runs at least one round, so a round longer than the limit cannot loop.
+    pub(super) fn must_checkpoint(&self, j: u32, now: SimTime) -> bool {
+        let worker = &self.workers[j as usize];
+        if worker.rounds_in_invocation == 0 {
+            return false;
+        }
+        let round_s = if worker.last_round_s > 0.0 {
+            worker.last_round_s
+        } else {
+            self.estimated_round_s()
+        };
+        let put_s = self
+            .channel
+            .link()
+            .transfer_s(self.model.facts().model_bytes, self.workers.len() as f64);
+        let elapsed_s = now - worker.invocation_start;
+        elapsed_s + round_s + put_s > self.model.profile().max_duration_s
+    }
+
+    pub(super) fn estimated_round_s(&self) -> f64 {
+        match self.model.predict(&self.settings.cfg) {
+            Ok(p) => p.detail.compute_per_round_s + p.detail.comm_per_round_s,
+            Err(_) => 0.0,
+        }
+    }
+
+    pub(super) fn close_invocation(&mut self, actor: u32, now: SimTime) {
+        let worker = &mut self.workers[actor as usize];
+        let duration_s = now - worker.invocation_start;
+        worker.billed_usd += self.model.profile().billed_s(duration_s, true) * self.size.usd_per_s;
+        worker.invocations += 1;
+    }
+
+    pub(super) fn finish_worker(&mut self, j: u32, now: SimTime) {
+        if self.workers[j as usize].finished_at.is_none() {
+            self.close_invocation(j, now);
+            self.workers[j as usize].finished_at = Some(now);
+        }
+    }
+
+    /// An actor ran out of actions: a worker's round is over; an aggregator's invocation ends.
+    pub(super) fn end_of_plan(&mut self, actor: u32, now: SimTime, s: &mut Scheduler<Event>) {
+        if !self.actor_is_worker(actor) {
+            let agg = &self.aggregators[actor as usize - self.workers.len()];
+            let busy_s = now - agg.busy_from;
+            self.aggregator_usd +=
+                self.model.profile().billed_s(busy_s, false) * self.size.usd_per_s;
+            self.aggregator_invocations += 1.0;
+            return;
+        }
+        self.count_round(actor, now, s);
+        let worker = &mut self.workers[actor as usize];
+        worker.last_round_s = now - worker.round_start;
+        worker.round += 1;
+        worker.rounds_in_invocation += 1;
+        self.begin_round(actor, now, s);
+    }
+}
