@@ -6,7 +6,6 @@
 //! non-zero. Kernels reach rows through the [`Rows`] and [`Row`] traits, so one generic
 //! function serves both layouts and is monomorphised for each.
 
-use super::blocks::{self, BLOCK, Slopes};
 use super::vecops;
 
 /// Read access to one feature row, the operations the kernels need.
@@ -31,38 +30,6 @@ pub trait Rows: Sync {
     fn row(&self, i: usize) -> Self::Row<'_>;
     fn rows(&self) -> usize;
     fn cols(&self) -> usize;
-
-    /// `out[k] = row(ids[k])·w` for every k.
-    #[inline(always)]
-    fn dots(&self, ids: &[u32], w: &[f32], out: &mut [f32]) {
-        for (z, &i) in out.iter_mut().zip(ids) {
-            *z = self.row(i as usize).dot(w);
-        }
-    }
-
-    /// For each block of up to [`BLOCK`] rows of `ids`: z_k = x_k·w + bias, α = `slopes.slopes`
-    /// of the block's [padded](blocks::padded) ids and z, then g ← g + Σ_k α_k·x_k (entries of z
-    /// and α past the block's rows are padding: ignored). The inner loop of a linear model's
-    /// gradient.
-    #[inline(always)]
-    fn gradient_pass(
-        &self,
-        ids: &[u32],
-        (w, bias): (&[f32], f32),
-        g: &mut [f32],
-        slopes: &mut impl Slopes,
-    ) {
-        for block in ids.chunks(BLOCK) {
-            let mut z = [0.0f32; BLOCK];
-            for (z, &i) in z.iter_mut().zip(block) {
-                *z = self.row(i as usize).dot(w) + bias;
-            }
-            let alpha = slopes.slopes(&blocks::padded(block), block.len(), &z);
-            for (&i, &a) in block.iter().zip(&alpha) {
-                self.row(i as usize).add_scaled_to(a, g);
-            }
-        }
-    }
 }
 
 impl Row for &[f32] {
@@ -136,22 +103,6 @@ impl Rows for DenseMatrix {
     }
     fn cols(&self) -> usize {
         self.cols
-    }
-
-    #[inline(always)]
-    fn dots(&self, ids: &[u32], w: &[f32], out: &mut [f32]) {
-        blocks::dots(&self.values, self.cols, ids, w, out);
-    }
-
-    #[inline(always)]
-    fn gradient_pass(
-        &self,
-        ids: &[u32],
-        weights: (&[f32], f32),
-        g: &mut [f32],
-        slopes: &mut impl Slopes,
-    ) {
-        blocks::gradient_pass(&self.values, self.cols, ids, weights, g, slopes);
     }
 }
 

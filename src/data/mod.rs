@@ -5,7 +5,6 @@
 //! catalogue datasets. A [`Dataset`] is features plus class labels; kernels read it through
 //! [`Shard`] views.
 
-pub mod blocks;
 pub mod delimited;
 pub mod error;
 pub mod idx;

@@ -8,14 +8,14 @@
 //! rule ([`super::sgd`]) once per mini-batch, densely, O(d) per batch; local SGD on sparse
 //! rows whose batches touch fewer values than that ([`Kernel::sgd_pass`]) keeps the weights
 //! as s·v instead and pays O(non-zeros) per batch. Dense rows go through the fused blocks of
-//! [`crate::data::blocks`].
+//! [`super::dense_pass`].
 
 use std::marker::PhantomData;
 use std::ops::Range;
 
+use super::dense_pass::{self, BLOCK, LinearPass, Slopes};
 use super::sgd::Sgd;
 use super::{BatchCost, Kernel, Score, fastmath, plain_sgd_pass, wide};
-use crate::data::blocks::{self, BLOCK, Slopes};
 use crate::data::{CsrMatrix, Features, Row, Rows, Shard};
 
 /// A loss of the margin z for a binary label.
@@ -208,7 +208,7 @@ const GROUP: usize = 8 * BLOCK;
 
 /// Σ over `ids` of the loss gradient, added into `grad`; returns the loss sum.
 #[inline(always)]
-fn gradient_sum<L: MarginLoss, M: Rows>(
+fn gradient_sum<L: MarginLoss, M: LinearPass>(
     m: &M,
     ids: &[u32],
     labels: &[u32],
@@ -225,8 +225,8 @@ fn gradient_sum<L: MarginLoss, M: Rows>(
         loss: PhantomData,
     };
     m.gradient_pass(ids, (w, b), grad_w, &mut sums);
-    grad_b[0] += blocks::tree(sums.slopes);
-    blocks::tree(sums.losses)
+    grad_b[0] += dense_pass::tree(sums.slopes);
+    dense_pass::tree(sums.losses)
 }
 
 /// The loss `L` over blocks of margins: slopes for the gradient, and running sums of losses
@@ -273,16 +273,21 @@ fn label_block(labels: &[u32], ids: &[u32; BLOCK]) -> [u32; BLOCK] {
 
 crate::avx2_twin!(
     /// [`gradient_sum`] compiled for AVX2.
-    fn gradient_sum_avx2<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params: &[f32], grad: &mut [f32]) -> f64 = gradient_sum
+    fn gradient_sum_avx2<L: MarginLoss, M: LinearPass>(m: &M, ids: &[u32], labels: &[u32], params: &[f32], grad: &mut [f32]) -> f64 = gradient_sum
 );
 
 crate::avx2_twin!(
     /// [`score_sum`] compiled for AVX2.
-    fn score_sum_avx2<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params: &[f32]) -> Score = score_sum
+    fn score_sum_avx2<L: MarginLoss, M: LinearPass>(m: &M, ids: &[u32], labels: &[u32], params: &[f32]) -> Score = score_sum
 );
 
 #[inline(always)]
-fn score_sum<L: MarginLoss, M: Rows>(m: &M, ids: &[u32], labels: &[u32], params: &[f32]) -> Score {
+fn score_sum<L: MarginLoss, M: LinearPass>(
+    m: &M,
+    ids: &[u32],
+    labels: &[u32],
+    params: &[f32],
+) -> Score {
     let d = m.cols();
     let (w, b) = (&params[..d], params[d]);
     let mut score = Score {

@@ -10,6 +10,7 @@
 //! says what a mini-batch costs in floating-point operations and bytes, so a discrete-event
 //! simulator can charge compute time as FLOPs ÷ rate.
 
+pub mod dense_pass;
 pub mod distributed;
 pub mod fastmath;
 pub mod kmeans;

@@ -1,6 +1,7 @@
-//! # Blocks of dense rows
+//! # The linear pass over dense rows
 //!
-//! The inner loop of a linear model on row-major dense rows ([`gradient_pass`]), done a group
+//! The inner loop of a linear model on row-major dense rows ([`gradient_pass`]), reached
+//! through [`LinearPass`] (sparse rows take its row-by-row defaults), done a group
 //! of [`BLOCKS_PER_GROUP`] blocks of [`BLOCK`] rows at a time, in three phases: every block's
 //! margins z_k = x_k·w + b, then the caller's loss turns each block's margins into per-row
 //! weights α_k (its slope), then g ← g + Σ_k α_k·x_k over the group while its rows are still
@@ -29,7 +30,8 @@
 //! compiled for the generic x86-64 target, LLVM would split each unaligned load in two
 //! halves, which costs a fifth of the kernel's time on the hosts measured.
 
-use super::vecops::LANES;
+use crate::data::vecops::LANES;
+use crate::data::{CsrMatrix, DenseMatrix, Row, Rows};
 
 /// Rows in flight together.
 pub const BLOCK: usize = 8;
@@ -56,6 +58,62 @@ pub fn padded(block: &[u32]) -> [u32; BLOCK] {
     debug_assert!(block.len() <= BLOCK);
     let first = block.first().copied().unwrap_or(0);
     std::array::from_fn(|k| block.get(k).copied().unwrap_or(first))
+}
+
+/// The two passes a linear model makes over a matrix's rows: margins for scoring, and the
+/// gradient's blocks. Sparse rows take the defaults, one row at a time; dense rows the blocked
+/// passes of this module.
+pub trait LinearPass: Rows {
+    /// `out[k] = row(ids[k])·w` for every k.
+    #[inline(always)]
+    fn dots(&self, ids: &[u32], w: &[f32], out: &mut [f32]) {
+        for (z, &i) in out.iter_mut().zip(ids) {
+            *z = self.row(i as usize).dot(w);
+        }
+    }
+
+    /// For each block of up to [`BLOCK`] rows of `ids`: z_k = x_k·w + bias, α = `slopes.slopes`
+    /// of the block's [padded] ids and z, then g ← g + Σ_k α_k·x_k (entries of z and α past the
+    /// block's rows are padding: ignored). The inner loop of a linear model's gradient.
+    #[inline(always)]
+    fn gradient_pass(
+        &self,
+        ids: &[u32],
+        (w, bias): (&[f32], f32),
+        g: &mut [f32],
+        slopes: &mut impl Slopes,
+    ) {
+        for block in ids.chunks(BLOCK) {
+            let mut z = [0.0f32; BLOCK];
+            for (z, &i) in z.iter_mut().zip(block) {
+                *z = self.row(i as usize).dot(w) + bias;
+            }
+            let alpha = slopes.slopes(&padded(block), block.len(), &z);
+            for (&i, &a) in block.iter().zip(&alpha) {
+                self.row(i as usize).add_scaled_to(a, g);
+            }
+        }
+    }
+}
+
+impl LinearPass for CsrMatrix {}
+
+impl LinearPass for DenseMatrix {
+    #[inline(always)]
+    fn dots(&self, ids: &[u32], w: &[f32], out: &mut [f32]) {
+        dots(self.values(), self.cols(), ids, w, out);
+    }
+
+    #[inline(always)]
+    fn gradient_pass(
+        &self,
+        ids: &[u32],
+        weights: (&[f32], f32),
+        g: &mut [f32],
+        slopes: &mut impl Slopes,
+    ) {
+        gradient_pass(self.values(), self.cols(), ids, weights, g, slopes);
+    }
 }
 
 /// For each block of the rows `ids` of `values` (`d` columns): z_k = x_k·w + bias, then
