@@ -18,9 +18,10 @@ pub struct Gpu {
     pub name: String,
     pub tflops: f64,
     pub memory_gb_s: f64,
-    /// Fraction of the fp32 peak this GPU reaches training CNNs, where published (absent: the
-    /// instance file's default).
-    pub efficiency: Option<f64>,
+    /// Fraction of the fp32 peak this GPU reaches training CNNs: a published training (or,
+    /// lacking one, inference) throughput over the peak, stated with each GPU (no default, so
+    /// that no GPU's speed is a guess).
+    pub efficiency: f64,
 }
 
 /// One EC2 instance type with its defaults filled in.
@@ -37,7 +38,6 @@ pub struct InstanceType {
     pub billing_minimum_s: f64,
     pub peak_gflops_per_vcpu: f64,
     pub memory_gb_s_per_vcpu: f64,
-    pub gpu_efficiency: f64,
     pub step_latency_s: f64,
 }
 
@@ -56,7 +56,6 @@ struct RawDefaults {
     billing_minimum_s: f64,
     peak_gflops_per_vcpu: f64,
     memory_gb_s_per_vcpu: f64,
-    gpu_efficiency: f64,
     step_latency_s: f64,
 }
 
@@ -93,7 +92,6 @@ pub fn parse(source: &Source) -> Result<BTreeMap<String, InstanceType>, ProfileE
                 billing_minimum_s: d.billing_minimum_s,
                 peak_gflops_per_vcpu: inst.peak_gflops_per_vcpu.unwrap_or(d.peak_gflops_per_vcpu),
                 memory_gb_s_per_vcpu: inst.memory_gb_s_per_vcpu.unwrap_or(d.memory_gb_s_per_vcpu),
-                gpu_efficiency: d.gpu_efficiency,
                 step_latency_s: d.step_latency_s,
             };
             instance
@@ -119,6 +117,14 @@ impl InstanceType {
                 return Err(format!("{key} must be a positive number (got {value})"));
             }
         }
+        if let Some(gpu) = &self.gpu
+            && !(is_positive(gpu.efficiency) && gpu.efficiency <= 1.0)
+        {
+            return Err(format!(
+                "gpu.efficiency is a fraction of the peak in (0, 1] (got {})",
+                gpu.efficiency
+            ));
+        }
         Ok(())
     }
 
@@ -134,8 +140,7 @@ impl InstanceType {
     pub fn flops_per_s(&self, flops_per_byte: f64, neural: bool) -> f64 {
         match (&self.gpu, neural) {
             (Some(gpu), true) => {
-                (gpu.tflops * 1e12 * gpu.efficiency.unwrap_or(self.gpu_efficiency))
-                    .min(flops_per_byte * gpu.memory_gb_s * 1e9)
+                (gpu.tflops * 1e12 * gpu.efficiency).min(flops_per_byte * gpu.memory_gb_s * 1e9)
             }
             _ => self.cpu_flops_per_s(flops_per_byte),
         }
@@ -170,6 +175,24 @@ mod tests {
         assert_relative_eq!(c5.usd(1, 10.0), 0.34 * 60.0 / 3600.0);
         assert_relative_eq!(c5.usd(3, 3600.0), 3.0 * 0.34);
         assert_relative_eq!(c5.usd(1, 90.2), 0.34 * 91.0 / 3600.0);
+    }
+
+    #[test]
+    fn a_gpu_states_its_efficiency_as_a_fraction_of_its_peak() {
+        let gpu = |efficiency: &str| {
+            let text = format!(
+                "[ec2.instances.\"g9.test\"]\nvcpus = 4\nmemory_gib = 16\nusd_per_hour = 1.0\n\
+                 network_gbps = 5.0\ngpu = {{ name = \"X\", tflops = 10.0, memory_gb_s = 300.0{efficiency} }}\n"
+            );
+            Profiles::calibrated(&text.parse().unwrap())
+        };
+        let missing = gpu("").unwrap_err().to_string();
+        assert!(missing.contains("efficiency"), "{missing}");
+        let above_peak = gpu(", efficiency = 1.5").unwrap_err().to_string();
+        assert!(above_peak.contains("gpu.efficiency"), "{above_peak}");
+        let profiles = gpu(", efficiency = 0.5").unwrap();
+        let g9 = profiles.instance("g9.test").unwrap();
+        assert_relative_eq!(g9.flops_per_s(1000.0, true), 5e12);
     }
 
     #[test]
