@@ -487,7 +487,7 @@ def loader_batches(quick):
     return [1000, 10000] if quick else [1000, 10000, 100000]
 
 
-def measure_torch_loader(torch, quick, budget):
+def measure_torch_loader(torch, quick):
     """Seconds per batch of one full pass of a DataLoader over a held shard.
 
     The shard is one float32 tensor a row and a Python int label a row, read through
@@ -652,7 +652,7 @@ def probe_torch(texts, quick, budget, loader):
     entry = {"version": str(version), "import_s": import_s, "steps": steps,
              "parse": parse, "serialize": serialize}
     if loader:
-        entry["loader"] = measure_torch_loader(torch, quick, budget)
+        entry["loader"] = measure_torch_loader(torch, quick)
     return entry
 
 

@@ -291,11 +291,15 @@ impl FaasModel {
     }
 
     /// Seconds one of `workers` workers of `size` works per round before it communicates:
-    /// batching its rows, the runtime's per-step work and the FLOPs at the function's rate.
+    /// batching its rows, then its steps.
     pub fn compute_per_round_s(&self, workers: u32, size: &FunctionSize) -> f64 {
-        self.batching_per_round_s(workers, size)
-            + self.step_overhead_s(size)
-            + self.facts.flops_per_worker_round(workers) / size.flops_per_s
+        self.batching_per_round_s(workers, size) + self.steps_per_round_s(workers, size)
+    }
+
+    /// Seconds one of `workers` workers of `size` computes its steps per round: the runtime's
+    /// per-step work and the FLOPs at the function's rate.
+    pub fn steps_per_round_s(&self, workers: u32, size: &FunctionSize) -> f64 {
+        self.step_overhead_s(size) + self.facts.flops_per_worker_round(workers) / size.flops_per_s
     }
 
     /// Predicts the time and bill of one configuration: one generation of functions for the
@@ -339,8 +343,9 @@ impl FaasModel {
         let setup = &self.channels[cfg.channel as usize];
         let size = self.size(cfg.memory_mb);
         let link = self.link(cfg.channel, &size);
-        let compute_s = self.compute_per_round_s(cfg.workers, &size);
         let batching_s = self.batching_per_round_s(cfg.workers, &size);
+        let steps_s = self.steps_per_round_s(cfg.workers, &size);
+        let compute_s = batching_s + steps_s;
         let comm = cfg
             .pattern
             .round(&self.round_context(cfg, &size, &link, compute_s));
@@ -381,7 +386,7 @@ impl FaasModel {
                 + self.profile.scale_up_delay_s(w - 1.0),
             load_s: load_s * segments.count + reload_s,
             batching_s: self.facts.rounds * batching_s,
-            compute_s: self.facts.rounds * (compute_s - batching_s),
+            compute_s: self.facts.rounds * steps_s,
             comm_s: self.facts.rounds * comm.time_s
                 + barrier_s
                 + restarts * (checkpoint.0 + checkpoint.1),

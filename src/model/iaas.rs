@@ -87,8 +87,9 @@ impl IaasModel {
     ) -> Result<IaasPrediction, Infeasible> {
         let w = f64::from(workers);
         let streaming = self.streams(instance, workers)?;
-        let compute_s = self.compute_per_round_s(instance, workers);
         let batching_s = self.batching_per_round_s(workers);
+        let steps_s = self.steps_per_round_s(instance, workers);
+        let compute_s = batching_s + steps_s;
         let comm_s = ring::allreduce_s(
             w,
             self.facts.sync_bytes,
@@ -99,7 +100,7 @@ impl IaasModel {
             startup_s: self.startup_s(instance),
             load_s: self.load_s(instance, w) * (1.0 + streaming_reloads(streaming, &self.facts)),
             batching_s: self.facts.rounds * batching_s,
-            compute_s: self.facts.rounds * (compute_s - batching_s),
+            compute_s: self.facts.rounds * steps_s,
             comm_s: self.facts.rounds * comm_s,
         };
         let cost = self.bill(instance, workers, time.total_s());
@@ -170,10 +171,15 @@ impl IaasModel {
     }
 
     /// Seconds one of `workers` VMs of `instance` works per round before it communicates:
-    /// batching its rows and the runtime's per-step work (one thread), and the FLOPs.
+    /// batching its rows, then its steps.
     pub fn compute_per_round_s(&self, instance: &InstanceType, workers: u32) -> f64 {
-        self.batching_per_round_s(workers)
-            + self.step_overhead_s()
+        self.batching_per_round_s(workers) + self.steps_per_round_s(instance, workers)
+    }
+
+    /// Seconds one of `workers` VMs of `instance` computes its steps per round: the runtime's
+    /// per-step work (one thread) and the FLOPs.
+    pub fn steps_per_round_s(&self, instance: &InstanceType, workers: u32) -> f64 {
+        self.step_overhead_s()
             + self.facts.flops_per_worker_round(workers) / self.flops_per_s(instance)
     }
 

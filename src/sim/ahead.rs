@@ -49,14 +49,14 @@ pub fn may_compute_ahead() -> bool {
 /// The event loop's side: rounds arriving in order.
 pub struct Ahead<'a> {
     rounds: Receiver<Round>,
-    /// The round being collected and how many workers collected it.
+    /// The round being collected, its number, and how many workers collected it.
     current: Option<(u64, Round)>,
     collected: usize,
-    workers: usize,
     /// The model merged from the last fully collected round, that round and its epoch loss.
     params: Arc<Vec<f32>>,
     merged: Option<(u64, Option<f64>)>,
-    next_round: u64,
+    /// Rounds received so far: the number of the next.
+    received: u64,
     math: &'a Math,
     data: &'a Dataset,
 }
@@ -72,7 +72,6 @@ impl<'a> Ahead<'a> {
         'a: 'scope,
     {
         let (math, data) = trainer.parts();
-        let workers = trainer.workers();
         let params = Arc::new(trainer.params().to_vec());
         let (sender, rounds) = sync_channel(ROUNDS_AHEAD);
         scope.spawn(move || produce(trainer, plan, &sender));
@@ -80,10 +79,9 @@ impl<'a> Ahead<'a> {
             rounds,
             current: None,
             collected: 0,
-            workers,
             params,
             merged: None,
-            next_round: 0,
+            received: 0,
             math,
             data,
         }
@@ -92,31 +90,25 @@ impl<'a> Ahead<'a> {
     /// Worker `j`'s work in round `round`; the round's merged model takes over once every
     /// worker has collected.
     pub fn compute(&mut self, j: usize, round: u64) -> Work {
-        if self.current.is_none() {
-            let next = self.next();
-            self.current = Some((self.next_round, next));
-            self.next_round += 1;
+        let (number, now) = self.current.get_or_insert_with(|| {
+            let next = self
+                .rounds
+                .recv()
+                .expect("the producer computes every round the event loop asks for");
+            self.received += 1;
             self.collected = 0;
-        }
-        let Some((number, now)) = &self.current else {
-            unreachable!("a round was just received")
-        };
+            (self.received - 1, next)
+        });
         debug_assert_eq!(*number, round, "BSP workers compute rounds in order");
         let work = now.works[j];
+        let workers = now.works.len();
         self.collected += 1;
-        if self.collected == self.workers {
+        if self.collected == workers {
             let (number, done) = self.current.take().expect("the current round");
             self.params = done.params;
             self.merged = Some((number, done.loss));
         }
         work
-    }
-
-    /// The next round from the producer, once it is there.
-    fn next(&self) -> Round {
-        self.rounds
-            .recv()
-            .expect("the producer computes every round the event loop asks for")
     }
 
     /// The model merged from the last fully collected round (the initial one before).
@@ -129,8 +121,13 @@ impl<'a> Ahead<'a> {
     pub fn merged_loss(&self, round: u64) -> f64 {
         match self.merged {
             Some((number, Some(loss))) if number == round => loss,
-            _ => evaluate(self.math, &self.params, self.data).0,
+            _ => self.train_loss(&self.params),
         }
+    }
+
+    /// The training loss of `params`, computed now.
+    pub fn train_loss(&self, params: &[f32]) -> f64 {
+        evaluate(self.math, params, self.data).0
     }
 }
 
@@ -203,7 +200,7 @@ impl Arithmetic<'_> {
     pub fn train_loss(&self, params: &[f32]) -> f64 {
         match self {
             Arithmetic::Inline(trainer) => trainer.train_loss(params),
-            Arithmetic::Ahead(ahead) => evaluate(ahead.math, params, ahead.data).0,
+            Arithmetic::Ahead(ahead) => ahead.train_loss(params),
         }
     }
 }

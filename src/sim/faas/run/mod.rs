@@ -409,14 +409,13 @@ impl<'a> FaasRun<'a> {
         };
         let straggler = self.noise.straggler();
         let batching_s = self.batching_s * straggler;
-        let duration_s =
-            batching_s + (self.step_overhead_s + work.flops / self.size.flops_per_s) * straggler;
+        let steps_s = (self.step_overhead_s + work.flops / self.size.flops_per_s) * straggler;
         let worker = &mut self.workers[j];
         worker.batching_s += batching_s;
-        worker.compute_s += duration_s - batching_s;
+        worker.compute_s += steps_s;
         worker.loss_sum += work.loss_sum;
         worker.rows += work.rows;
-        duration_s
+        batching_s + steps_s
     }
 
     /// An actor's current action is done: its side effects, then the next action.
