@@ -285,6 +285,8 @@ fn a_per_epoch_lifecycle_gets_the_same_time_and_bill_from_estimate_and_the_sched
         &memory,
         "--set",
         &epochs,
+        "--set",
+        "faas.lifecycle=persistent",
         "--format",
         "json",
     ]);

@@ -114,12 +114,14 @@ fn siren_candidate(plan: &Plan, workers: u32) -> &Candidate {
 }
 
 #[test]
-fn twenty_small_functions_cost_less_than_one_c5_2xlarge() {
+fn twenty_small_functions_are_not_much_cheaper_than_one_c5_2xlarge() {
+    // Siren's cheap option is still FaaS: LambdaML finds FaaS "never significantly cheaper"
+    // than IaaS, and a fresh generation per epoch reloads its partition every epoch.
     let plan = planned("siren-toy-lr", Goal::Cost);
     let (_, twenty_usd) = totals(siren_candidate(&plan, 20));
     let (_, c5_usd) = totals(plan.best(Platform::Iaas).unwrap());
     assert!(
-        twenty_usd < c5_usd,
+        twenty_usd * 1.5 >= c5_usd,
         "20 functions ${twenty_usd} vs c5.2xlarge ${c5_usd}"
     );
 }
@@ -130,6 +132,10 @@ fn a_hundred_and_fifty_functions_are_faster_but_dearer_than_twenty() {
     let (twenty_s, twenty_usd) = totals(siren_candidate(&plan, 20));
     let (many_s, many_usd) = totals(siren_candidate(&plan, 150));
     assert!(many_s < twenty_s && many_usd > twenty_usd);
+    // Siren's toy in shape: about 4–5× faster and about 1.6× dearer.
+    let (speedup, dearer) = (twenty_s / many_s, many_usd / twenty_usd);
+    assert!((3.5..6.0).contains(&speedup), "{speedup}× faster");
+    assert!((1.2..2.2).contains(&dearer), "{dearer}× dearer");
 }
 
 #[test]

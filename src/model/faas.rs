@@ -134,6 +134,8 @@ pub struct FaasModel {
     profile: FaasProfile,
     runtime: Runtime,
     channels: [ChannelSetup; 5],
+    /// HSP barriers: one between consecutive epochs of a generation (the last epoch ends
+    /// when its functions return, which the launcher sees without a flag).
     epoch_barriers: f64,
     /// Functions the account may run at once.
     concurrency_limit: f64,
@@ -176,7 +178,7 @@ impl FaasModel {
         let mut model = FaasModel {
             concurrency_limit: space.concurrency_limit.unwrap_or(profile.concurrency),
             lifecycle: space.lifecycle,
-            epoch_barriers: facts.epochs.ceil(),
+            epoch_barriers: barriers_between(facts.epochs),
             facts,
             profile,
             runtime: profiles.runtime(&scenario.workload.runtime)?.clone(),
@@ -320,7 +322,7 @@ impl FaasModel {
         let mut model = self.clone();
         model.facts.rounds = self.facts.rounds_per_epoch.ceil().max(1.0);
         model.facts.epochs = model.facts.rounds / self.facts.rounds_per_epoch;
-        model.epoch_barriers = model.facts.epochs.ceil();
+        model.epoch_barriers = barriers_between(model.facts.epochs);
         model.lifecycle = Lifecycle::Persistent;
         model.generation = None;
         model
@@ -503,7 +505,7 @@ impl FaasModel {
         let restarts = segments.restarts();
         let checkpoint_puts = w * restarts * setup.link.units(Op::Put, self.facts.model_bytes);
         let checkpoint_gets = w * restarts * setup.link.units(Op::Get, self.facts.model_bytes);
-        // HSP: a flag PUT and GET per worker per epoch.
+        // HSP: a flag PUT and GET per worker per barrier.
         let flags = if cfg.sync == Sync::Hsp {
             w * self.epoch_barriers
         } else {
@@ -554,6 +556,11 @@ pub struct Usage {
 /// The rate of two stages every byte passes through one after the other.
 fn in_series(a_bytes_per_s: f64, b_bytes_per_s: f64) -> f64 {
     1.0 / (1.0 / a_bytes_per_s + 1.0 / b_bytes_per_s)
+}
+
+/// HSP barriers in a generation training `epochs` epochs: one between each two.
+fn barriers_between(epochs: f64) -> f64 {
+    (epochs.ceil() - 1.0).max(0.0)
 }
 
 /// An HSP barrier at an epoch's end: every worker writes a flag, the coordinator that sees all

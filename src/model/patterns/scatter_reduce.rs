@@ -4,6 +4,9 @@
 //! not own, GETs the w − 1 pieces of its own shard, merges them, PUTs the merged shard and GETs
 //! the w − 1 merged shards of the others — 3w − 2 transfers of m/w per worker, all workers at once.
 //!
+//! On a polled channel (LambdaML sleeps between GETs) a round of quick pieces loses a poll:
+//! see [`poll_lag_s`].
+//!
 //! Under request-rate limits (DynamoDB's write and read units) the phases are timed one after
 //! another, with the spread a limited phase leaves between workers pacing the next. The
 //! simulator shows more overlap than that: workers whose pieces are ready start reading while
@@ -30,13 +33,34 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     let merge_s = w * shard / ctx.merge_bytes_per_s;
     let publish_s = link.staggered_phase_s(Op::Put, 1.0, shard, w, &mut spread_s);
     let collect_s = link.phase_s(Op::Get, w - 1.0, shard, w);
+    let poll_s = poll_lag_s(ctx, shard);
     let mut comm = RoundComm {
-        time_s: scatter_s + gather_s + merge_s + publish_s + collect_s,
+        time_s: scatter_s + gather_s + merge_s + publish_s + collect_s + poll_s,
         ..RoundComm::default()
     };
     comm.add(link, Op::Put, w * (w - 1.0) + w, shard);
     comm.add(link, Op::Get, 2.0 * w * (w - 1.0), shard);
+    if poll_s > 0.0 {
+        // Each worker, waiting once on the late one, missed a poll.
+        comm.add_polls(w);
+    }
     comm
+}
+
+/// The poll a BSP round loses on a polled channel when its pieces are quick. The workers were
+/// invoked one after another, so they start each round a little apart; when one piece's
+/// transfer takes less than that stagger, the first worker to gather asks for a piece its late
+/// writer has not stored yet and finds it a poll later, and the merged shards it then publishes
+/// late hold the others' collection back in turn: one poll period a round. Slower pieces absorb
+/// the stagger (the pieces are there by the time they are asked for), and no poll is lost.
+fn poll_lag_s(ctx: &RoundContext, shard: f64) -> f64 {
+    let link = ctx.link;
+    let quick = link.transfer_s(shard, ctx.workers) < ctx.profile.invoke_interval_s;
+    if ctx.synchronous && ctx.workers > 2.0 && link.poll_interval_s > 0.0 && quick {
+        link.poll_interval_s.max(link.latency_s)
+    } else {
+        0.0
+    }
 }
 
 #[cfg(test)]
@@ -52,5 +76,24 @@ mod tests {
         assert_relative_eq!(comm.time_s, 10.0 * 0.0125 + 0.001, epsilon = 1e-12);
         assert_relative_eq!(comm.puts, 16.0);
         assert_relative_eq!(comm.gets, 24.0);
+    }
+
+    #[test]
+    fn quick_pieces_on_a_polled_channel_lose_a_poll_a_round() {
+        let (mut link, profile) = (link(), profile());
+        link.poll_interval_s = 0.1;
+        let quiet = super::round(&ctx(&link, &profile, 4.0)).time_s;
+        link.latency_s = 0.0001;
+        link.client_bytes_per_s = 1e12;
+        let quick = super::round(&ctx(&link, &profile, 4.0));
+        // Ten pieces of about 0.1 ms each, a 1 ms merge, and the poll a worker waited.
+        assert_relative_eq!(
+            quick.time_s,
+            10.0 * (0.0001 + 250e3 / 1e12) + 0.001 + 0.1,
+            epsilon = 1e-12
+        );
+        assert_relative_eq!(quick.gets, 24.0 + 4.0);
+        // 12.5 ms pieces outlast the invocations' stagger: no poll is lost.
+        assert_relative_eq!(quiet, 10.0 * 0.0125 + 0.001, epsilon = 1e-12);
     }
 }

@@ -5,7 +5,7 @@
 //! through the channel, computing with the real kernels; aggregator functions of a tree are
 //! invoked layer by layer; a parameter server applies updates one at a time. A worker nearing
 //! the duration limit checkpoints and re-invokes itself. Asynchronous protocols read whatever
-//! model is in storage and overwrite it; SSP bounds staleness; HSP adds a barrier per epoch.
+//! model is in storage and overwrite it; SSP bounds staleness; HSP adds a barrier between epochs.
 
 pub mod keys;
 mod run;

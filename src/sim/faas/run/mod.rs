@@ -254,7 +254,11 @@ impl<'a> FaasRun<'a> {
             });
         }
         self.layout.worker_round(j, round, &mut plan);
-        if self.settings.cfg.sync == Sync::Hsp && self.ends_epoch(round) {
+        // HSP: a barrier between epochs; the last epoch ends as its functions return.
+        if self.settings.cfg.sync == Sync::Hsp
+            && self.ends_epoch(round)
+            && round + 1 < self.settings.rounds
+        {
             const FLAG_BYTES: f64 = 8.0;
             plan.extend([
                 Action::Put {
