@@ -13,7 +13,7 @@ use crate::scenario::{Algorithm, Objective, Scenario};
 use super::convergence::{self, MeasuredEpochs};
 use super::search::{faas_candidates, iaas_candidates};
 use super::select::{NoFeasiblePlan, best, extremes};
-use super::verdict::{Verdict, compare, extremes_clause};
+use super::verdict::{Verdict, compare, extremes_clause, limits_clause};
 
 /// The outcome of planning a scenario.
 #[derive(Debug, Clone)]
@@ -193,6 +193,7 @@ fn decide(
                 extremes(candidates, Platform::Iaas, objective),
             ) {
                 verdict.reason.push_str(&extremes_clause(faas, iaas));
+                verdict.reason.push_str(&limits_clause(objective));
             }
             Ok(verdict)
         }

@@ -86,6 +86,23 @@ pub fn extremes_clause(faas: (&Candidate, &Candidate), iaas: (&Candidate, &Candi
     )
 }
 
+/// What the extremes were chosen within, when the objective bounds them: plans past the
+/// scenario's budget or deadline are neither side's cheapest nor fastest.
+pub fn limits_clause(objective: &crate::scenario::Objective) -> String {
+    let mut limits = Vec::new();
+    if let Some(usd) = objective.budget_usd {
+        limits.push(format!("the {} budget", format_usd(usd)));
+    }
+    if let Some(s) = objective.deadline_s {
+        limits.push(format!("the {} deadline", format_seconds(s)));
+    }
+    if limits.is_empty() {
+        String::new()
+    } else {
+        format!("; each within {}", limits.join(" and "))
+    }
+}
+
 fn ratio_words(faas_over_iaas: f64) -> String {
     if faas_over_iaas >= 1.0 {
         format!("{faas_over_iaas:.1}× dearer")
@@ -155,5 +172,24 @@ mod tests {
         );
         assert_eq!(v.winner, Platform::Iaas);
         assert!(v.reason.starts_with("IaaS takes"), "{}", v.reason);
+    }
+
+    #[test]
+    fn the_extremes_name_the_limits_they_were_chosen_within() {
+        use crate::scenario::Objective;
+        let open = Objective {
+            goal: Goal::Cost,
+            budget_usd: None,
+            deadline_s: None,
+        };
+        assert_eq!(limits_clause(&open), "");
+        let bounded = Objective {
+            budget_usd: Some(0.02),
+            deadline_s: Some(90.0),
+            ..open
+        };
+        let clause = limits_clause(&bounded);
+        assert!(clause.contains("$0.0200 budget"), "{clause}");
+        assert!(clause.contains("deadline"), "{clause}");
     }
 }
