@@ -26,6 +26,7 @@ fn grid() -> Vec<FaasConfig> {
                         workers,
                         memory_mb,
                         channel,
+                        cache_node: None,
                         pattern,
                         sync: Sync::Bsp,
                     });

@@ -49,6 +49,7 @@ fn bench_scale(c: &mut Criterion) {
         workers: WORKERS as u32,
         memory_mb: 1769,
         channel: ChannelKind::Memcached,
+        cache_node: None,
         pattern: Pattern::AllReduce,
         sync: Sync::Bsp,
     });

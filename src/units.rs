@@ -9,6 +9,8 @@
 pub const BYTES_PER_MB: f64 = 1e6;
 /// Bytes in one MB of function memory (binary, as Lambda counts memory).
 pub const BYTES_PER_MEMORY_MB: f64 = 1_048_576.0;
+/// Bytes in a GiB, as cache node memory is listed.
+pub const BYTES_PER_GIB: f64 = 1_073_741_824.0;
 /// Memory MB in one GB of billed GB-seconds.
 pub const MEMORY_MB_PER_GB: f64 = 1024.0;
 /// Seconds in one hour of instance or node billing.

@@ -84,6 +84,7 @@ fn round_s(name: &str, pattern: Pattern, workers: u32) -> f64 {
         workers,
         memory_mb: 3008,
         channel: ChannelKind::S3,
+        cache_node: None,
         pattern,
         sync: Sync::Bsp,
     };
@@ -102,6 +103,30 @@ fn scatter_reduce_beats_allreduce_for_resnet50_and_not_for_lr() {
             round_s("higgs-lr", Pattern::ScatterReduce, workers)
                 > round_s("higgs-lr", Pattern::AllReduce, workers),
             "LR, {workers} workers"
+        );
+    }
+}
+
+/// The fastest feasible FaaS plan through `channels`, in seconds.
+fn fastest_through(plan: &Plan, channels: &[ChannelKind]) -> f64 {
+    plan.candidates
+        .iter()
+        .filter(|c| matches!(&c.config, Config::Faas(f) if channels.contains(&f.channel)))
+        .filter_map(|c| c.feasible().map(|o| o.total_s()))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// LambdaML §5: for the large models a cache (Memcached, Redis) on a node sized to the model
+/// communicates faster than S3; the shipped CNN scenarios search every node type.
+#[test]
+fn a_cache_on_a_suitable_node_beats_s3_for_the_deep_models() {
+    for name in ["cifar10-mobilenet", "cifar10-resnet50"] {
+        let plan = planned(name, Goal::Time);
+        let cache = fastest_through(&plan, &[ChannelKind::Memcached, ChannelKind::Redis]);
+        let s3 = fastest_through(&plan, &[ChannelKind::S3]);
+        assert!(
+            cache < s3,
+            "{name}: cache {cache:.0} s against S3 {s3:.0} s"
         );
     }
 }

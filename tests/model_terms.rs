@@ -43,6 +43,7 @@ fn config() -> FaasConfig {
         workers: 10,
         memory_mb: 1769,
         channel: ChannelKind::S3,
+        cache_node: None,
         pattern: Pattern::AllReduce,
         sync: Sync::Bsp,
     }
@@ -228,6 +229,7 @@ fn a_memcached_node_is_billed_a_whole_hour_for_a_short_run() {
     let (scenario, profiles) = setup();
     let cfg = FaasConfig {
         channel: ChannelKind::Memcached,
+        cache_node: None,
         ..config()
     };
     let p = FaasModel::new(&scenario, &profiles)
@@ -237,6 +239,51 @@ fn a_memcached_node_is_billed_a_whole_hour_for_a_short_run() {
     assert!(p.time.total_s() < 3600.0);
     assert_relative_eq!(p.cost.channel_node_usd, 0.156, max_relative = 1e-12);
     assert!(p.time.startup_s > 120.0, "the node's start-up comes first");
+}
+
+/// A CNN's model through Memcached on `node`: (round's communication s, node $, or why not).
+fn on_cache_node(node: &str, workers: u32) -> Result<(f64, f64), String> {
+    let profiles = Profiles::builtin().unwrap();
+    let text = SCENARIO.replace(r#"model = "lr""#, r#"model = "resnet50""#);
+    let scenario = Scenario::from_text(
+        &text,
+        "hand.toml",
+        std::path::Path::new("."),
+        &[],
+        &profiles,
+    )
+    .unwrap();
+    let cfg = FaasConfig {
+        workers,
+        channel: ChannelKind::Memcached,
+        cache_node: Some(node.to_string()),
+        pattern: Pattern::ScatterReduce,
+        ..config()
+    };
+    let p = FaasModel::new(&scenario, &profiles)
+        .unwrap()
+        .predict(&cfg)
+        .map_err(|e| e.to_string())?;
+    Ok((p.detail.comm_per_round_s, p.cost.channel_node_usd))
+}
+
+#[test]
+fn a_cache_node_brings_its_own_network_price_and_memory() {
+    let (small_s, small_usd) = on_cache_node("cache.m5.large", 10).unwrap();
+    let (big_s, big_usd) = on_cache_node("cache.r5.4xlarge", 10).unwrap();
+    // 0.75 against 5 Gbps of sustained NIC (cache-nodes.toml): the round is NIC-bound.
+    assert!(big_s < small_s / 3.0, "{big_s} s against {small_s} s");
+    // Each billed by the whole node-hour at its own price.
+    for (usd, per_hour) in [(small_usd, 0.156), (big_usd, 1.724)] {
+        let hours = usd / per_hour;
+        assert!(
+            hours >= 1.0 && (hours - hours.round()).abs() < 1e-9,
+            "{usd}"
+        );
+    }
+    // 101 copies of ResNet50's 94 MB do not fit a cache.t3.small's 1.37 GiB.
+    let why = on_cache_node("cache.t3.small", 100).unwrap_err();
+    assert!(why.contains("cache node"), "{why}");
 }
 
 #[test]
@@ -256,7 +303,7 @@ fn iaas_terms_match_hand_arithmetic() {
     );
     let compute = (50_000.0 * 432.0 + 303.0) / (8.0 * lr_rate_per_vcpu());
     assert_relative_eq!(p.time.compute_s, 20.0 * compute, max_relative = 1e-12);
-    let ring = 2.0 * 1.0 / 2.0 * 404.0 / nic + 2.0 * 0.0005;
+    let ring = 2.0 * 1.0 / 2.0 * 404.0 / nic + 2.0 * 0.000177;
     assert_relative_eq!(p.time.comm_s, 20.0 * ring, max_relative = 1e-12);
     assert_relative_eq!(
         p.cost.instances_usd,
@@ -311,6 +358,7 @@ fn a_model_over_400_kb_is_split_into_dynamodb_items() {
     let model = FaasModel::new(&scenario, &profiles).unwrap();
     let cfg = FaasConfig {
         channel: ChannelKind::DynamoDb,
+        cache_node: None,
         ..config()
     };
     let p = model.predict(&cfg).unwrap();

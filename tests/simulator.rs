@@ -104,7 +104,7 @@ proptest! {
             (_, true, 1) => Pattern::ScatterReduce,
             _ => Pattern::Tree(stratus::optimize::tree::model_tree(&model, workers, memory_mb, channel, stratus::optimize::tree::TreeGoal::Time).structure),
         };
-        let cfg = Config::Faas(FaasConfig { workers, memory_mb, channel, pattern, sync });
+        let cfg = Config::Faas(FaasConfig { workers, memory_mb, channel, cache_node: None, pattern, sync });
         let row = validate_config(&s, &p, &cfg).unwrap();
         if let Some(lowest) = request_unit_limited(&p, &cfg) {
             // Documented differences (model::patterns::{scatter_reduce, allreduce}): overlap
@@ -146,6 +146,7 @@ fn faas(workers: u32, channel: ChannelKind, pattern: Pattern, sync: Sync) -> Con
         workers,
         memory_mb: 1769,
         channel,
+        cache_node: None,
         pattern,
         sync,
     })
@@ -339,6 +340,7 @@ fn a_schedule_runs_each_epoch_as_a_fresh_generation_from_the_last_model() {
         workers: 4,
         memory_mb: 1769,
         channel: ChannelKind::Redis,
+        cache_node: None,
         pattern: Pattern::AllReduce,
         sync: Sync::Bsp,
     };

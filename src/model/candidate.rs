@@ -47,10 +47,16 @@ impl Config {
     /// A one-line description: `100 × 1769 MB, s3, scatter-reduce, bsp` or `10 × c5.4xlarge`.
     pub fn describe(&self) -> String {
         match self {
-            Config::Faas(c) => format!(
-                "{} × {} MB, {}, {}, {}",
-                c.workers, c.memory_mb, c.channel, c.pattern, c.sync
-            ),
+            Config::Faas(c) => {
+                let channel = match &c.cache_node {
+                    Some(node) => format!("{} on {node}", c.channel),
+                    None => c.channel.to_string(),
+                };
+                format!(
+                    "{} × {} MB, {channel}, {}, {}",
+                    c.workers, c.memory_mb, c.pattern, c.sync
+                )
+            }
             Config::Iaas(c) => format!("{} × {}", c.workers, c.instance),
         }
     }

@@ -14,9 +14,11 @@ use crate::model::patterns::{Pattern, RequestPrices, RoundComm, RoundContext};
 use crate::model::{Infeasible, TimeBreakdown};
 use crate::profile::faas::FunctionSize;
 use crate::profile::runtime::single_thread_share;
-use crate::profile::{ChannelKind, FaasProfile, ProfileError, Profiles, Runtime};
+use crate::profile::{CacheNode, ChannelKind, FaasProfile, ProfileError, Profiles, Runtime};
 use crate::scenario::{Lifecycle, Scenario, Sync};
-use crate::units::{BYTES_PER_MB, BYTES_PER_MEMORY_MB, SECONDS_PER_HOUR, round_up_to_increment};
+use crate::units::{
+    BYTES_PER_GIB, BYTES_PER_MB, BYTES_PER_MEMORY_MB, SECONDS_PER_HOUR, round_up_to_increment,
+};
 
 /// One FaaS configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,8 +26,35 @@ pub struct FaasConfig {
     pub workers: u32,
     pub memory_mb: u32,
     pub channel: ChannelKind,
+    /// The ElastiCache node type of a memcached or redis channel (`None`: the scenario's
+    /// first, or the channel profile's default).
+    pub cache_node: Option<String>,
     pub pattern: Pattern,
     pub sync: Sync,
+}
+
+impl FaasConfig {
+    /// The channel this configuration exchanges state through.
+    pub fn channel_ref(&self) -> ChannelRef<'_> {
+        ChannelRef {
+            kind: self.channel,
+            node: self.cache_node.as_deref(),
+        }
+    }
+}
+
+/// A channel as a configuration uses it: its kind and, for a cache, the node type it runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelRef<'a> {
+    pub kind: ChannelKind,
+    pub node: Option<&'a str>,
+}
+
+impl From<ChannelKind> for ChannelRef<'_> {
+    /// The channel on the scenario's default node.
+    fn from(kind: ChannelKind) -> Self {
+        ChannelRef { kind, node: None }
+    }
 }
 
 /// The bill of a FaaS run.
@@ -125,6 +154,16 @@ struct ChannelSetup {
     update_bytes_per_s: f64,
     usd_per_put_unit: f64,
     usd_per_get_unit: f64,
+    /// Bytes the channel's node holds (infinite for services without a node).
+    capacity_bytes: f64,
+}
+
+/// A cache channel on one node type of the catalogue.
+#[derive(Debug, Clone)]
+struct NodeSetup {
+    node: String,
+    kind: ChannelKind,
+    setup: ChannelSetup,
 }
 
 /// The FaaS model of one scenario, ready to evaluate configurations.
@@ -133,7 +172,10 @@ pub struct FaasModel {
     facts: WorkloadFacts,
     profile: FaasProfile,
     runtime: Runtime,
+    /// Each channel on the scenario's default node.
     channels: [ChannelSetup; 5],
+    /// The cache channels on every node type of the catalogue that prices them.
+    node_setups: Vec<NodeSetup>,
     /// HSP barriers: one between consecutive epochs of a generation (the last epoch ends
     /// when its functions return, which the launcher sees without a flag).
     epoch_barriers: f64,
@@ -174,6 +216,7 @@ impl FaasModel {
             channels.push(with_poll_interval(setup, space.poll_interval_s));
         }
         let channels: [ChannelSetup; 5] = channels.try_into().expect("one setup per channel kind");
+        let node_setups = node_setups(profiles, space.poll_interval_s);
         let profile = profiles.faas(&space.profile)?.clone();
         let mut model = FaasModel {
             concurrency_limit: space.concurrency_limit.unwrap_or(profile.concurrency),
@@ -183,6 +226,7 @@ impl FaasModel {
             profile,
             runtime: profiles.runtime(&scenario.workload.runtime)?.clone(),
             channels,
+            node_setups,
             generation: None,
         };
         if model.lifecycle == Lifecycle::PerEpoch && model.facts.generations() > 1.0 {
@@ -219,8 +263,8 @@ impl FaasModel {
 
     /// The link a function of `size` has to `channel` for models: its NIC and the runtime's
     /// (de)serialisation of each object, one after the other.
-    pub fn link(&self, channel: ChannelKind, size: &FunctionSize) -> Link {
-        let mut link = self.data_link_of(channel, size);
+    pub fn link<'c>(&self, channel: impl Into<ChannelRef<'c>>, size: &FunctionSize) -> Link {
+        let mut link = self.data_link_of(channel.into(), size);
         let serialize = self.runtime.serialize_bytes_per_s() * single_thread_share(size.vcpus);
         link.client_bytes_per_s = in_series(link.client_bytes_per_s, serialize);
         link
@@ -228,11 +272,11 @@ impl FaasModel {
 
     /// The link a function of `size` reads its data shard through (S3).
     pub fn data_link(&self, size: &FunctionSize) -> Link {
-        self.data_link_of(ChannelKind::S3, size)
+        self.data_link_of(ChannelKind::S3.into(), size)
     }
 
-    fn data_link_of(&self, channel: ChannelKind, size: &FunctionSize) -> Link {
-        let mut link = self.channels[channel as usize].link;
+    fn data_link_of(&self, channel: ChannelRef, size: &FunctionSize) -> Link {
+        let mut link = self.setup(channel).link;
         link.client_bytes_per_s = link.client_bytes_per_s.min(size.bandwidth_bytes_per_s);
         link
     }
@@ -274,7 +318,7 @@ impl FaasModel {
             merge_bytes_per_s: size.memory_bytes_per_s,
             link,
             invoke_s: self.profile.warm_invoke_s,
-            update_bytes_per_s: self.channels[cfg.channel as usize].update_bytes_per_s,
+            update_bytes_per_s: self.setup(cfg.channel_ref()).update_bytes_per_s,
             compute_s,
             synchronous: cfg.sync.is_synchronous(),
             profile: &self.profile,
@@ -283,8 +327,8 @@ impl FaasModel {
     }
 
     /// What requests cost through `channel` on this platform.
-    pub fn request_prices(&self, channel: ChannelKind) -> RequestPrices {
-        let setup = &self.channels[channel as usize];
+    pub fn request_prices<'c>(&self, channel: impl Into<ChannelRef<'c>>) -> RequestPrices {
+        let setup = self.setup(channel.into());
         RequestPrices {
             put_unit_usd: setup.usd_per_put_unit,
             get_unit_usd: setup.usd_per_get_unit,
@@ -342,9 +386,10 @@ impl FaasModel {
             });
         }
         let (memory_needed_mb, streaming) = self.residency(cfg)?;
-        let setup = &self.channels[cfg.channel as usize];
+        self.check_node_capacity(cfg)?;
+        let setup = self.setup(cfg.channel_ref());
         let size = self.size(cfg.memory_mb);
-        let link = self.link(cfg.channel, &size);
+        let link = self.link(cfg.channel_ref(), &size);
         let batching_s = self.batching_per_round_s(cfg.workers, &size);
         let steps_s = self.steps_per_round_s(cfg.workers, &size);
         let compute_s = batching_s + steps_s;
@@ -406,7 +451,7 @@ impl FaasModel {
                 memory_needed_mb,
                 compute_per_round_s: compute_s,
                 comm_per_round_s: comm.time_s,
-                aggregation_usd_per_round: self.round_usd(cfg.channel, &comm),
+                aggregation_usd_per_round: self.round_usd(cfg.channel_ref(), &comm),
             },
         })
     }
@@ -421,22 +466,49 @@ impl FaasModel {
     }
 
     /// The bill of `channel`'s node (cache node-hours or the PS VM) for a run of `total_s`.
-    pub fn channel_node_usd(&self, channel: ChannelKind, total_s: f64) -> f64 {
-        node_usd(&self.channels[channel as usize], total_s)
+    pub fn channel_node_usd<'c>(&self, channel: impl Into<ChannelRef<'c>>, total_s: f64) -> f64 {
+        node_usd(self.setup(channel.into()), total_s)
     }
 
     /// Bytes per second a parameter server on `channel` applies updates at (infinite elsewhere).
-    pub fn update_bytes_per_s(&self, channel: ChannelKind) -> f64 {
-        self.channels[channel as usize].update_bytes_per_s
+    pub fn update_bytes_per_s<'c>(&self, channel: impl Into<ChannelRef<'c>>) -> f64 {
+        self.setup(channel.into()).update_bytes_per_s
     }
 
     /// Start-up of `channel` before the functions are invoked.
-    pub fn channel_startup_s(&self, channel: ChannelKind) -> f64 {
-        self.channels[channel as usize].startup_s
+    pub fn channel_startup_s<'c>(&self, channel: impl Into<ChannelRef<'c>>) -> f64 {
+        self.setup(channel.into()).startup_s
+    }
+
+    /// How `channel` is set up: on its node type when one is named and known, else on the
+    /// scenario's default node.
+    fn setup(&self, channel: ChannelRef) -> &ChannelSetup {
+        channel
+            .node
+            .and_then(|name| {
+                self.node_setups
+                    .iter()
+                    .find(|n| n.kind == channel.kind && n.node == name)
+            })
+            .map_or(&self.channels[channel.kind as usize], |n| &n.setup)
+    }
+
+    /// Refuses a configuration whose round leaves more objects on the cache node than it
+    /// holds: every worker's update and the merged one (AllReduce and ScatterReduce alike).
+    fn check_node_capacity(&self, cfg: &FaasConfig) -> Result<(), Infeasible> {
+        let capacity = self.setup(cfg.channel_ref()).capacity_bytes;
+        let needed = (f64::from(cfg.workers) + 1.0) * self.facts.sync_bytes;
+        if needed <= capacity {
+            return Ok(());
+        }
+        Err(Infeasible::CacheNodeTooSmall {
+            needed_mb: needed / BYTES_PER_MB,
+            node_mb: capacity / BYTES_PER_MB,
+        })
     }
 
     /// Dollars of one round's aggregators, their invocations and its channel requests.
-    fn round_usd(&self, channel: ChannelKind, comm: &RoundComm) -> f64 {
+    fn round_usd(&self, channel: ChannelRef, comm: &RoundComm) -> f64 {
         let prices = self.request_prices(channel);
         comm.aggregator_usd
             + comm.aggregator_invocations * prices.invocation_usd
@@ -496,7 +568,7 @@ impl FaasModel {
         let w = f64::from(cfg.workers);
         let rounds = self.facts.rounds;
         let p = &self.profile;
-        let setup = &self.channels[cfg.channel as usize];
+        let setup = self.setup(cfg.channel_ref());
         let worker_usd = segments.sum_over(|d| p.billed_s(d, true) * size.usd_per_s);
         let s3 = &self.channels[ChannelKind::S3 as usize];
         let shard = self.facts.stored_bytes / w;
@@ -518,15 +590,20 @@ impl FaasModel {
             get_units: rounds * comm.get_units + checkpoint_gets + flags,
             data_get_units: data_gets,
         };
-        self.price(cfg.channel, &usage, total_s)
+        self.price(cfg.channel_ref(), &usage, total_s)
     }
 
     /// The bill of a run through `channel` that used `usage` and lasted `total_s`: its
     /// functions, their invocations, the channel's requests and the S3 reads of the data at
     /// the price lists, and the channel's node by the hour. The model and the simulator both
     /// bill here.
-    pub fn price(&self, channel: ChannelKind, usage: &Usage, total_s: f64) -> FaasCost {
-        let setup = &self.channels[channel as usize];
+    pub fn price<'c>(
+        &self,
+        channel: impl Into<ChannelRef<'c>>,
+        usage: &Usage,
+        total_s: f64,
+    ) -> FaasCost {
+        let setup = self.setup(channel.into());
         let s3 = &self.channels[ChannelKind::S3 as usize];
         FaasCost {
             functions_usd: usage.functions_usd,
@@ -556,6 +633,43 @@ pub struct Usage {
 /// The rate of two stages every byte passes through one after the other.
 fn in_series(a_bytes_per_s: f64, b_bytes_per_s: f64) -> f64 {
     1.0 / (1.0 / a_bytes_per_s + 1.0 / b_bytes_per_s)
+}
+
+/// A cache channel's `setup` on `node`: its NIC shared by every function, its memory and its
+/// hourly bill.
+fn on_node(
+    mut setup: ChannelSetup,
+    kind: ChannelKind,
+    node: &CacheNode,
+) -> Result<ChannelSetup, FaasModelError> {
+    setup.link.shared_bytes_per_s = Some(node.network_bytes_per_s());
+    setup.capacity_bytes = node.memory_gib * BYTES_PER_GIB;
+    setup.node_usd_per_hour =
+        node.usd_per_hour(kind)
+            .ok_or_else(|| FaasModelError::NoEnginePrice {
+                node: node.name.clone(),
+                engine: kind,
+            })?;
+    setup.node_billing_increment_s = node.billing_increment_s;
+    Ok(setup)
+}
+
+/// The cache channels on every node type of the catalogue that prices their engine.
+fn node_setups(profiles: &Profiles, poll_interval_s: Option<f64>) -> Vec<NodeSetup> {
+    let mut setups = Vec::new();
+    for kind in [ChannelKind::Memcached, ChannelKind::Redis] {
+        let bare = bare_setup(profiles.channels.get(kind));
+        for node in profiles.cache_nodes.values() {
+            if let Ok(setup) = on_node(bare, kind, node) {
+                setups.push(NodeSetup {
+                    node: node.name.clone(),
+                    kind,
+                    setup: with_poll_interval(setup, poll_interval_s),
+                });
+            }
+        }
+    }
+    setups
 }
 
 /// HSP barriers in a generation training `epochs` epochs: one between each two.
@@ -607,6 +721,7 @@ fn bare_setup(profile: &crate::profile::ChannelProfile) -> ChannelSetup {
             .map_or(f64::INFINITY, |mb| mb * BYTES_PER_MB),
         usd_per_put_unit: profile.usd_per_put_unit,
         usd_per_get_unit: profile.usd_per_get_unit,
+        capacity_bytes: f64::INFINITY,
     }
 }
 
@@ -619,19 +734,12 @@ fn channel_setup(
     let mut setup = bare_setup(profile);
     if kind.is_cache() {
         let name = space
-            .cache_node
-            .as_deref()
+            .cache_nodes
+            .first()
+            .map(String::as_str)
             .or(profile.node.as_deref())
             .unwrap_or("cache.m5.large");
-        let node = profiles.cache_node(name)?;
-        setup.link.shared_bytes_per_s = Some(node.network_bytes_per_s());
-        setup.node_usd_per_hour =
-            node.usd_per_hour(kind)
-                .ok_or_else(|| FaasModelError::NoEnginePrice {
-                    node: name.to_string(),
-                    engine: kind,
-                })?;
-        setup.node_billing_increment_s = node.billing_increment_s;
+        setup = on_node(setup, kind, profiles.cache_node(name)?)?;
     }
     if kind == ChannelKind::VmPs {
         let name = space

@@ -84,6 +84,10 @@ pub enum Infeasible {
         "one invocation needs {needed_s:.0} s to load, checkpoint and run one round, over the {limit_s:.0} s limit"
     )]
     RoundOverLimit { needed_s: f64, limit_s: f64 },
+    #[error(
+        "leaves {needed_mb:.0} MB of updates on the cache node at once, over the node's {node_mb:.0} MB (faas.cache_node = \"auto\" searches larger nodes)"
+    )]
+    CacheNodeTooSmall { needed_mb: f64, node_mb: f64 },
 }
 
 impl Infeasible {
@@ -94,6 +98,7 @@ impl Infeasible {
             Infeasible::ConcurrencyLimit { .. } => "over the concurrency limit",
             Infeasible::RoundOverLimit { .. } => "a round over the duration limit",
             Infeasible::TargetNotReached { .. } => "the target loss not reached",
+            Infeasible::CacheNodeTooSmall { .. } => "a cache node too small",
         }
     }
 }

@@ -151,11 +151,20 @@ fn fixed_faas(model: &FaasModel, space: &FaasSpace) -> Result<FaasConfig, (Strin
         })?],
         ..space.clone()
     };
-    let pattern = patterns(model, &narrowed, workers, memory_mb, channel, sync).remove(0);
+    let cache_node = match super::search::cache_nodes(space, channel).as_slice() {
+        [node] => node.map(str::to_string),
+        _ => Some(one("faas.cache_node", &space.cache_nodes)?),
+    };
+    let at = crate::model::faas::ChannelRef {
+        kind: channel,
+        node: cache_node.as_deref(),
+    };
+    let pattern = patterns(model, &narrowed, workers, memory_mb, at, sync).remove(0);
     Ok(FaasConfig {
         workers,
         memory_mb,
         channel,
+        cache_node,
         pattern,
         sync,
     })

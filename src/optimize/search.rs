@@ -7,6 +7,7 @@
 use rayon::prelude::*;
 
 use super::tree::{TreeGoal, model_tree};
+use crate::model::faas::ChannelRef;
 use crate::model::{
     Bill, Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Outcome, Pattern,
 };
@@ -43,33 +44,50 @@ fn configs_at(
 ) -> Vec<FaasConfig> {
     let mut configs = Vec::new();
     for &channel in &space.channels {
-        for &sync in &space.sync {
-            for pattern in patterns(model, space, workers, memory_mb, channel, sync) {
-                configs.push(FaasConfig {
-                    workers,
-                    memory_mb,
-                    channel,
-                    pattern,
-                    sync,
-                });
+        for cache_node in cache_nodes(space, channel) {
+            let at = ChannelRef {
+                kind: channel,
+                node: cache_node,
+            };
+            for &sync in &space.sync {
+                for pattern in patterns(model, space, workers, memory_mb, at, sync) {
+                    configs.push(FaasConfig {
+                        workers,
+                        memory_mb,
+                        channel,
+                        cache_node: cache_node.map(str::to_string),
+                        pattern,
+                        sync,
+                    });
+                }
             }
         }
     }
     configs
 }
 
+/// The node types searched for `channel`: each listed one for a cache, else none.
+pub fn cache_nodes(space: &FaasSpace, channel: ChannelKind) -> Vec<Option<&str>> {
+    if channel.is_cache() && !space.cache_nodes.is_empty() {
+        space.cache_nodes.iter().map(|n| Some(n.as_str())).collect()
+    } else {
+        vec![None]
+    }
+}
+
 /// The patterns that make sense for a channel and protocol: the parameter server talks its own
 /// protocol; asynchronous workers share one model; synchronous rounds use the listed patterns
 /// (one worker needs only one of them, since it exchanges nothing).
-pub fn patterns(
+pub fn patterns<'c>(
     model: &FaasModel,
     space: &FaasSpace,
     workers: u32,
     memory_mb: u32,
-    channel: ChannelKind,
+    channel: impl Into<ChannelRef<'c>>,
     sync: Sync,
 ) -> Vec<Pattern> {
-    if channel == ChannelKind::VmPs {
+    let channel = channel.into();
+    if channel.kind == ChannelKind::VmPs {
         return vec![Pattern::ParameterServer];
     }
     if !sync.is_synchronous() {

@@ -83,18 +83,20 @@ pub enum TreeGoal {
 /// the model (a layer's invocation, its slowest aggregator's fan-in GETs, merge and PUT). The
 /// polling delay at the root is not additive over layers and is left out of the objective (it
 /// is at most one poll interval).
-pub fn model_tree(
+pub fn model_tree<'c>(
     model: &crate::model::FaasModel,
     workers: u32,
     memory_mb: u32,
-    channel: crate::profile::ChannelKind,
+    channel: impl Into<crate::model::faas::ChannelRef<'c>>,
     goal: TreeGoal,
 ) -> Tree {
     use crate::model::patterns::tree::{layer_s, layer_usd};
+    let channel = channel.into();
     let cfg = crate::model::FaasConfig {
         workers,
         memory_mb,
-        channel,
+        channel: channel.kind,
+        cache_node: channel.node.map(str::to_string),
         pattern: crate::model::Pattern::Tree(Vec::new()),
         sync: crate::scenario::Sync::Bsp,
     };
@@ -150,7 +152,13 @@ pub fn optimize_tree(
         ));
     };
     let model = FaasModel::new(scenario, profiles)?;
-    let tree = model_tree(&model, base.workers, base.memory_mb, base.channel, goal);
+    let tree = model_tree(
+        &model,
+        base.workers,
+        base.memory_mb,
+        base.channel_ref(),
+        goal,
+    );
     let cfg = FaasConfig {
         pattern: Pattern::Tree(tree.structure.clone()),
         ..base
@@ -246,6 +254,7 @@ mod tests {
             workers: 100,
             memory_mb: 512,
             channel: crate::profile::ChannelKind::S3,
+            cache_node: None,
             pattern: crate::model::Pattern::Tree(structure.to_vec()),
             sync: crate::scenario::Sync::Bsp,
         };

@@ -171,7 +171,7 @@ pub fn faas_point(model: &FaasModel, template: &FaasConfig, workers: u32) -> Can
                 model,
                 workers,
                 template.memory_mb,
-                template.channel,
+                template.channel_ref(),
                 TreeGoal::Time,
             )
             .structure,

@@ -260,6 +260,7 @@ fn tree_points(input: &ReportInput<'_>) -> Result<Vec<TreePoint>, String> {
         workers: w,
         memory_mb: choice.memory_mb,
         channel: choice.channel,
+        cache_node: None,
         pattern: Pattern::Tree(structure),
         sync: Sync::Bsp,
     };

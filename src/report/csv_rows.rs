@@ -53,7 +53,7 @@ impl Exporter for CsvExporter {
     }
 }
 
-const CONFIG_COLUMNS: [&str; 8] = [
+const CONFIG_COLUMNS: [&str; 9] = [
     "platform",
     "workers",
     "memory_mb",
@@ -62,6 +62,7 @@ const CONFIG_COLUMNS: [&str; 8] = [
     "structure",
     "sync",
     "instance",
+    "cache_node",
 ];
 const TIME_COLUMNS: [&str; 6] = [
     "total_s",
@@ -162,6 +163,7 @@ fn config_fields(config: &Config) -> Vec<String> {
                 .unwrap_or_default(),
             c.sync.to_string(),
             String::new(),
+            c.cache_node.clone().unwrap_or_default(),
         ],
         Config::Iaas(c) => vec![
             "iaas".into(),
@@ -172,6 +174,7 @@ fn config_fields(config: &Config) -> Vec<String> {
             String::new(),
             "bsp".into(),
             c.instance.clone(),
+            String::new(),
         ],
     }
 }

@@ -92,6 +92,9 @@ pub fn config(config: &Config, algorithm: Algorithm) -> Value {
             map.insert("workers".into(), json!(c.workers));
             map.insert("memory_mb".into(), json!(c.memory_mb));
             map.insert("channel".into(), json!(c.channel.name()));
+            if let Some(node) = &c.cache_node {
+                map.insert("cache_node".into(), json!(node));
+            }
             map.insert("pattern".into(), json!(c.pattern.name()));
             map.insert("sync".into(), json!(c.sync.to_string()));
             if let Some(structure) = c.pattern.structure() {
@@ -309,7 +312,7 @@ fn memory_subject(result: &MemoryResult) -> Value {
         MemorySubject::Scenario { config: c, basis } => json!({
             "config": {
                 "workers": c.workers, "memory_mb": c.memory_mb, "channel": c.channel.name(),
-                "pattern": c.pattern.name(), "structure": c.pattern.structure(), "sync": c.sync.to_string(),
+                "cache_node": c.cache_node, "pattern": c.pattern.name(), "structure": c.pattern.structure(), "sync": c.sync.to_string(),
             },
             "basis": basis,
         }),

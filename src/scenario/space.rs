@@ -158,7 +158,9 @@ pub struct FaasSpace {
     /// A fixed aggregation tree, root first; implies the tree pattern.
     pub structure: Option<Vec<u32>>,
     pub sync: Vec<Sync>,
-    pub cache_node: Option<String>,
+    /// ElastiCache node types searched for the memcached and redis channels; empty = each
+    /// channel profile's default node.
+    pub cache_nodes: Vec<String>,
     pub ps_instance: Option<String>,
     /// Functions the account may run at once, when it differs from the profile's default.
     pub concurrency_limit: Option<f64>,
@@ -244,11 +246,7 @@ pub fn check_faas(raw: &RawFaas, profiles: &Profiles) -> Checked<FaasSpace> {
         patterns: patterns(raw, structure.is_some())?,
         structure,
         sync: list_or(&raw.sync, "faas.sync", vec![Sync::Bsp])?,
-        cache_node: raw
-            .cache_node
-            .as_ref()
-            .map(|v| string("faas.cache_node", v))
-            .transpose()?,
+        cache_nodes: cache_nodes(raw, profiles)?,
         ps_instance: raw
             .ps_instance
             .as_ref()
@@ -282,10 +280,19 @@ pub const MAX_CONFIGURATIONS: usize = 1_000_000;
 /// Refuses lists whose combinations would keep the planner busy for minutes and fill memory
 /// (3,000 worker counts × 3,000 memory sizes × 5 channels is 45 million configurations).
 fn check_grid_size(space: &FaasSpace) -> Checked<()> {
+    // Each listed cache node type is one more choice of a cache channel.
+    let caches = space.channels.iter().filter(|c| c.is_cache()).count();
+    let channels = match space.cache_nodes.len() {
+        0 | 1 => (space.channels.len(), "channels"),
+        nodes => (
+            space.channels.len() - caches + caches * nodes,
+            "channel and cache-node choices",
+        ),
+    };
     let lists = [
         (space.workers.len(), "worker counts"),
         (space.memory_mb.len(), "memory sizes"),
-        (space.channels.len(), "channels"),
+        channels,
         (space.patterns.len(), "patterns"),
         (space.sync.len(), "protocols"),
     ];
@@ -441,12 +448,27 @@ pub fn check_structure(structure: &[u32], workers: &[u32]) -> Checked<()> {
     }
 }
 
-fn check_named_resources(space: &FaasSpace, profiles: &Profiles) -> Checked<()> {
-    if let Some(node) = &space.cache_node {
-        profiles
-            .cache_node(node)
-            .map_err(|e| KeyProblem::new("faas.cache_node", Problem::UnknownName(e.to_string())))?;
+/// The cache node types listed (each known), or with "auto" every node type of the catalogue.
+fn cache_nodes(raw: &RawFaas, profiles: &Profiles) -> Checked<Vec<String>> {
+    const KEY: &str = "faas.cache_node";
+    let nodes = match raw.cache_node.as_ref().map(|v| choice(KEY, v, string)) {
+        None => return Ok(Vec::new()),
+        Some(Ok(Choice::Auto)) => return Ok(profiles.cache_nodes.keys().cloned().collect()),
+        Some(Ok(Choice::List(nodes))) => nodes,
+        Some(Err(e)) => return Err(e),
+    };
+    for (i, node) in nodes.iter().enumerate() {
+        profiles.cache_node(node).map_err(|e| {
+            KeyProblem::new(
+                list_key(KEY, i, nodes.len()),
+                Problem::UnknownName(e.to_string()),
+            )
+        })?;
     }
+    Ok(nodes)
+}
+
+fn check_named_resources(space: &FaasSpace, profiles: &Profiles) -> Checked<()> {
     if let Some(instance) = &space.ps_instance {
         profiles.instance(instance).map_err(|e| {
             KeyProblem::new("faas.ps_instance", Problem::UnknownName(e.to_string()))
@@ -492,6 +514,25 @@ pub fn check_iaas(raw: &RawIaas, profiles: &Profiles) -> Checked<IaasSpace> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn faas_space(text: &str) -> Checked<FaasSpace> {
+        let raw: RawFaas = toml::from_str(text).unwrap();
+        check_faas(&raw, &Profiles::builtin().unwrap())
+    }
+
+    #[test]
+    fn cache_nodes_are_the_default_a_list_or_every_node() {
+        assert!(faas_space("").unwrap().cache_nodes.is_empty());
+        let one = faas_space(r#"cache_node = "cache.r5.large""#).unwrap();
+        assert_eq!(one.cache_nodes, ["cache.r5.large"]);
+        let all = faas_space(r#"cache_node = "auto""#).unwrap();
+        assert_eq!(
+            all.cache_nodes.len(),
+            Profiles::builtin().unwrap().cache_nodes.len()
+        );
+        let err = faas_space(r#"cache_node = ["cache.m5.large", "cache.x9.huge"]"#).unwrap_err();
+        assert_eq!(err.key, "faas.cache_node[1]");
+    }
 
     #[test]
     fn sync_names_round_trip() {

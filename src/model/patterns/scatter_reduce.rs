@@ -47,16 +47,20 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     comm
 }
 
-/// The poll a BSP round loses on a polled channel when its pieces are quick. The workers were
-/// invoked one after another, so they start each round a little apart; when one piece's
-/// transfer takes less than that stagger, the first worker to gather asks for a piece its late
-/// writer has not stored yet and finds it a poll later, and the merged shards it then publishes
-/// late hold the others' collection back in turn: one poll period a round. Slower pieces absorb
-/// the stagger (the pieces are there by the time they are asked for), and no poll is lost.
+/// The poll a BSP round loses on a polled channel. The workers were invoked one after another,
+/// so they start each round an invocation interval apart; a poll finds an object stored up to
+/// one request latency after it went out, so when that stagger outlasts the latency the first
+/// worker to collect asks for a merged shard its neighbour has not published yet, finds it a
+/// poll later, and holds the others back in turn the next round: one poll period a round. A
+/// node NIC too narrow for every worker's rate lines the workers up (their transfers queue
+/// behind one another and end together), unless the pieces are so quick that the queue never
+/// forms.
 fn poll_lag_s(ctx: &RoundContext, shard: f64) -> f64 {
-    let link = ctx.link;
-    let quick = link.transfer_s(shard, ctx.workers) < ctx.profile.invoke_interval_s;
-    if ctx.synchronous && ctx.workers > 2.0 && link.poll_interval_s > 0.0 && quick {
+    let (link, stagger_s) = (ctx.link, ctx.profile.invoke_interval_s);
+    let quick = link.transfer_s(shard, ctx.workers) < stagger_s;
+    let contended = link.bytes_per_s(ctx.workers) < link.client_bytes_per_s;
+    let missed = stagger_s > link.latency_s && (quick || !contended);
+    if ctx.synchronous && ctx.workers > 2.0 && link.poll_interval_s > 0.0 && missed {
         link.poll_interval_s.max(link.latency_s)
     } else {
         0.0
@@ -93,7 +97,21 @@ mod tests {
             epsilon = 1e-12
         );
         assert_relative_eq!(quick.gets, 24.0 + 4.0);
-        // 12.5 ms pieces outlast the invocations' stagger: no poll is lost.
+        // 10 ms of latency outlasts the invocations' stagger: no poll is lost.
         assert_relative_eq!(quiet, 10.0 * 0.0125 + 0.001, epsilon = 1e-12);
+    }
+
+    #[test]
+    fn a_node_nic_too_narrow_for_the_workers_lines_them_up() {
+        let (mut link, profile) = (link(), profile());
+        link.poll_interval_s = 0.1;
+        link.latency_s = 0.0001;
+        // 2.5 ms pieces, slower than the stagger, each worker at its own rate: a poll lost.
+        let own = super::round(&ctx(&link, &profile, 4.0));
+        assert_relative_eq!(own.gets, 24.0 + 4.0);
+        // The same pieces through a node NIC of half the workers' rates: none lost.
+        link.shared_bytes_per_s = Some(200e6);
+        let shared = super::round(&ctx(&link, &profile, 4.0));
+        assert_relative_eq!(shared.gets, 24.0);
     }
 }

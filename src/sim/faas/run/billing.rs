@@ -31,7 +31,7 @@ impl FaasRun<'_> {
             data_get_units: self.data_channel.counts.get_units,
         };
         self.model
-            .price(self.settings.cfg.channel, &usage, now.secs())
+            .price(self.settings.cfg.channel_ref(), &usage, now.secs())
     }
 
     /// The running bill at `now`, for the trace.

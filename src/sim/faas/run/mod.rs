@@ -152,7 +152,7 @@ impl<'a> FaasRun<'a> {
     ) -> Self {
         let cfg = &settings.cfg;
         let size = model.size(cfg.memory_mb);
-        let link = model.link(cfg.channel, &size);
+        let link = model.link(cfg.channel_ref(), &size);
         let w = cfg.workers as usize;
         let layout = Layout {
             workers: cfg.workers,
@@ -198,7 +198,9 @@ impl<'a> FaasRun<'a> {
     /// after another, and each pays a cold start.
     pub fn start(&mut self, scheduler: &mut Scheduler<Event>) {
         let profile = self.model.profile();
-        let channel_s = self.model.channel_startup_s(self.settings.cfg.channel);
+        let channel_s = self
+            .model
+            .channel_startup_s(self.settings.cfg.channel_ref());
         for j in 0..self.workers.len() {
             let invoked_s = channel_s
                 + (j as f64 + 1.0) * profile.invoke_interval_s

@@ -13,7 +13,10 @@ impl FaasRun<'_> {
         now: SimTime,
         s: &mut Scheduler<Event>,
     ) {
-        let update_s = self.layout.bytes / self.model.update_bytes_per_s(self.settings.cfg.channel);
+        let update_s = self.layout.bytes
+            / self
+                .model
+                .update_bytes_per_s(self.settings.cfg.channel_ref());
         let applied_at = self.server_free_at.max(now) + update_s;
         self.server_free_at = applied_at;
         if !self.layout.synchronous {
