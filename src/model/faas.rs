@@ -682,9 +682,13 @@ fn barriers_between(epochs: f64) -> f64 {
 fn barrier_s(link: &Link, workers: f64) -> f64 {
     const FLAG_BYTES: f64 = 8.0;
     // The release is a burst: the rate limit spreads the next requests once, by its slowest op.
-    let stagger_s = link
-        .stagger_s(Op::Put, workers, FLAG_BYTES)
-        .max(link.stagger_s(Op::Get, workers, FLAG_BYTES));
+    // Each worker writes its own flag; all read the one barrier flag (its key's read limit).
+    let stagger_s =
+        link.stagger_s(Op::Put, workers, FLAG_BYTES)
+            .max(
+                link.one_key(FLAG_BYTES)
+                    .stagger_s(Op::Get, workers, FLAG_BYTES),
+            );
     link.transfer_s(FLAG_BYTES, workers) + link.transfer_s(FLAG_BYTES, workers) + stagger_s
 }
 

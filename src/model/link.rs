@@ -31,6 +31,9 @@ pub struct Link {
     pub get_unit_bytes: Option<f64>,
     pub put_units_per_s: Option<f64>,
     pub get_units_per_s: Option<f64>,
+    /// The limits on one key (a DynamoDB partition), where below the service's.
+    pub key_put_units_per_s: Option<f64>,
+    pub key_get_units_per_s: Option<f64>,
     pub poll_interval_s: f64,
 }
 
@@ -53,6 +56,8 @@ impl Link {
             get_unit_bytes: channel.get_unit_bytes.map(|b| b as f64),
             put_units_per_s: channel.put_units_per_s,
             get_units_per_s: channel.get_units_per_s,
+            key_put_units_per_s: channel.key_put_units_per_s,
+            key_get_units_per_s: channel.key_get_units_per_s,
             poll_interval_s: channel.poll_interval_s,
         }
     }
@@ -149,6 +154,29 @@ impl Link {
         }
     }
 
+    /// Units per second one object of `bytes` accepts for `op`: its key's limit for each of its
+    /// items (each item its own key, hashed to its own partition), within the service's.
+    pub fn key_rate(&self, op: Op, bytes: f64) -> Option<f64> {
+        let key = match op {
+            Op::Put => self.key_put_units_per_s,
+            Op::Get => self.key_get_units_per_s,
+        };
+        match (key, self.rate(op)) {
+            (Some(key), Some(all)) => Some((key * self.requests(bytes)).min(all)),
+            (key, all) => key.map(|k| k * self.requests(bytes)).or(all),
+        }
+    }
+
+    /// This link for requests that all go to one object of `bytes` (a result every worker
+    /// reads, a shared model): its key's limits are the service's.
+    pub fn one_key(&self, bytes: f64) -> Link {
+        Link {
+            put_units_per_s: self.key_rate(Op::Put, bytes),
+            get_units_per_s: self.key_rate(Op::Get, bytes),
+            ..*self
+        }
+    }
+
     /// Polls that miss while a worker waits `wait_s` for an object, and the delay between the
     /// object appearing and the moment the worker goes on. Polls go out every poll interval (or
     /// back to back when a request takes longer); with no interval the server answers when
@@ -181,8 +209,23 @@ mod tests {
             get_unit_bytes: None,
             put_units_per_s: Some(1000.0),
             get_units_per_s: None,
+            key_put_units_per_s: None,
+            key_get_units_per_s: None,
             poll_interval_s: 0.05,
         }
+    }
+
+    #[test]
+    fn one_key_takes_its_partition_limit_per_item() {
+        let mut l = link();
+        l.key_put_units_per_s = Some(100.0);
+        // A 1 kB object is one item on one partition; a 3 MB one spans 3 (1 MB items).
+        assert_eq!(l.one_key(1e3).put_units_per_s, Some(100.0));
+        assert_eq!(l.one_key(3e6).put_units_per_s, Some(300.0));
+        // Never past the service's own limit.
+        assert_eq!(l.one_key(3e7).put_units_per_s, Some(1000.0));
+        // Reads have no key limit here: the service's (none) stays.
+        assert_eq!(l.one_key(1e3).get_units_per_s, None);
     }
 
     #[test]

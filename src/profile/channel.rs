@@ -83,10 +83,14 @@ pub struct ChannelProfile {
     pub put_unit_bytes: Option<u64>,
     /// Bytes per billed/limited read unit.
     pub get_unit_bytes: Option<u64>,
-    /// Write units per second the service accepts (S3 per prefix, DynamoDB per partition).
+    /// Write units per second the service accepts (S3 per prefix, a DynamoDB table).
     pub put_units_per_s: Option<f64>,
     /// Read units per second the service accepts.
     pub get_units_per_s: Option<f64>,
+    /// Write units per second one key accepts (a DynamoDB partition), when below the service's.
+    pub key_put_units_per_s: Option<f64>,
+    /// Read units per second one key accepts.
+    pub key_get_units_per_s: Option<f64>,
     #[serde(default)]
     pub usd_per_put_unit: f64,
     #[serde(default)]
@@ -153,6 +157,8 @@ impl ChannelProfile {
             ("bandwidth_mb_s", self.bandwidth_mb_s),
             ("put_units_per_s", self.put_units_per_s),
             ("get_units_per_s", self.get_units_per_s),
+            ("key_put_units_per_s", self.key_put_units_per_s),
+            ("key_get_units_per_s", self.key_get_units_per_s),
             ("update_mb_s", self.update_mb_s),
         ];
         for (key, value) in positive {

@@ -34,7 +34,8 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     let publish_s = link.phase_s(Op::Put, 1.0, m, 1.0);
     let fetch_s = link.transfer_s(m, w - 1.0);
     let put_slot_s = link.stagger_s(Op::Put, 2.0, m);
-    let get_slot_s = link.stagger_s(Op::Get, 2.0, m);
+    // Every one of the others reads the one result: its key's read limit.
+    let get_slot_s = link.one_key(m).stagger_s(Op::Get, 2.0, m);
     // Time from starting to wait for an object that appears `wait_s` later to finding it.
     let found_after = |wait_s: f64| {
         if wait_s <= 0.0 {

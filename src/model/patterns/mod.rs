@@ -166,6 +166,8 @@ pub(crate) mod test_support {
             get_unit_bytes: None,
             put_units_per_s: None,
             get_units_per_s: None,
+            key_put_units_per_s: None,
+            key_get_units_per_s: None,
             poll_interval_s: 0.0,
         }
     }

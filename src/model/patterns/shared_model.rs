@@ -14,9 +14,11 @@ use crate::model::link::Op;
 pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
     let serial_s = link.transfer_s(m, w) + link.transfer_s(m, w);
-    let throughput_s = link
+    // Every worker reads and writes the one model: its key's limits.
+    let model_key = link.one_key(m);
+    let throughput_s = model_key
         .throughput_s(Op::Get, w, m)
-        .max(link.throughput_s(Op::Put, w, m));
+        .max(model_key.throughput_s(Op::Put, w, m));
     let mut comm = RoundComm {
         time_s: serial_s.max(throughput_s),
         ..RoundComm::default()

@@ -62,7 +62,8 @@ pub fn round(ctx: &RoundContext, layers: &[u32]) -> RoundComm {
         comm.aggregator_usd += aggregators * ctx.profile.billed_s(busy_s, false) * ctx.usd_per_s;
     }
     let (misses, detect_s) = link.polling(up_s);
-    let fetch_s = link.phase_s(Op::Get, 1.0, m, w);
+    // Every worker reads the root's one result: its key's read limit.
+    let fetch_s = link.one_key(m).phase_s(Op::Get, 1.0, m, w);
     comm.add(link, Op::Get, w, m);
     comm.add_polls(w * misses);
     comm.time_s = put_s + up_s + detect_s + fetch_s;

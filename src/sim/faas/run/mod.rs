@@ -344,14 +344,14 @@ impl<'a> FaasRun<'a> {
                 let duration_s = self.compute(actor, now);
                 s.at(now + duration_s, Event::Advance(actor));
             }
-            Action::Put { bytes, .. } => self.transfer(actor, Op::Put, bytes, now, s),
+            Action::Put { key, bytes } => self.transfer(actor, (Op::Put, key), bytes, now, s),
             Action::Get { key, bytes } => {
                 if decode(key).is_some_and(|(kind, ..)| kind == Kind::Model)
                     && self.actor_is_worker(actor)
                 {
                     self.workers[actor as usize].snapshot = Some(Arc::clone(&self.shared_model));
                 }
-                self.transfer(actor, Op::Get, bytes, now, s)
+                self.transfer(actor, (Op::Get, key), bytes, now, s)
             }
             Action::Merge { bytes } => s.at(
                 now + bytes / self.size.memory_bytes_per_s,
@@ -363,7 +363,9 @@ impl<'a> FaasRun<'a> {
                 s.at(now + cold_s, Event::Advance(actor));
             }
             Action::Load => {
-                let Bytes::DoneAt(done) = self.data_channel.start(now, Op::Get, self.shard_bytes)
+                let Bytes::DoneAt(done) =
+                    self.data_channel
+                        .start(now, Op::Get, self.shard_bytes, u64::from(actor))
                 else {
                     unreachable!("S3 has no shared NIC")
                 };
@@ -380,8 +382,15 @@ impl<'a> FaasRun<'a> {
         }
     }
 
-    fn transfer(&mut self, actor: u32, op: Op, bytes: f64, now: SimTime, s: &mut Scheduler<Event>) {
-        match self.channel.start(now, op, bytes) {
+    fn transfer(
+        &mut self,
+        actor: u32,
+        (op, key): (Op, u64),
+        bytes: f64,
+        now: SimTime,
+        s: &mut Scheduler<Event>,
+    ) {
+        match self.channel.start(now, op, bytes, key) {
             Bytes::DoneAt(done) => s.at(done, Event::Advance(actor)),
             Bytes::SharedFrom(from) => {
                 self.set_pending(actor, bytes);
