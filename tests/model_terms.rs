@@ -287,6 +287,27 @@ fn a_cache_node_brings_its_own_network_price_and_memory() {
 }
 
 #[test]
+fn backing_off_polls_less_and_finds_the_result_later() {
+    let profiles = Profiles::builtin().unwrap();
+    let predict = |backoff: &str| {
+        let set = format!("faas.poll_backoff={backoff}");
+        let scenario = Scenario::from_text(
+            SCENARIO,
+            "hand.toml",
+            std::path::Path::new("."),
+            &[set],
+            &profiles,
+        )
+        .unwrap();
+        let model = FaasModel::new(&scenario, &profiles).unwrap();
+        model.predict(&config()).unwrap()
+    };
+    let (constant, doubling) = (predict("1"), predict("2"));
+    assert!(doubling.detail.channel_gets < constant.detail.channel_gets);
+    assert!(doubling.time.comm_s >= constant.time.comm_s);
+}
+
+#[test]
 fn iaas_terms_match_hand_arithmetic() {
     let (scenario, profiles) = setup();
     let c5 = profiles.instance("c5.2xlarge").unwrap();

@@ -213,10 +213,10 @@ impl FaasModel {
                 Err(_) => bare_setup(profiles.channels.get(kind)),
                 Ok(setup) => setup,
             };
-            channels.push(with_poll_interval(setup, space.poll_interval_s));
+            channels.push(with_polling(setup, space));
         }
         let channels: [ChannelSetup; 5] = channels.try_into().expect("one setup per channel kind");
-        let node_setups = node_setups(profiles, space.poll_interval_s);
+        let node_setups = node_setups(profiles, space);
         let profile = profiles.faas(&space.profile)?.clone();
         let mut model = FaasModel {
             concurrency_limit: space.concurrency_limit.unwrap_or(profile.concurrency),
@@ -655,7 +655,7 @@ fn on_node(
 }
 
 /// The cache channels on every node type of the catalogue that prices their engine.
-fn node_setups(profiles: &Profiles, poll_interval_s: Option<f64>) -> Vec<NodeSetup> {
+fn node_setups(profiles: &Profiles, space: &crate::scenario::FaasSpace) -> Vec<NodeSetup> {
     let mut setups = Vec::new();
     for kind in [ChannelKind::Memcached, ChannelKind::Redis] {
         let bare = bare_setup(profiles.channels.get(kind));
@@ -664,7 +664,7 @@ fn node_setups(profiles: &Profiles, poll_interval_s: Option<f64>) -> Vec<NodeSet
                 setups.push(NodeSetup {
                     node: node.name.clone(),
                     kind,
-                    setup: with_poll_interval(setup, poll_interval_s),
+                    setup: with_polling(setup, space),
                 });
             }
         }
@@ -701,13 +701,14 @@ fn node_usd(setup: &ChannelSetup, total_s: f64) -> f64 {
     setup.node_usd_per_hour * billed_s / SECONDS_PER_HOUR
 }
 
-/// `setup` polled every `interval_s` when the scenario sets it; channels that tell their waiters
-/// (no polling) stay as they are.
-fn with_poll_interval(mut setup: ChannelSetup, interval_s: Option<f64>) -> ChannelSetup {
-    if let Some(interval_s) = interval_s
-        && setup.link.poll_interval_s > 0.0
-    {
-        setup.link.poll_interval_s = interval_s;
+/// `setup` polled as the scenario says (its interval, when set, and its backoff); channels
+/// that tell their waiters (no polling) stay as they are.
+fn with_polling(mut setup: ChannelSetup, space: &crate::scenario::FaasSpace) -> ChannelSetup {
+    if setup.link.poll_interval_s > 0.0 {
+        if let Some(interval_s) = space.poll_interval_s {
+            setup.link.poll_interval_s = interval_s;
+        }
+        setup.link.poll_backoff = space.poll_backoff;
     }
     setup
 }

@@ -35,6 +35,8 @@ pub struct Link {
     pub key_put_units_per_s: Option<f64>,
     pub key_get_units_per_s: Option<f64>,
     pub poll_interval_s: f64,
+    /// Each missed poll multiplies the wait before the next by this (1: a constant interval).
+    pub poll_backoff: f64,
 }
 
 impl Link {
@@ -59,6 +61,7 @@ impl Link {
             key_put_units_per_s: channel.key_put_units_per_s,
             key_get_units_per_s: channel.key_get_units_per_s,
             poll_interval_s: channel.poll_interval_s,
+            poll_backoff: 1.0,
         }
     }
 
@@ -189,9 +192,41 @@ impl Link {
         if self.poll_interval_s <= 0.0 || late_s <= 1e-6 || period <= 0.0 {
             return (0.0, 0.0);
         }
-        let misses = (late_s / period - 1e-9).ceil().max(0.0);
-        (misses, (misses * period - wait_s).max(0.0))
+        let (misses, found_s) = polls_until(late_s, period, self.poll_backoff);
+        (misses, (found_s - wait_s).max(0.0))
     }
+
+    /// Polls a waiter makes in `elapsed_s` (fractional: a poll in flight counts in part).
+    pub fn polls_within(&self, elapsed_s: f64) -> f64 {
+        let period = self.poll_interval_s.max(self.latency_s);
+        if self.poll_interval_s <= 0.0 || period <= 0.0 {
+            return 0.0;
+        }
+        let b = self.poll_backoff;
+        if b <= 1.0 {
+            elapsed_s / period
+        } else {
+            (1.0 + elapsed_s * (b - 1.0) / period).ln() / b.ln()
+        }
+    }
+}
+
+/// The polls that miss an object stored `late_s` after the first poll (past its grace), and when
+/// the one that finds it goes out: poll k goes out period·(1 + b + … + b^(k−1)) after the
+/// first, so with `backoff` b = 1 every `period_s`. The model and the simulator's store both
+/// poll by it.
+pub fn polls_until(late_s: f64, period_s: f64, backoff: f64) -> (f64, f64) {
+    if backoff <= 1.0 {
+        let misses = (late_s / period_s - 1e-9).ceil().max(0.0);
+        return (misses, misses * period_s);
+    }
+    let misses = ((1.0 + late_s * (backoff - 1.0) / period_s).ln() / backoff.ln() - 1e-9)
+        .ceil()
+        .max(0.0);
+    (
+        misses,
+        period_s * (backoff.powf(misses) - 1.0) / (backoff - 1.0),
+    )
 }
 
 #[cfg(test)]
@@ -212,7 +247,24 @@ mod tests {
             key_put_units_per_s: None,
             key_get_units_per_s: None,
             poll_interval_s: 0.05,
+            poll_backoff: 1.0,
         }
+    }
+
+    #[test]
+    fn polls_back_off_geometrically() {
+        // Every 50 ms: an object 120 ms late is found by the third poll after the first, at 150 ms.
+        assert_eq!(polls_until(0.12, 0.05, 1.0), (3.0, 0.15000000000000002));
+        // Doubling: polls at 50, 150, 350 ms after the first; 120 ms late is found at 150 ms.
+        let (misses, at) = polls_until(0.12, 0.05, 2.0);
+        assert_eq!(misses, 2.0);
+        assert_relative_eq!(at, 0.15, epsilon = 1e-12);
+        let (misses, at) = polls_until(0.2, 0.05, 2.0);
+        assert_eq!(misses, 3.0);
+        assert_relative_eq!(at, 0.35, epsilon = 1e-12);
+        let mut l = link();
+        l.poll_backoff = 2.0;
+        assert_relative_eq!(l.polls_within(0.35), 3.0, epsilon = 1e-12);
     }
 
     #[test]

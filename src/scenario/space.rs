@@ -167,6 +167,8 @@ pub struct FaasSpace {
     /// Seconds between a waiting function's polls of a polled channel, when it differs from the
     /// channel profile's (LambdaML sleeps 0.1 s between polls).
     pub poll_interval_s: Option<f64>,
+    /// Each missed poll multiplies the wait before the next by this (1: LambdaML's constant).
+    pub poll_backoff: f64,
     pub lifecycle: Lifecycle,
 }
 
@@ -193,6 +195,7 @@ pub struct RawFaas {
     pub concurrency_limit: Option<toml::Value>,
     pub lifecycle: Option<toml::Value>,
     pub poll_interval_s: Option<toml::Value>,
+    pub poll_backoff: Option<toml::Value>,
 }
 
 /// The `[iaas]` table as written.
@@ -262,6 +265,10 @@ pub fn check_faas(raw: &RawFaas, profiles: &Profiles) -> Checked<FaasSpace> {
             .as_ref()
             .map(|v| super::values::positive("faas.poll_interval_s", v))
             .transpose()?,
+        poll_backoff: match &raw.poll_backoff {
+            Some(v) => poll_backoff(v)?,
+            None => 1.0,
+        },
         lifecycle: match &raw.lifecycle {
             Some(v) => super::values::parsed("faas.lifecycle", v)?,
             None => Lifecycle::Persistent,
@@ -448,6 +455,22 @@ pub fn check_structure(structure: &[u32], workers: &[u32]) -> Checked<()> {
     }
 }
 
+/// A poll backoff factor: at least 1 (a constant interval), at most 10.
+fn poll_backoff(value: &toml::Value) -> Checked<f64> {
+    const KEY: &str = "faas.poll_backoff";
+    let factor = super::values::positive(KEY, value)?;
+    if (1.0..=10.0).contains(&factor) {
+        Ok(factor)
+    } else {
+        Err(KeyProblem::new(
+            KEY,
+            Problem::Other(format!(
+                "{factor} is not a backoff factor: 1 polls at a constant interval, 2 doubles the wait after each miss (at most 10)"
+            )),
+        ))
+    }
+}
+
 /// The cache node types listed (each known), or with "auto" every node type of the catalogue.
 fn cache_nodes(raw: &RawFaas, profiles: &Profiles) -> Checked<Vec<String>> {
     const KEY: &str = "faas.cache_node";
@@ -532,6 +555,23 @@ mod tests {
         );
         let err = faas_space(r#"cache_node = ["cache.m5.large", "cache.x9.huge"]"#).unwrap_err();
         assert_eq!(err.key, "faas.cache_node[1]");
+    }
+
+    #[test]
+    fn a_poll_backoff_is_a_factor_from_one_to_ten() {
+        assert_eq!(faas_space("").unwrap().poll_backoff, 1.0);
+        assert_eq!(faas_space("poll_backoff = 2").unwrap().poll_backoff, 2.0);
+        for bad in [
+            "poll_backoff = 0.5",
+            "poll_backoff = 11",
+            "poll_backoff = \"x\"",
+        ] {
+            assert_eq!(
+                faas_space(bad).unwrap_err().key,
+                "faas.poll_backoff",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

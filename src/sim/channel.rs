@@ -165,6 +165,7 @@ mod tests {
             key_put_units_per_s: None,
             key_get_units_per_s: None,
             poll_interval_s: 0.05,
+            poll_backoff: 1.0,
         }
     }
 

@@ -11,6 +11,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::time::SimTime;
 
 pub use crate::model::link::SIMULTANEOUS_S;
+use crate::model::link::polls_until;
 
 /// A waiting actor and when it started waiting.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,6 +40,8 @@ enum Slot<A> {
 #[derive(Debug, Clone)]
 pub struct Store<A> {
     poll_period_s: f64,
+    /// Each missed poll multiplies the wait before the next by this.
+    poll_backoff: f64,
     /// A poll finds an object whose PUT completes up to one request latency after the poll goes
     /// out: the request is still on its way to the server.
     grace_s: f64,
@@ -48,7 +51,7 @@ pub struct Store<A> {
 impl<A: Copy> Store<A> {
     /// A store polled every `poll_interval_s` (requests taking `latency_s` are sent back to back
     /// when that is longer); 0 means waiters are told.
-    pub fn new(poll_interval_s: f64, latency_s: f64) -> Self {
+    pub fn new(poll_interval_s: f64, latency_s: f64, poll_backoff: f64) -> Self {
         let poll_period_s = if poll_interval_s > 0.0 {
             poll_interval_s.max(latency_s)
         } else {
@@ -56,6 +59,7 @@ impl<A: Copy> Store<A> {
         };
         Store {
             poll_period_s,
+            poll_backoff,
             grace_s: latency_s,
             slots: HashMap::default(),
         }
@@ -126,10 +130,10 @@ impl<A: Copy> Store<A> {
                 missed_polls: 0.0,
             };
         }
-        let misses = (late_s / self.poll_period_s - 1e-9).ceil().max(0.0);
+        let (misses, found_s) = polls_until(late_s, self.poll_period_s, self.poll_backoff);
         Found {
             actor: waiter.actor,
-            at: (waiter.since + misses * self.poll_period_s).max(now),
+            at: (waiter.since + found_s).max(now),
             missed_polls: misses,
         }
     }
@@ -183,7 +187,7 @@ mod tests {
 
     #[test]
     fn forgetting_keeps_awaited_keys() {
-        let mut store = Store::new(0.05, 0.01);
+        let mut store = Store::new(0.05, 0.01, 1.0);
         store.publish(1, t(0.0));
         store.publish(2, t(0.0));
         store.wait(3, 'g', t(0.0));
@@ -204,7 +208,7 @@ mod tests {
 
     #[test]
     fn a_waiter_finds_the_object_at_its_next_poll() {
-        let mut store = Store::new(0.05, 0.01);
+        let mut store = Store::new(0.05, 0.01, 1.0);
         assert!(store.wait(7, 'a', t(1.0)).is_none());
         let found = store.publish(7, t(1.12));
         assert_eq!(found.len(), 1);
@@ -213,8 +217,19 @@ mod tests {
     }
 
     #[test]
+    fn a_backing_off_waiter_polls_less_and_finds_it_later() {
+        // Polls at 1.0, 1.05, 1.15, 1.35 (doubling waits): 0.12 s late, past the 0.01 s grace,
+        // is found at 1.15.
+        let mut store = Store::new(0.05, 0.01, 2.0);
+        assert!(store.wait(7, 'a', t(1.0)).is_none());
+        let found = store.publish(7, t(1.12));
+        assert_relative_eq!(found[0].at.secs(), 1.15, epsilon = 1e-12);
+        assert_relative_eq!(found[0].missed_polls, 2.0);
+    }
+
+    #[test]
     fn an_object_already_there_is_found_at_once() {
-        let mut store = Store::new(0.05, 0.01);
+        let mut store = Store::new(0.05, 0.01, 1.0);
         store.publish(7, t(0.5));
         let found = store.wait(7, 'b', t(1.0)).unwrap();
         assert_eq!((found.at, found.missed_polls), (t(1.0), 0.0));
@@ -222,7 +237,7 @@ mod tests {
 
     #[test]
     fn a_waiter_told_by_a_coordinator_does_not_poll() {
-        let mut store = Store::new(0.05, 0.01);
+        let mut store = Store::new(0.05, 0.01, 1.0);
         store.wait_told(3, 'e', t(1.0));
         let found = store.publish(3, t(1.12));
         assert_eq!((found[0].at, found[0].missed_polls), (t(1.12), 0.0));
@@ -230,14 +245,14 @@ mod tests {
 
     #[test]
     fn waiters_are_told_when_nobody_polls() {
-        let mut store = Store::new(0.0, 0.001);
+        let mut store = Store::new(0.0, 0.001, 1.0);
         store.wait(1, 'c', t(0.0));
         assert_eq!(store.publish(1, t(2.0))[0].at, t(2.0));
     }
 
     #[test]
     fn polls_are_back_to_back_when_a_request_outlasts_the_interval() {
-        let mut store = Store::new(0.01, 0.03);
+        let mut store = Store::new(0.01, 0.03, 1.0);
         store.wait(1, 'd', t(0.0));
         // Polls go out at 0, 0.03, 0.06, 0.09: the last is in flight when the object lands.
         let found = store.publish(1, t(0.1));
@@ -246,7 +261,7 @@ mod tests {
 
     #[test]
     fn an_object_landing_while_the_first_poll_is_in_flight_is_found_by_it() {
-        let mut store = Store::new(0.05, 0.01);
+        let mut store = Store::new(0.05, 0.01, 1.0);
         store.wait(1, 'f', t(1.0));
         let found = store.publish(1, t(1.008));
         assert_eq!((found[0].at, found[0].missed_polls), (t(1.008), 0.0));

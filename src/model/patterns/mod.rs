@@ -169,6 +169,7 @@ pub(crate) mod test_support {
             key_put_units_per_s: None,
             key_get_units_per_s: None,
             poll_interval_s: 0.0,
+            poll_backoff: 1.0,
         }
     }
 

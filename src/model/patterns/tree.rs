@@ -32,12 +32,7 @@ pub fn layer_usd(
     let elapsed_s = layer_s(ctx, aggregators, children);
     let busy_s = elapsed_s - ctx.invoke_s;
     let link = ctx.link;
-    let period_s = link.poll_interval_s.max(link.latency_s);
-    let polls = if link.poll_interval_s > 0.0 {
-        ctx.workers * elapsed_s / period_s
-    } else {
-        0.0
-    };
+    let polls = ctx.workers * link.polls_within(elapsed_s);
     aggregators * (ctx.profile.billed_s(busy_s, false) * ctx.usd_per_s + prices.invocation_usd)
         + children * link.units(Op::Get, ctx.bytes) * prices.get_unit_usd
         + aggregators * link.units(Op::Put, ctx.bytes) * prices.put_unit_usd

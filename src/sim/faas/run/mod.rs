@@ -167,7 +167,7 @@ impl<'a> FaasRun<'a> {
             layout,
             channel: ChannelSim::new(link),
             data_channel: ChannelSim::new(model.data_link(&size)),
-            store: Store::new(link.poll_interval_s, link.latency_s),
+            store: Store::new(link.poll_interval_s, link.latency_s, link.poll_backoff),
             noise,
             workers: vec![WorkerState::default(); w],
             aggregators,
