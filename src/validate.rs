@@ -56,7 +56,7 @@ pub fn predict(
             let model = IaasModel::new(scenario, profiles).map_err(SimError::from)?;
             let instance = profiles.instance(&cfg.instance).map_err(SimError::from)?;
             model
-                .predict(instance, cfg.workers)
+                .predict(instance, cfg.workers, cfg.pattern)
                 .map(|p| (p.time.total_s(), p.cost.total_usd()))
         }
     };

@@ -2,7 +2,7 @@
 //! listed numbers, and every bill against the price lists.
 
 use approx::assert_relative_eq;
-use stratus::model::{FaasConfig, FaasModel, IaasModel, Pattern};
+use stratus::model::{FaasConfig, FaasModel, IaasModel, IaasPattern, Pattern};
 use stratus::profile::{ChannelKind, Profiles};
 use stratus::scenario::{Scenario, Sync};
 
@@ -313,7 +313,7 @@ fn iaas_terms_match_hand_arithmetic() {
     let c5 = profiles.instance("c5.2xlarge").unwrap();
     let p = IaasModel::new(&scenario, &profiles)
         .unwrap()
-        .predict(c5, 2)
+        .predict(c5, 2, IaasPattern::RingAllReduce)
         .unwrap();
     let nic = 2.5e9 / 8.0;
     assert_relative_eq!(p.time.startup_s, 40.0 + 60.0);
@@ -331,6 +331,27 @@ fn iaas_terms_match_hand_arithmetic() {
         2.0 * 0.34 * p.time.total_s().ceil() / 3600.0,
         max_relative = 1e-12
     );
+}
+
+#[test]
+fn a_parameter_server_is_one_more_vm_whose_nic_carries_every_update() {
+    let (scenario, profiles) = setup();
+    let c5 = profiles.instance("c5.2xlarge").unwrap();
+    let model = IaasModel::new(&scenario, &profiles).unwrap();
+    let p = model.predict(c5, 2, IaasPattern::ParameterServer).unwrap();
+    let nic = 2.5e9 / 8.0;
+    // Two pushes and two pulls of 404 bytes through the server's NIC, summed at 23 GB/s on one
+    // thread (ec2.toml), and a round trip each way.
+    let round = 2.0 * 0.000177 + 2.0 * 404.0 / nic + 2.0 * 404.0 / 23e9;
+    assert_relative_eq!(p.time.comm_s, 20.0 * round, max_relative = 1e-12);
+    assert_relative_eq!(
+        p.cost.instances_usd,
+        3.0 * 0.34 * p.time.total_s().ceil() / 3600.0,
+        max_relative = 1e-12
+    );
+    // One VM needs no server.
+    let alone = model.predict(c5, 1, IaasPattern::ParameterServer).unwrap();
+    assert_eq!(alone.time.comm_s, 0.0);
 }
 
 #[test]

@@ -57,7 +57,10 @@ impl Config {
                     c.workers, c.memory_mb, c.pattern, c.sync
                 )
             }
-            Config::Iaas(c) => format!("{} × {}", c.workers, c.instance),
+            Config::Iaas(c) => match c.pattern.extra_vms(c.workers) {
+                0 => format!("{} × {}", c.workers, c.instance),
+                _ => format!("{} × {}, {} (+1 server)", c.workers, c.instance, c.pattern),
+            },
         }
     }
 }

@@ -2,11 +2,12 @@
 //!
 //! Times and prices training on w VMs of one instance type: boot and set-up, each VM reading its
 //! shard from S3 over its NIC, computing on its vCPUs (or its GPU for neural networks), and a
-//! ring AllReduce per round over the VM network. VMs are billed per second with a minimum.
+//! ring AllReduce per round over the VM network, or a parameter server on one more VM. VMs
+//! are billed per second with a minimum.
 
 use crate::model::facts::{FactsError, WorkloadFacts};
 use crate::model::link::{Link, Op};
-use crate::model::patterns::ring;
+use crate::model::patterns::{ring, vm_server};
 use crate::model::{Infeasible, TimeBreakdown};
 use crate::profile::runtime::single_thread_share;
 use crate::profile::{ChannelKind, InstanceType, ProfileError, Profiles, Runtime};
@@ -17,6 +18,54 @@ use crate::scenario::Scenario;
 pub struct IaasConfig {
     pub instance: String,
     pub workers: u32,
+    pub pattern: IaasPattern,
+}
+
+/// How VMs exchange updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IaasPattern {
+    /// Each VM talks to its neighbours (PyTorch DDP, Horovod).
+    RingAllReduce,
+    /// Workers push to and pull from a server on one more VM (PyTorch RPC, Angel).
+    ParameterServer,
+}
+
+impl IaasPattern {
+    pub const ALL: [IaasPattern; 2] = [IaasPattern::RingAllReduce, IaasPattern::ParameterServer];
+
+    /// The name used in scenarios and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            IaasPattern::RingAllReduce => "ring-allreduce",
+            IaasPattern::ParameterServer => "parameter-server",
+        }
+    }
+
+    /// VMs billed besides the workers.
+    pub fn extra_vms(self, workers: u32) -> u32 {
+        match self {
+            IaasPattern::ParameterServer if workers > 1 => 1,
+            _ => 0,
+        }
+    }
+}
+
+impl std::fmt::Display for IaasPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for IaasPattern {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        IaasPattern::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| {
+                format!("unknown IaaS pattern `{s}` (known: ring-allreduce, parameter-server)")
+            })
+    }
 }
 
 /// The bill of an IaaS run.
@@ -79,23 +128,19 @@ impl IaasModel {
         &self.facts
     }
 
-    /// Predicts time and bill of `workers` VMs of type `instance`.
+    /// Predicts time and bill of `workers` VMs of type `instance` exchanging by `pattern`.
     pub fn predict(
         &self,
         instance: &InstanceType,
         workers: u32,
+        pattern: IaasPattern,
     ) -> Result<IaasPrediction, Infeasible> {
         let w = f64::from(workers);
         let streaming = self.streams(instance, workers)?;
         let batching_s = self.batching_per_round_s(workers);
         let steps_s = self.steps_per_round_s(instance, workers);
         let compute_s = batching_s + steps_s;
-        let comm_s = ring::allreduce_s(
-            w,
-            self.facts.sync_bytes,
-            instance.network_bytes_per_s(),
-            instance.step_latency_s,
-        );
+        let comm_s = self.comm_per_round_s(instance, w, pattern);
         let time = TimeBreakdown {
             startup_s: self.startup_s(instance),
             load_s: self.load_s(instance, w) * (1.0 + streaming_reloads(streaming, &self.facts)),
@@ -103,7 +148,7 @@ impl IaasModel {
             compute_s: self.facts.rounds * steps_s,
             comm_s: self.facts.rounds * comm_s,
         };
-        let cost = self.bill(instance, workers, time.total_s());
+        let cost = self.bill(instance, workers, pattern, time.total_s());
         Ok(IaasPrediction {
             time,
             cost,
@@ -133,12 +178,38 @@ impl IaasModel {
         })
     }
 
-    /// The bill of `workers` VMs of `instance` that ran `total_s`, and their reads of the data.
-    pub fn bill(&self, instance: &InstanceType, workers: u32, total_s: f64) -> IaasCost {
+    /// Seconds of one round's exchange among `workers` VMs of `instance` by `pattern`.
+    pub fn comm_per_round_s(
+        &self,
+        instance: &InstanceType,
+        workers: f64,
+        pattern: IaasPattern,
+    ) -> f64 {
+        let (m, nic) = (self.facts.sync_bytes, instance.network_bytes_per_s());
+        match pattern {
+            IaasPattern::RingAllReduce => {
+                ring::allreduce_s(workers, m, nic, instance.step_latency_s)
+            }
+            IaasPattern::ParameterServer => {
+                let sum_bytes_per_s = instance.memory_gb_s_per_vcpu * 1e9;
+                vm_server::round_s(workers, m, nic, sum_bytes_per_s, instance.step_latency_s)
+            }
+        }
+    }
+
+    /// The bill of `workers` VMs of `instance` (and a server's, by `pattern`) that ran
+    /// `total_s`, and their reads of the data.
+    pub fn bill(
+        &self,
+        instance: &InstanceType,
+        workers: u32,
+        pattern: IaasPattern,
+        total_s: f64,
+    ) -> IaasCost {
         let w = f64::from(workers);
         let shard = self.facts.stored_bytes / w;
         IaasCost {
-            instances_usd: instance.usd(workers, total_s),
+            instances_usd: instance.usd(workers + pattern.extra_vms(workers), total_s),
             storage_requests_usd: w * self.s3.units(Op::Get, shard) * self.s3_usd_per_get_unit,
         }
     }
@@ -199,7 +270,7 @@ impl IaasModel {
         profiles: &Profiles,
         cfg: &IaasConfig,
     ) -> Result<Result<IaasPrediction, Infeasible>, ProfileError> {
-        Ok(self.predict(profiles.instance(&cfg.instance)?, cfg.workers))
+        Ok(self.predict(profiles.instance(&cfg.instance)?, cfg.workers, cfg.pattern))
     }
 }
 

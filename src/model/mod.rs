@@ -16,7 +16,7 @@ pub mod patterns;
 pub use candidate::{Bill, Candidate, Config, Outcome, Platform};
 pub use faas::{FaasConfig, FaasCost, FaasModel, FaasPrediction};
 pub use facts::WorkloadFacts;
-pub use iaas::{IaasConfig, IaasCost, IaasModel, IaasPrediction};
+pub use iaas::{IaasConfig, IaasCost, IaasModel, IaasPattern, IaasPrediction};
 pub use patterns::Pattern;
 
 /// Where the time of a run goes.
@@ -85,7 +85,7 @@ pub enum Infeasible {
     )]
     RoundOverLimit { needed_s: f64, limit_s: f64 },
     #[error(
-        "leaves {needed_mb:.0} MB of updates on the cache node at once, over the node's {node_mb:.0} MB (faas.cache_node = \"auto\" searches larger nodes)"
+        "leaves {needed_mb:.0} MB of updates on the cache node at once, over the node's {node_mb:.0} MB (a larger faas.cache_node holds them)"
     )]
     CacheNodeTooSmall { needed_mb: f64, node_mb: f64 },
 }

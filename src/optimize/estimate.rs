@@ -110,10 +110,12 @@ fn estimate_fixed(
             let instance = profiles
                 .instance(&cfg.instance)
                 .map_err(|e| not_narrowed("iaas.instances", Problem::UnknownName(e.to_string())))?;
-            let outcome = model.predict(instance, cfg.workers).map(|p| Outcome {
-                time: p.time,
-                bill: Bill::Iaas(p.cost),
-            });
+            let outcome = model
+                .predict(instance, cfg.workers, cfg.pattern)
+                .map(|p| Outcome {
+                    time: p.time,
+                    bill: Bill::Iaas(p.cost),
+                });
             Ok(Candidate {
                 config: Config::Iaas(cfg),
                 outcome,
@@ -174,5 +176,6 @@ fn fixed_iaas(space: &IaasSpace) -> Result<IaasConfig, (String, Problem)> {
     Ok(IaasConfig {
         instance: one("iaas.instances", &space.instances)?,
         workers: one("iaas.workers", &space.workers)?,
+        pattern: one("iaas.pattern", &space.patterns)?,
     })
 }

@@ -159,10 +159,12 @@ fn repredict(
         }),
         (Config::Faas(_), None) => return candidate,
         (Config::Iaas(cfg), _) => match profiles.instance(&cfg.instance) {
-            Ok(instance) => iaas.predict(instance, cfg.workers).map(|p| Outcome {
-                time: p.time,
-                bill: Bill::Iaas(p.cost),
-            }),
+            Ok(instance) => iaas
+                .predict(instance, cfg.workers, cfg.pattern)
+                .map(|p| Outcome {
+                    time: p.time,
+                    bill: Bill::Iaas(p.cost),
+                }),
             Err(_) => return candidate,
         },
     };

@@ -119,21 +119,32 @@ pub fn iaas_candidates(
     space: &IaasSpace,
     profiles: &Profiles,
 ) -> Vec<Candidate> {
-    space
-        .instances
-        .iter()
-        .flat_map(|name| space.workers.iter().map(move |&w| (name, w)))
-        .filter_map(|(name, workers)| {
-            let instance = profiles.instance(name).ok()?;
-            let outcome = model.predict(instance, workers).map(|p| Outcome {
-                time: p.time,
-                bill: Bill::Iaas(p.cost),
-            });
+    let configs = space.instances.iter().flat_map(|name| {
+        space.workers.iter().flat_map(move |&workers| {
+            // One VM exchanges nothing: the ring alone stands for it.
+            let patterns = if workers > 1 {
+                &space.patterns[..]
+            } else {
+                &space.patterns[..1]
+            };
+            patterns.iter().map(move |&pattern| IaasConfig {
+                instance: name.clone(),
+                workers,
+                pattern,
+            })
+        })
+    });
+    configs
+        .filter_map(|cfg| {
+            let instance = profiles.instance(&cfg.instance).ok()?;
+            let outcome = model
+                .predict(instance, cfg.workers, cfg.pattern)
+                .map(|p| Outcome {
+                    time: p.time,
+                    bill: Bill::Iaas(p.cost),
+                });
             Some(Candidate {
-                config: Config::Iaas(IaasConfig {
-                    instance: name.clone(),
-                    workers,
-                }),
+                config: Config::Iaas(cfg),
                 outcome,
             })
         })

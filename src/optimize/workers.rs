@@ -89,8 +89,9 @@ pub fn optimize_workers(
                     config: Config::Iaas(IaasConfig {
                         instance: cfg.instance.clone(),
                         workers: w,
+                        pattern: cfg.pattern,
                     }),
-                    outcome: model.predict(instance, w).map(|p| Outcome {
+                    outcome: model.predict(instance, w, cfg.pattern).map(|p| Outcome {
                         time: p.time,
                         bill: Bill::Iaas(p.cost),
                     }),

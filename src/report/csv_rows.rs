@@ -170,7 +170,7 @@ fn config_fields(config: &Config) -> Vec<String> {
             c.workers.to_string(),
             String::new(),
             String::new(),
-            "ring-allreduce".into(),
+            c.pattern.name().into(),
             String::new(),
             "bsp".into(),
             c.instance.clone(),

@@ -103,7 +103,7 @@ pub fn config(config: &Config, algorithm: Algorithm) -> Value {
             Value::Object(map)
         }
         Config::Iaas(c) => {
-            json!({ "instance": c.instance, "workers": c.workers, "algorithm": algorithm.name() })
+            json!({ "instance": c.instance, "workers": c.workers, "pattern": c.pattern.name(), "algorithm": algorithm.name() })
         }
     }
 }

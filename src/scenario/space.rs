@@ -177,6 +177,7 @@ pub struct FaasSpace {
 pub struct IaasSpace {
     pub instances: Vec<String>,
     pub workers: Vec<u32>,
+    pub patterns: Vec<crate::model::IaasPattern>,
 }
 
 /// The `[faas]` table as written.
@@ -204,6 +205,7 @@ pub struct RawFaas {
 pub struct RawIaas {
     pub instances: Option<toml::Value>,
     pub workers: Option<toml::Value>,
+    pub pattern: Option<toml::Value>,
 }
 
 /// Checks the FaaS space against the profiles.
@@ -523,15 +525,25 @@ pub fn check_iaas(raw: &RawIaas, profiles: &Profiles) -> Checked<IaasSpace> {
         Some(Ok(Choice::List(list))) => list,
         Some(Err(e)) => return Err(e),
     };
+    let patterns = list_or(
+        &raw.pattern,
+        "iaas.pattern",
+        vec![crate::model::IaasPattern::RingAllReduce],
+    )?;
     at_most_configurations(
         "iaas",
         &[
             (instances.len(), "instance types"),
             (workers.len(), "worker counts"),
+            (patterns.len(), "patterns"),
         ],
         "",
     )?;
-    Ok(IaasSpace { instances, workers })
+    Ok(IaasSpace {
+        instances,
+        workers,
+        patterns,
+    })
 }
 
 #[cfg(test)]

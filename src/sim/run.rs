@@ -9,7 +9,6 @@ use crate::data::Partition;
 use crate::data::shard::shuffled_order;
 use crate::kernels::distributed::Admm;
 use crate::kernels::sgd::{Sgd, default_linear_lr};
-use crate::model::patterns::ring;
 use crate::model::{
     Bill, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, TimeBreakdown, WorkloadFacts,
 };
@@ -440,7 +439,7 @@ fn finish(
 }
 
 /// Simulates an IaaS cluster: VMs boot, load their shards, and each round computes (with
-/// straggler noise) then runs a ring AllReduce after the slowest.
+/// straggler noise) then exchanges (ring AllReduce or parameter server) after the slowest.
 fn simulate_iaas(
     scenario: &Scenario,
     profiles: &Profiles,
@@ -478,12 +477,8 @@ fn simulate_iaas(
         .streams(instance, cfg.workers)
         .map_err(|e| SimError::Unsupported(e.to_string()))?;
     let mut loaded_s = load_s;
-    let ring_s = ring::allreduce_s(
-        w,
-        facts.sync_bytes,
-        instance.network_bytes_per_s(),
-        instance.step_latency_s,
-    );
+    let exchange_s = model.comm_per_round_s(instance, w, cfg.pattern);
+    let vms = cfg.workers + cfg.pattern.extra_vms(cfg.workers);
     let rounds_per_epoch = facts.rounds_per_epoch.round().max(1.0) as u64;
     let (mut now, mut batched_s, mut compute_s, mut comm_s, mut rounds) =
         (startup_s + load_s, 0.0, 0.0, 0.0, facts.rounds as u64);
@@ -514,10 +509,10 @@ fn simulate_iaas(
             loss += work.loss_sum;
             rows += work.rows;
         }
-        now += slowest.0 + slowest.1 + ring_s;
+        now += slowest.0 + slowest.1 + exchange_s;
         batched_s += slowest.0;
         compute_s += slowest.1;
-        comm_s += ring_s;
+        comm_s += exchange_s;
         if (round + 1) % rounds_per_epoch == 0 {
             let epoch_loss = trainer.train_loss(trainer.params());
             epoch_losses.push(epoch_loss);
@@ -525,7 +520,7 @@ fn simulate_iaas(
                 rounds = round + 1;
             }
         }
-        let usd = instance.usd(cfg.workers, now);
+        let usd = instance.usd(vms, now);
         trace.push(TraceRow {
             time_s: now,
             epoch: round / rounds_per_epoch + 1,
@@ -550,7 +545,7 @@ fn simulate_iaas(
         compute_s,
         comm_s,
     };
-    let cost = model.bill(instance, cfg.workers, time.total_s());
+    let cost = model.bill(instance, cfg.workers, cfg.pattern, time.total_s());
     let epochs = rounds as f64 / facts.rounds_per_epoch;
     let params = trainer.params().to_vec();
     Ok(finish(

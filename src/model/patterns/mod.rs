@@ -2,8 +2,8 @@
 //!
 //! The transfers of one synchronisation round, one file per pattern: AllReduce through one
 //! reducer and ScatterReduce (LambdaML §3.3), a layered aggregation tree (Feng et al.), a VM
-//! parameter server (LambdaML's HybridPS), the shared model of asynchronous protocols, and the
-//! ring AllReduce of VMs. Each returns the round's time on the critical path and its requests.
+//! parameter server (LambdaML's HybridPS), the shared model of asynchronous protocols, and for
+//! VMs the ring AllReduce and a parameter server of their own. Each returns the round's time on the critical path and its requests.
 
 pub mod allreduce;
 pub mod parameter_server;
@@ -11,6 +11,7 @@ pub mod ring;
 pub mod scatter_reduce;
 pub mod shared_model;
 pub mod tree;
+pub mod vm_server;
 
 use std::fmt;
 
