@@ -121,7 +121,8 @@ pub struct TreeChoice {
     pub structure: Vec<u32>,
     /// Compute plus communication of one iteration (round).
     pub iteration_s: f64,
-    /// The bill of one iteration's aggregation (aggregators, invocations, channel requests).
+    /// The bill of one iteration as Feng's C(z) counts it: every function's GB-seconds (the
+    /// workers' for the whole iteration, the aggregators'), invocations and channel requests.
     pub iteration_usd: f64,
 }
 
@@ -163,11 +164,15 @@ pub fn optimize_tree(
         pattern: Pattern::Tree(tree.structure.clone()),
         ..base
     };
+    let workers_usd_per_s = f64::from(cfg.workers) * model.size(cfg.memory_mb).usd_per_s;
     let (iteration_s, iteration_usd) = match model.predict(&cfg) {
-        Ok(p) => (
-            p.detail.compute_per_round_s + p.detail.comm_per_round_s,
-            p.detail.aggregation_usd_per_round,
-        ),
+        Ok(p) => {
+            let iteration_s = p.detail.compute_per_round_s + p.detail.comm_per_round_s;
+            (
+                iteration_s,
+                p.detail.aggregation_usd_per_round + iteration_s * workers_usd_per_s,
+            )
+        }
         Err(_) => (f64::NAN, f64::NAN),
     };
     Ok(TreeChoice {
@@ -297,6 +302,24 @@ mod tests {
         let one_poll_each = 100.0 * 0.0004 / 1000.0;
         assert!(by_cost.iteration_usd <= by_time.iteration_usd + one_poll_each);
         assert!(by_time.iteration_s <= by_cost.iteration_s + 0.05);
+    }
+
+    #[test]
+    fn an_iteration_bills_every_function_as_fengs_c_of_z() {
+        let (scenario, profiles) = feng_case_a();
+        let choice = optimize_tree(&scenario, &profiles, TreeGoal::Time).unwrap();
+        let model = crate::model::FaasModel::new(&scenario, &profiles).unwrap();
+        let workers_usd = 100.0 * choice.iteration_s * model.size(512).usd_per_s;
+        let aggregation_usd = round_s_and_usd(&choice.structure).1;
+        assert_relative_eq!(
+            choice.iteration_usd,
+            workers_usd + aggregation_usd,
+            max_relative = 1e-12
+        );
+        assert!(
+            workers_usd > aggregation_usd,
+            "100 workers wait through every layer"
+        );
     }
 
     fn every_structure(n: u32) -> Vec<Vec<u32>> {

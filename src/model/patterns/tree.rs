@@ -19,9 +19,10 @@ pub fn layer_s(ctx: &RoundContext, aggregators: f64, children: f64) -> f64 {
         + link.phase_s(Op::Put, 1.0, ctx.bytes, aggregators)
 }
 
-/// Dollars one aggregation layer costs per round: its aggregators' billed work and invocations,
-/// the requests they make (each child's object fetched once, one result PUT each), and the polls
-/// the waiting workers make meanwhile (counted per poll period: within a poll or two per worker
+/// Dollars one aggregation layer costs per round, every function counted as Feng's
+/// C(z) = p·n·z·t(z) counts them: the workers billed while they wait for it, its aggregators'
+/// billed work and invocations, the requests they make (each child's object fetched once, one
+/// result PUT each), and the polls the waiting workers make meanwhile (counted per poll period: within a poll or two per worker
 /// of the count [`round`] makes, which also lets a poll in flight find its object).
 pub fn layer_usd(
     ctx: &RoundContext,
@@ -33,7 +34,9 @@ pub fn layer_usd(
     let busy_s = elapsed_s - ctx.invoke_s;
     let link = ctx.link;
     let polls = ctx.workers * link.polls_within(elapsed_s);
-    aggregators * (ctx.profile.billed_s(busy_s, false) * ctx.usd_per_s + prices.invocation_usd)
+    ctx.workers * elapsed_s * ctx.usd_per_s
+        + aggregators
+            * (ctx.profile.billed_s(busy_s, false) * ctx.usd_per_s + prices.invocation_usd)
         + children * link.units(Op::Get, ctx.bytes) * prices.get_unit_usd
         + aggregators * link.units(Op::Put, ctx.bytes) * prices.put_unit_usd
         + polls * prices.get_unit_usd
