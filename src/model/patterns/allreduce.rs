@@ -45,10 +45,18 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
         }
     };
     let others = (w as usize).saturating_sub(1);
-    // When each of the others is ready to contribute, from the reducer's end of compute.
-    let mut ready = vec![0.0_f64; others];
+    // Without a unit limit the others stay in step from a common start: one stands for all.
+    let tracked = if put_slot_s > 0.0 || get_slot_s > 0.0 {
+        others
+    } else {
+        others.min(1)
+    };
+    let stands_for = others as f64 / tracked.max(1) as f64;
+    // When each tracked worker is ready to contribute, from the reducer's end of compute.
+    let mut ready = vec![0.0_f64; tracked];
     let (mut comm_s, mut polls) = (0.0, 0.0);
-    for _ in 0..ROUNDS_AVERAGED {
+    for done in 1..=ROUNDS_AVERAGED {
+        let round_polls_before = polls;
         // The reducer's contribution is admitted first, the others' in the order they come.
         let mut arrive = admitted(&ready, put_slot_s, put_slot_s);
         arrive.iter_mut().for_each(|t| *t += own_put_s);
@@ -57,20 +65,31 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
             polls += link.polling((arrive_s - t).max(0.0)).0;
             t += found_after(arrive_s - t) + get_s;
         }
+        // Those in step with one already fetched are there by now.
+        t += (others - tracked) as f64 * get_s;
         let result_s = t + merge_s + publish_s;
         let reducer_end_s = result_s + get_s;
         let found: Vec<f64> = arrive
             .iter()
             .map(|&a| {
-                polls += link.polling(result_s - a).0;
+                polls += stands_for * link.polling(result_s - a).0;
                 a + found_after(result_s - a)
             })
             .collect();
-        ready = admitted(&found, get_slot_s, 0.0)
+        let next: Vec<f64> = admitted(&found, get_slot_s, 0.0)
             .into_iter()
             .map(|t| t + fetch_s - reducer_end_s)
             .collect();
         comm_s += reducer_end_s;
+        // Once a round leaves everyone as it found them, the rest repeat it.
+        let steady = next.iter().zip(&ready).all(|(a, b)| (a - b).abs() <= 1e-12);
+        ready = next;
+        if steady {
+            let rest = f64::from(ROUNDS_AVERAGED - done);
+            comm_s += rest * reducer_end_s;
+            polls += rest * (polls - round_polls_before);
+            break;
+        }
     }
     let late_s = ready.iter().copied().fold(0.0_f64, f64::max);
     let rounds = f64::from(ROUNDS_AVERAGED);
@@ -90,14 +109,21 @@ fn admitted(wants: &[f64], slot_s: f64, free_s: f64) -> Vec<f64> {
     if slot_s <= 0.0 {
         return wants.to_vec();
     }
+    let admit = |order: &mut dyn Iterator<Item = usize>| {
+        let (mut out, mut free) = (vec![0.0; wants.len()], free_s);
+        for i in order {
+            out[i] = wants[i].max(free);
+            free = out[i] + slot_s;
+        }
+        out
+    };
+    // Usually they come in worker order already (the last round admitted them so).
+    if wants.is_sorted() {
+        return admit(&mut (0..wants.len()));
+    }
     let mut order: Vec<usize> = (0..wants.len()).collect();
     order.sort_by(|&a, &b| wants[a].total_cmp(&wants[b]).then(a.cmp(&b)));
-    let (mut out, mut free) = (vec![0.0; wants.len()], free_s);
-    for i in order {
-        out[i] = wants[i].max(free);
-        free = out[i] + slot_s;
-    }
-    out
+    admit(&mut order.into_iter())
 }
 
 #[cfg(test)]
