@@ -52,13 +52,12 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
         others.min(1)
     };
     let stands_for = others as f64 / tracked.max(1) as f64;
-    // When each tracked worker is ready to contribute, from the reducer's end of compute.
-    let mut ready = vec![0.0_f64; tracked];
-    let (mut comm_s, mut polls) = (0.0, 0.0);
-    for done in 1..=ROUNDS_AVERAGED {
-        let round_polls_before = polls;
+    // One round from `ready` (when each tracked worker is ready to contribute, from the
+    // reducer's end of compute): its length, its polls, and when each is ready next.
+    let one_round = |ready: &[f64]| {
+        let mut polls = 0.0;
         // The reducer's contribution is admitted first, the others' in the order they come.
-        let mut arrive = admitted(&ready, put_slot_s, put_slot_s);
+        let mut arrive = admitted(ready, put_slot_s, put_slot_s);
         arrive.iter_mut().for_each(|t| *t += own_put_s);
         let mut t = own_put_s + get_s;
         for &arrive_s in &arrive {
@@ -80,14 +79,29 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
             .into_iter()
             .map(|t| t + fetch_s - reducer_end_s)
             .collect();
-        comm_s += reducer_end_s;
-        // Once a round leaves everyone as it found them, the rest repeat it.
-        let steady = next.iter().zip(&ready).all(|(a, b)| (a - b).abs() <= 1e-12);
-        ready = next;
-        if steady {
-            let rest = f64::from(ROUNDS_AVERAGED - done);
-            comm_s += rest * reducer_end_s;
-            polls += rest * (polls - round_polls_before);
+        (reducer_end_s, polls, next)
+    };
+    let mut ready = vec![0.0_f64; tracked];
+    let (mut comm_s, mut polls) = (0.0, 0.0);
+    // The rounds just played: the state each began from, how long it took, its polls.
+    let mut played: Vec<(Vec<f64>, f64, f64)> = Vec::new();
+    for done in 1..=ROUNDS_AVERAGED {
+        let (end_s, round_polls, next) = one_round(&ready);
+        comm_s += end_s;
+        polls += round_polls;
+        played.push((std::mem::replace(&mut ready, next), end_s, round_polls));
+        // Once the rounds cycle (every round alike, or two alternating), the rest repeat them.
+        if let Some(period) = cycle(&played, &ready) {
+            let cycle = &played[played.len() - period..];
+            for i in 0..(ROUNDS_AVERAGED - done) as usize {
+                let (_, end_s, round_polls) = &cycle[i % period];
+                comm_s += end_s;
+                polls += round_polls;
+            }
+            let rest = (ROUNDS_AVERAGED - done) as usize % period;
+            if rest > 0 {
+                ready = cycle[rest].0.clone();
+            }
             break;
         }
     }
@@ -101,6 +115,13 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     comm.add(link, Op::Get, w + w, m);
     comm.add_polls(polls / rounds);
     comm
+}
+
+/// The period (1 or 2) with which the rounds `played` repeat, given the state `now` the last
+/// left: `now` is the state a round of the last one or two began from.
+fn cycle(played: &[(Vec<f64>, f64, f64)], now: &[f64]) -> Option<usize> {
+    let same = |a: &[f64]| a.iter().zip(now).all(|(x, y)| (x - y).abs() <= 1e-12);
+    (1..=2).find(|&period| played.len() >= period && same(&played[played.len() - period].0))
 }
 
 /// When requests wanting to start at `wants` are admitted by a limit of one every `slot_s`
