@@ -131,6 +131,24 @@ fn a_cache_on_a_suitable_node_beats_s3_for_the_deep_models() {
     }
 }
 
+/// LambdaML §5: HybridPS, bound by its server's (de)serialisation and update speed (a Python
+/// Thrift server, measured on this host), is slower than pure FaaS for the large models.
+#[test]
+fn the_hybrid_parameter_server_is_slower_than_pure_faas_for_the_deep_models() {
+    for name in ["cifar10-mobilenet", "cifar10-resnet50"] {
+        let plan = planned(name, Goal::Time);
+        let hybrid = fastest_through(&plan, &[ChannelKind::VmPs]);
+        let pure = fastest_through(
+            &plan,
+            &[ChannelKind::S3, ChannelKind::Memcached, ChannelKind::Redis],
+        );
+        assert!(
+            pure < hybrid,
+            "{name}: pure FaaS {pure:.0} s against HybridPS {hybrid:.0} s"
+        );
+    }
+}
+
 fn siren_candidate(plan: &Plan, workers: u32) -> &Candidate {
     plan.candidates
         .iter()
