@@ -164,9 +164,9 @@ impl Link {
             Op::Put => self.key_put_units_per_s,
             Op::Get => self.key_get_units_per_s,
         };
-        match (key, self.rate(op)) {
-            (Some(key), Some(all)) => Some((key * self.requests(bytes)).min(all)),
-            (key, all) => key.map(|k| k * self.requests(bytes)).or(all),
+        match (key.map(|k| k * self.requests(bytes)), self.rate(op)) {
+            (Some(key), Some(all)) => Some(key.min(all)),
+            (key, all) => key.or(all),
         }
     }
 
@@ -202,12 +202,7 @@ impl Link {
         if self.poll_interval_s <= 0.0 || period <= 0.0 {
             return 0.0;
         }
-        let b = self.poll_backoff;
-        if b <= 1.0 {
-            elapsed_s / period
-        } else {
-            (1.0 + elapsed_s * (b - 1.0) / period).ln() / b.ln()
-        }
+        polls_in(elapsed_s, period, self.poll_backoff)
     }
 }
 
@@ -216,17 +211,23 @@ impl Link {
 /// first, so with `backoff` b = 1 every `period_s`. The model and the simulator's store both
 /// poll by it.
 pub fn polls_until(late_s: f64, period_s: f64, backoff: f64) -> (f64, f64) {
+    let misses = (polls_in(late_s, period_s, backoff) - 1e-9).ceil().max(0.0);
+    let found_s = if backoff <= 1.0 {
+        misses * period_s
+    } else {
+        period_s * (backoff.powf(misses) - 1.0) / (backoff - 1.0)
+    };
+    (misses, found_s)
+}
+
+/// Polls that go out within `elapsed_s` after the first, fractionally: the k with
+/// period·(1 + b + … + b^(k−1)) = `elapsed_s`.
+fn polls_in(elapsed_s: f64, period_s: f64, backoff: f64) -> f64 {
     if backoff <= 1.0 {
-        let misses = (late_s / period_s - 1e-9).ceil().max(0.0);
-        return (misses, misses * period_s);
+        elapsed_s / period_s
+    } else {
+        (1.0 + elapsed_s * (backoff - 1.0) / period_s).ln() / backoff.ln()
     }
-    let misses = ((1.0 + late_s * (backoff - 1.0) / period_s).ln() / backoff.ln() - 1e-9)
-        .ceil()
-        .max(0.0);
-    (
-        misses,
-        period_s * (backoff.powf(misses) - 1.0) / (backoff - 1.0),
-    )
 }
 
 #[cfg(test)]

@@ -100,11 +100,11 @@ impl ChannelSim {
     /// Waits for the key's own limit, where it has one below the service's: the earliest moment
     /// the object's partitions take its units.
     fn admit_key(&mut self, now: SimTime, op: Op, bytes: f64, key: u64) -> SimTime {
-        let limited = match op {
+        let key_limit = match op {
             Op::Put => self.link.key_put_units_per_s,
             Op::Get => self.link.key_get_units_per_s,
         };
-        let (Some(_), Some(rate)) = (limited, self.link.key_rate(op, bytes)) else {
+        let Some(rate) = key_limit.and(self.link.key_rate(op, bytes)) else {
             return now;
         };
         let units = self.link.units(op, bytes);

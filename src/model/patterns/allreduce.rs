@@ -14,7 +14,7 @@
 //! (`tests/simulator.rs` checks the bound).
 
 use super::{RoundComm, RoundContext};
-use crate::model::link::Op;
+use crate::model::link::{Link, Op};
 
 /// Rounds over which the rhythm of the reducer and the others is averaged.
 const ROUNDS_AVERAGED: u32 = 16;
@@ -28,84 +28,8 @@ const ROUNDS_AVERAGED: u32 = 16;
 /// at once.
 pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
-    let own_put_s = link.transfer_s(m, w);
-    let get_s = link.transfer_s(m, 1.0);
-    let merge_s = w * m / ctx.merge_bytes_per_s;
-    let publish_s = link.phase_s(Op::Put, 1.0, m, 1.0);
-    let fetch_s = link.transfer_s(m, w - 1.0);
-    let put_slot_s = link.stagger_s(Op::Put, 2.0, m);
-    // Every one of the others reads the one result: its key's read limit.
-    let get_slot_s = link.one_key(m).stagger_s(Op::Get, 2.0, m);
-    // Time from starting to wait for an object that appears `wait_s` later to finding it.
-    let found_after = |wait_s: f64| {
-        if wait_s <= 0.0 {
-            0.0
-        } else {
-            wait_s + link.polling(wait_s).1
-        }
-    };
-    let others = (w as usize).saturating_sub(1);
-    // Without a unit limit the others stay in step from a common start: one stands for all.
-    let tracked = if put_slot_s > 0.0 || get_slot_s > 0.0 {
-        others
-    } else {
-        others.min(1)
-    };
-    let stands_for = others as f64 / tracked.max(1) as f64;
-    // One round from `ready` (when each tracked worker is ready to contribute, from the
-    // reducer's end of compute): its length, its polls, and when each is ready next.
-    let one_round = |ready: &[f64]| {
-        let mut polls = 0.0;
-        // The reducer's contribution is admitted first, the others' in the order they come.
-        let mut arrive = admitted(ready, put_slot_s, put_slot_s);
-        arrive.iter_mut().for_each(|t| *t += own_put_s);
-        let mut t = own_put_s + get_s;
-        for &arrive_s in &arrive {
-            polls += link.polling((arrive_s - t).max(0.0)).0;
-            t += found_after(arrive_s - t) + get_s;
-        }
-        // Those in step with one already fetched are there by now.
-        t += (others - tracked) as f64 * get_s;
-        let result_s = t + merge_s + publish_s;
-        let reducer_end_s = result_s + get_s;
-        let found: Vec<f64> = arrive
-            .iter()
-            .map(|&a| {
-                polls += stands_for * link.polling(result_s - a).0;
-                a + found_after(result_s - a)
-            })
-            .collect();
-        let next: Vec<f64> = admitted(&found, get_slot_s, 0.0)
-            .into_iter()
-            .map(|t| t + fetch_s - reducer_end_s)
-            .collect();
-        (reducer_end_s, polls, next)
-    };
-    let mut ready = vec![0.0_f64; tracked];
-    let (mut comm_s, mut polls) = (0.0, 0.0);
-    // The rounds just played: the state each began from, how long it took, its polls.
-    let mut played: Vec<(Vec<f64>, f64, f64)> = Vec::new();
-    for done in 1..=ROUNDS_AVERAGED {
-        let (end_s, round_polls, next) = one_round(&ready);
-        comm_s += end_s;
-        polls += round_polls;
-        played.push((std::mem::replace(&mut ready, next), end_s, round_polls));
-        // Once the rounds cycle (every round alike, or two alternating), the rest repeat them.
-        if let Some(period) = cycle(&played, &ready) {
-            let cycle = &played[played.len() - period..];
-            for i in 0..(ROUNDS_AVERAGED - done) as usize {
-                let (_, end_s, round_polls) = &cycle[i % period];
-                comm_s += end_s;
-                polls += round_polls;
-            }
-            let rest = (ROUNDS_AVERAGED - done) as usize % period;
-            if rest > 0 {
-                ready = cycle[rest].0.clone();
-            }
-            break;
-        }
-    }
-    let late_s = ready.iter().copied().fold(0.0_f64, f64::max);
+    let rhythm = Rhythm::new(ctx);
+    let (comm_s, polls, late_s) = rhythm.play(ROUNDS_AVERAGED);
     let rounds = f64::from(ROUNDS_AVERAGED);
     let mut comm = RoundComm {
         time_s: (comm_s + late_s) / rounds,
@@ -115,6 +39,124 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     comm.add(link, Op::Get, w + w, m);
     comm.add_polls(polls / rounds);
     comm
+}
+
+/// The reducer and the others round after round, each of the others followed on its own.
+struct Rhythm<'a> {
+    link: &'a Link,
+    own_put_s: f64,
+    get_s: f64,
+    merge_s: f64,
+    publish_s: f64,
+    fetch_s: f64,
+    put_slot_s: f64,
+    get_slot_s: f64,
+    others: usize,
+    /// Workers followed: all of the others, or one standing for all when they stay in step.
+    tracked: usize,
+}
+
+/// What one round did: its length, its polls, and when each tracked worker is ready next.
+type Played = (f64, f64, Vec<f64>);
+
+impl<'a> Rhythm<'a> {
+    fn new(ctx: &RoundContext<'a>) -> Self {
+        let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
+        let put_slot_s = link.stagger_s(Op::Put, 2.0, m);
+        // Every one of the others reads the one result: its key's read limit.
+        let get_slot_s = link.one_key(m).stagger_s(Op::Get, 2.0, m);
+        let others = (w as usize).saturating_sub(1);
+        // Without a unit limit the others stay in step from a common start: one stands for all.
+        let tracked = if put_slot_s > 0.0 || get_slot_s > 0.0 {
+            others
+        } else {
+            others.min(1)
+        };
+        Rhythm {
+            link,
+            own_put_s: link.transfer_s(m, w),
+            get_s: link.transfer_s(m, 1.0),
+            merge_s: w * m / ctx.merge_bytes_per_s,
+            publish_s: link.phase_s(Op::Put, 1.0, m, 1.0),
+            fetch_s: link.transfer_s(m, w - 1.0),
+            put_slot_s,
+            get_slot_s,
+            others,
+            tracked,
+        }
+    }
+
+    /// Time from starting to wait for an object that appears `wait_s` later to finding it.
+    fn found_after(&self, wait_s: f64) -> f64 {
+        if wait_s <= 0.0 {
+            0.0
+        } else {
+            wait_s + self.link.polling(wait_s).1
+        }
+    }
+
+    /// One round from `ready` (when each tracked worker is ready to contribute, from the
+    /// reducer's end of compute).
+    fn round(&self, ready: &[f64]) -> Played {
+        let stands_for = self.others as f64 / self.tracked.max(1) as f64;
+        let mut polls = 0.0;
+        // The reducer's contribution is admitted first, the others' in the order they come.
+        let mut arrive = admitted(ready, self.put_slot_s, self.put_slot_s);
+        arrive.iter_mut().for_each(|t| *t += self.own_put_s);
+        let mut t = self.own_put_s + self.get_s;
+        for &arrive_s in &arrive {
+            polls += self.link.polling((arrive_s - t).max(0.0)).0;
+            t += self.found_after(arrive_s - t) + self.get_s;
+        }
+        // Those in step with one already fetched are there by now.
+        t += (self.others - self.tracked) as f64 * self.get_s;
+        let result_s = t + self.merge_s + self.publish_s;
+        let reducer_end_s = result_s + self.get_s;
+        let found: Vec<f64> = arrive
+            .iter()
+            .map(|&a| {
+                polls += stands_for * self.link.polling(result_s - a).0;
+                a + self.found_after(result_s - a)
+            })
+            .collect();
+        let next = admitted(&found, self.get_slot_s, 0.0)
+            .into_iter()
+            .map(|t| t + self.fetch_s - reducer_end_s)
+            .collect();
+        (reducer_end_s, polls, next)
+    }
+
+    /// `rounds` rounds from a common start: their summed length and polls, and how long after
+    /// the reducer the last of the others ends. Once the rounds cycle (every round alike, or
+    /// two alternating), the rest repeat them.
+    fn play(&self, rounds: u32) -> (f64, f64, f64) {
+        let mut ready = vec![0.0_f64; self.tracked];
+        let (mut comm_s, mut polls) = (0.0, 0.0);
+        // The rounds played: the state each began from, how long it took, its polls.
+        let mut played: Vec<(Vec<f64>, f64, f64)> = Vec::new();
+        for done in 1..=rounds {
+            let (end_s, round_polls, next) = self.round(&ready);
+            comm_s += end_s;
+            polls += round_polls;
+            played.push((std::mem::replace(&mut ready, next), end_s, round_polls));
+            let Some(period) = cycle(&played, &ready) else {
+                continue;
+            };
+            let cycle = &played[played.len() - period..];
+            let rest = (rounds - done) as usize;
+            for (_, end_s, round_polls) in cycle.iter().cycle().take(rest) {
+                comm_s += end_s;
+                polls += round_polls;
+            }
+            // Part way round the cycle, the state is the one that round began from.
+            if !rest.is_multiple_of(period) {
+                ready = cycle[rest % period].0.clone();
+            }
+            break;
+        }
+        let late_s = ready.iter().copied().fold(0.0_f64, f64::max);
+        (comm_s, polls, late_s)
+    }
 }
 
 /// The period (1 or 2) with which the rounds `played` repeat, given the state `now` the last
@@ -130,21 +172,17 @@ fn admitted(wants: &[f64], slot_s: f64, free_s: f64) -> Vec<f64> {
     if slot_s <= 0.0 {
         return wants.to_vec();
     }
-    let admit = |order: &mut dyn Iterator<Item = usize>| {
-        let (mut out, mut free) = (vec![0.0; wants.len()], free_s);
-        for i in order {
-            out[i] = wants[i].max(free);
-            free = out[i] + slot_s;
-        }
-        out
-    };
-    // Usually they come in worker order already (the last round admitted them so).
-    if wants.is_sorted() {
-        return admit(&mut (0..wants.len()));
-    }
     let mut order: Vec<usize> = (0..wants.len()).collect();
-    order.sort_by(|&a, &b| wants[a].total_cmp(&wants[b]).then(a.cmp(&b)));
-    admit(&mut order.into_iter())
+    // Usually they come in worker order already (the last round admitted them so).
+    if !wants.is_sorted() {
+        order.sort_by(|&a, &b| wants[a].total_cmp(&wants[b]).then(a.cmp(&b)));
+    }
+    let (mut out, mut free) = (vec![0.0; wants.len()], free_s);
+    for i in order {
+        out[i] = wants[i].max(free);
+        free = out[i] + slot_s;
+    }
+    out
 }
 
 #[cfg(test)]
