@@ -102,7 +102,7 @@ proptest! {
             (_, false, _) => Pattern::SharedModel,
             (_, true, 0) => Pattern::AllReduce,
             (_, true, 1) => Pattern::ScatterReduce,
-            _ => Pattern::Tree(stratus::optimize::tree::model_tree(&model, workers, memory_mb, channel, stratus::optimize::tree::TreeGoal::Time).structure),
+            _ => Pattern::tree(stratus::optimize::tree::model_tree(&model, workers, memory_mb, channel, stratus::optimize::tree::TreeGoal::Time).structure),
         };
         let cfg = Config::Faas(FaasConfig { workers, memory_mb, channel, cache_node: None, pattern, sync });
         let row = validate_config(&s, &p, &cfg).unwrap();

@@ -100,7 +100,7 @@ pub fn patterns<'c>(
         .filter_map(|kind| match kind {
             PatternKind::AllReduce => Some(Pattern::AllReduce),
             PatternKind::ScatterReduce => Some(Pattern::ScatterReduce),
-            PatternKind::Tree => Some(Pattern::Tree(space.structure.clone().unwrap_or_else(
+            PatternKind::Tree => Some(Pattern::tree(space.structure.clone().unwrap_or_else(
                 || model_tree(model, workers, memory_mb, channel, TreeGoal::Time).structure,
             ))),
             // Implied by the vm-ps channel or an asynchronous protocol, handled above.

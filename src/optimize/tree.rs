@@ -97,7 +97,7 @@ pub fn model_tree<'c>(
         memory_mb,
         channel: channel.kind,
         cache_node: channel.node.map(str::to_string),
-        pattern: crate::model::Pattern::Tree(Vec::new()),
+        pattern: crate::model::Pattern::tree(Vec::new()),
         sync: crate::scenario::Sync::Bsp,
     };
     let size = model.size(memory_mb);
@@ -161,7 +161,7 @@ pub fn optimize_tree(
         goal,
     );
     let cfg = FaasConfig {
-        pattern: Pattern::Tree(tree.structure.clone()),
+        pattern: Pattern::tree(tree.structure.clone()),
         ..base
     };
     let workers_usd_per_s = f64::from(cfg.workers) * model.size(cfg.memory_mb).usd_per_s;
@@ -260,7 +260,7 @@ mod tests {
             memory_mb: 512,
             channel: crate::profile::ChannelKind::S3,
             cache_node: None,
-            pattern: crate::model::Pattern::Tree(structure.to_vec()),
+            pattern: crate::model::Pattern::tree(structure.to_vec()),
             sync: crate::scenario::Sync::Bsp,
         };
         let p = model.predict(&cfg).unwrap();

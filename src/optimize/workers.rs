@@ -167,7 +167,7 @@ fn sweep_counts(template: &Config, max: u32) -> Vec<u32> {
 /// The candidate `template` becomes with `workers` workers (trees re-solved for the count).
 pub fn faas_point(model: &FaasModel, template: &FaasConfig, workers: u32) -> Candidate {
     let pattern = match &template.pattern {
-        Pattern::Tree(_) => Pattern::Tree(
+        Pattern::Tree(_) => Pattern::tree(
             model_tree(
                 model,
                 workers,

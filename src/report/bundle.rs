@@ -261,7 +261,7 @@ fn tree_points(input: &ReportInput<'_>) -> Result<Vec<TreePoint>, String> {
         memory_mb: choice.memory_mb,
         channel: choice.channel,
         cache_node: None,
-        pattern: Pattern::Tree(structure),
+        pattern: Pattern::tree(structure),
         sync: Sync::Bsp,
     };
     Ok(structures

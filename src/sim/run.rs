@@ -139,7 +139,7 @@ fn check_supported(scenario: &Scenario, data: &SimData, synchronous: bool) -> Re
 /// Refuses runs the simulator's object keys cannot name: more than 65,535 workers or more
 /// than 16,777,215 rounds (the analytic model still answers for them).
 fn check_size(workers: u32, rounds: f64) -> Result<(), SimError> {
-    use crate::sim::faas::keys::MAX_INDEX;
+    use crate::model::patterns::keys::MAX_INDEX;
     if u64::from(workers) > MAX_INDEX {
         return Err(SimError::Unsupported(format!(
             "faas.workers = {workers}: the simulator runs at most {MAX_INDEX} functions (plan and estimate model more)"
@@ -151,7 +151,7 @@ fn check_size(workers: u32, rounds: f64) -> Result<(), SimError> {
 /// Refuses runs of more rounds than a FaaS run's keys can name, on either platform: at a few
 /// microseconds a round and a trace row each, that is about a minute and a GB of trace.
 fn check_rounds(rounds: f64) -> Result<(), SimError> {
-    use crate::sim::faas::keys::MAX_ROUND;
+    use crate::model::patterns::keys::MAX_ROUND;
     if rounds.is_nan() || rounds > MAX_ROUND as f64 {
         return Err(SimError::Unsupported(format!(
             "{rounds:.0} rounds: the simulator runs at most {MAX_ROUND} rounds (fewer epochs or a larger workload.batch_size)"

@@ -13,8 +13,57 @@
 //! workers on DynamoDB the model still runs up to about 3% above the simulator
 //! (`tests/simulator.rs` checks the bound).
 
-use super::{RoundComm, RoundContext};
+use super::keys::{Kind, key};
+use super::script::{Action, Step, await_then_get};
+use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::{Link, Op};
+
+/// AllReduce through worker 0.
+#[derive(Debug, Clone, Copy)]
+pub struct AllReduce;
+
+impl Exchange for AllReduce {
+    fn name(&self) -> &'static str {
+        "allreduce"
+    }
+
+    fn round(&self, ctx: &RoundContext) -> RoundComm {
+        round(ctx)
+    }
+
+    /// Every worker computes and PUTs its contribution. The reducer then awaits and GETs each
+    /// contribution in worker order, merges them, PUTs the result and GETs it back; the others
+    /// await the result and GET it.
+    fn worker_step(&self, at: &Step) -> Action {
+        let (w, m) = (at.workers as usize, at.bytes);
+        let result = key(Kind::Result, at.round, 0, 0);
+        match (at.worker, at.step) {
+            (_, 0) => Action::Compute,
+            (j, 1) => Action::Put {
+                key: key(Kind::Contribution, at.round, j, 0),
+                bytes: m,
+            },
+            (0, s) if s < 2 + 2 * w => {
+                let i = ((s - 2) / 2) as u32;
+                await_then_get(s, key(Kind::Contribution, at.round, i, 0), m)
+            }
+            (0, s) if s == 2 + 2 * w => Action::Merge {
+                bytes: w as f64 * m,
+            },
+            (0, s) if s == 3 + 2 * w => Action::Put {
+                key: result,
+                bytes: m,
+            },
+            (0, s) if s == 4 + 2 * w => Action::Get {
+                key: result,
+                bytes: m,
+            },
+            (0, _) => Action::Done,
+            (_, s @ (2 | 3)) => await_then_get(s, result, m),
+            _ => Action::Done,
+        }
+    }
+}
 
 /// Rounds over which the rhythm of the reducer and the others is averaged.
 const ROUNDS_AVERAGED: u32 = 16;

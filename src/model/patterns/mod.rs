@@ -3,12 +3,16 @@
 //! The transfers of one synchronisation round, one file per pattern: AllReduce through one
 //! reducer and ScatterReduce (LambdaML §3.3), a layered aggregation tree (Feng et al.), a VM
 //! parameter server (LambdaML's HybridPS), the shared model of asynchronous protocols, and for
-//! VMs the ring AllReduce and a parameter server of their own. Each returns the round's time on the critical path and its requests.
+//! VMs the ring AllReduce and a parameter server of their own. Each FaaS pattern implements
+//! [`Exchange`] once: the analytic model times its round, and the simulator plays its script,
+//! so a new pattern is one new file and one [`Pattern`] variant.
 
 pub mod allreduce;
+pub mod keys;
 pub mod parameter_server;
 pub mod ring;
 pub mod scatter_reduce;
+pub mod script;
 pub mod shared_model;
 pub mod tree;
 pub mod vm_server;
@@ -17,6 +21,27 @@ use std::fmt;
 
 use super::link::Link;
 use crate::profile::FaasProfile;
+pub use script::{Action, Step};
+pub use tree::Tree;
+
+/// One FaaS communication pattern, as the model and the simulator both use it.
+pub trait Exchange {
+    /// The name used in output.
+    fn name(&self) -> &'static str;
+
+    /// The communication of one round among `ctx.workers` (two or more) workers: its time on
+    /// the critical path and what it asks of the channel.
+    fn round(&self, ctx: &RoundContext) -> RoundComm;
+
+    /// What a worker does at one step of a round (the simulator plays these through its
+    /// channel); [`Action::Done`] once the round is over for it.
+    fn worker_step(&self, at: &Step) -> Action;
+
+    /// Whether one worker still exchanges through the channel (a server holds the model).
+    fn alone_exchanges(&self) -> bool {
+        false
+    }
+}
 
 /// The communication pattern of a FaaS configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -24,52 +49,69 @@ pub enum Pattern {
     AllReduce,
     ScatterReduce,
     /// Layer sizes from the root (1) to the workers.
-    Tree(Vec<u32>),
+    Tree(Tree),
     ParameterServer,
     /// Asynchronous protocols: each worker reads the shared model and overwrites it.
     SharedModel,
 }
 
 impl Pattern {
+    /// A layered aggregation tree with `layers`, root first.
+    pub fn tree(layers: Vec<u32>) -> Pattern {
+        Pattern::Tree(Tree::new(layers))
+    }
+
+    /// The pattern's one implementation.
+    pub fn exchange(&self) -> &dyn Exchange {
+        match self {
+            Pattern::AllReduce => &allreduce::AllReduce,
+            Pattern::ScatterReduce => &scatter_reduce::ScatterReduce,
+            Pattern::Tree(tree) => tree,
+            Pattern::ParameterServer => &parameter_server::ParameterServer,
+            Pattern::SharedModel => &shared_model::SharedModel,
+        }
+    }
+
     /// The name used in output.
     pub fn name(&self) -> &'static str {
-        match self {
-            Pattern::AllReduce => "allreduce",
-            Pattern::ScatterReduce => "scatter-reduce",
-            Pattern::Tree(_) => "tree",
-            Pattern::ParameterServer => "parameter-server",
-            Pattern::SharedModel => "shared-model",
-        }
+        self.exchange().name()
     }
 
     /// The aggregation structure, for tree patterns.
     pub fn structure(&self) -> Option<&[u32]> {
         match self {
-            Pattern::Tree(layers) => Some(layers),
+            Pattern::Tree(tree) => Some(&tree.layers),
             _ => None,
         }
     }
 
-    /// The communication of one round.
+    /// The communication of one round (none for a worker alone, unless a server is involved).
     pub fn round(&self, ctx: &RoundContext) -> RoundComm {
-        if ctx.workers <= 1.0 && !matches!(self, Pattern::ParameterServer | Pattern::SharedModel) {
+        let exchange = self.exchange();
+        if ctx.workers <= 1.0 && !exchange.alone_exchanges() {
             return RoundComm::default();
         }
-        match self {
-            Pattern::AllReduce => allreduce::round(ctx),
-            Pattern::ScatterReduce => scatter_reduce::round(ctx),
-            Pattern::Tree(layers) => tree::round(ctx, layers),
-            Pattern::ParameterServer => parameter_server::round(ctx),
-            Pattern::SharedModel => shared_model::round(ctx),
-        }
+        exchange.round(ctx)
+    }
+
+    /// What worker `at.worker` does at `at.step`: a worker alone only computes, and without a
+    /// barrier every pattern but the server's reads and writes the shared model.
+    pub fn worker_step(&self, at: &Step) -> Action {
+        let exchange: &dyn Exchange = match self {
+            Pattern::ParameterServer => self.exchange(),
+            _ if !at.synchronous => &shared_model::SharedModel,
+            _ if at.workers == 1 => return [Action::Compute, Action::Done][at.step.min(1)],
+            _ => self.exchange(),
+        };
+        exchange.worker_step(at)
     }
 }
 
 impl fmt::Display for Pattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Pattern::Tree(layers) => {
-                let text: Vec<String> = layers.iter().map(u32::to_string).collect();
+            Pattern::Tree(tree) => {
+                let text: Vec<String> = tree.layers.iter().map(u32::to_string).collect();
                 write!(f, "tree {}", text.join("-"))
             }
             other => f.write_str(other.name()),

@@ -5,8 +5,52 @@
 //! update throughput — what makes it slower than pure FaaS for large models. Synchronous rounds
 //! wait for all w updates; asynchronous workers only for their own, unless the server saturates.
 
-use super::{RoundComm, RoundContext};
+use super::keys::{Kind, key};
+use super::script::{Action, Step};
+use super::tree::push_then_await_result;
+use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::Op;
+
+/// A parameter server on a VM.
+#[derive(Debug, Clone, Copy)]
+pub struct ParameterServer;
+
+impl Exchange for ParameterServer {
+    fn name(&self) -> &'static str {
+        "parameter-server"
+    }
+
+    fn round(&self, ctx: &RoundContext) -> RoundComm {
+        round(ctx)
+    }
+
+    /// Synchronous workers push their update and await the round's model; asynchronous ones
+    /// pull the model, compute, push, and await only their own update's application.
+    fn worker_step(&self, at: &Step) -> Action {
+        if at.synchronous {
+            return push_then_await_result(at);
+        }
+        match at.step {
+            0 => Action::Get {
+                key: key(Kind::Model, 0, 0, 0),
+                bytes: at.bytes,
+            },
+            1 => Action::Compute,
+            2 => Action::Put {
+                key: key(Kind::Contribution, at.round, at.worker, 0),
+                bytes: at.bytes,
+            },
+            3 => Action::Await {
+                key: key(Kind::Applied, at.round, at.worker, 0),
+            },
+            _ => Action::Done,
+        }
+    }
+
+    fn alone_exchanges(&self) -> bool {
+        true
+    }
+}
 
 /// One round through the parameter server, synchronous or not.
 pub fn round(ctx: &RoundContext) -> RoundComm {

@@ -21,8 +21,58 @@
 //! queues the writes behind one another past the model's spread and comes out 9% slower.
 //! `tests/simulator.rs` checks both bounds.
 
-use super::{RoundComm, RoundContext};
+use super::keys::{Kind, key};
+use super::script::{Action, Step, await_then_get};
+use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::Op;
+
+/// ScatterReduce: each worker merges one shard.
+#[derive(Debug, Clone, Copy)]
+pub struct ScatterReduce;
+
+impl Exchange for ScatterReduce {
+    fn name(&self) -> &'static str {
+        "scatter-reduce"
+    }
+
+    fn round(&self, ctx: &RoundContext) -> RoundComm {
+        round(ctx)
+    }
+
+    /// Worker j computes, PUTs the pieces of the others' shards, awaits and GETs the pieces of
+    /// its own, merges them, PUTs its merged shard, then awaits and GETs the others' merged
+    /// shards (the others in index order, skipping itself).
+    fn worker_step(&self, at: &Step) -> Action {
+        let (j, w) = (at.worker, at.workers);
+        let shard = at.bytes / f64::from(w);
+        let other = |n: usize| {
+            let i = n as u32;
+            if i >= j { i + 1 } else { i }
+        };
+        let n = (w - 1) as usize;
+        match at.step {
+            0 => Action::Compute,
+            s if s <= n => Action::Put {
+                key: key(Kind::Piece, at.round, j, other(s - 1)),
+                bytes: shard,
+            },
+            s if s <= 3 * n => {
+                let piece = key(Kind::Piece, at.round, other((s - n - 1) / 2), j);
+                await_then_get(s - n - 1, piece, shard)
+            }
+            s if s == 3 * n + 1 => Action::Merge { bytes: at.bytes },
+            s if s == 3 * n + 2 => Action::Put {
+                key: key(Kind::Merged, at.round, j, 0),
+                bytes: shard,
+            },
+            s if s <= 5 * n + 2 => {
+                let merged = key(Kind::Merged, at.round, other((s - 3 * n - 3) / 2), 0);
+                await_then_get(s - 3 * n - 3, merged, shard)
+            }
+            _ => Action::Done,
+        }
+    }
+}
 
 /// One ScatterReduce round among `ctx.workers` workers.
 pub fn round(ctx: &RoundContext) -> RoundComm {

@@ -7,8 +7,45 @@
 //! workers drift apart, so a rate limit spreads their requests once and afterwards only bounds
 //! the round's throughput.
 
-use super::{RoundComm, RoundContext};
+use super::keys::{Kind, key};
+use super::script::{Action, Step};
+use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::Op;
+
+/// The one model in storage that asynchronous workers read and overwrite.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedModel;
+
+impl Exchange for SharedModel {
+    fn name(&self) -> &'static str {
+        "shared-model"
+    }
+
+    fn round(&self, ctx: &RoundContext) -> RoundComm {
+        round(ctx)
+    }
+
+    /// GET the model, compute on it, PUT the result back.
+    fn worker_step(&self, at: &Step) -> Action {
+        let model = key(Kind::Model, 0, 0, 0);
+        match at.step {
+            0 => Action::Get {
+                key: model,
+                bytes: at.bytes,
+            },
+            1 => Action::Compute,
+            2 => Action::Put {
+                key: model,
+                bytes: at.bytes,
+            },
+            _ => Action::Done,
+        }
+    }
+
+    fn alone_exchanges(&self) -> bool {
+        true
+    }
+}
 
 /// One asynchronous round: read, (compute), write.
 pub fn round(ctx: &RoundContext) -> RoundComm {

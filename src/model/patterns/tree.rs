@@ -6,8 +6,94 @@
 //! root's result is polled for and fetched by every worker. Per layer: a fixed invocation
 //! overhead plus fan-in transfers — Feng's W + s·L + d·Σ fan-in.
 
-use super::{RequestPrices, RoundComm, RoundContext};
+use super::keys::{Kind, key};
+use super::script::{Action, Step, await_then_get};
+use super::{Exchange, RequestPrices, RoundComm, RoundContext};
 use crate::model::link::Op;
+
+/// A layered aggregation tree: layer sizes from the root (1) to the workers.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tree {
+    pub layers: Vec<u32>,
+}
+
+impl Tree {
+    /// The tree with `layers`, root first.
+    pub fn new(layers: Vec<u32>) -> Self {
+        Tree { layers }
+    }
+
+    /// Layers of the tree, workers included.
+    pub fn depth(&self) -> u32 {
+        self.layers.len() as u32
+    }
+
+    /// What aggregator `index` of `layer` (0: the root) does at `step` of `round` for its
+    /// `children`, each contributing `bytes`: GET each child's object, merge, PUT its own.
+    pub fn aggregator_step(
+        &self,
+        (layer, index): (u32, u32),
+        children: std::ops::Range<u32>,
+        round: u64,
+        (step, bytes): (u32, f64),
+    ) -> Action {
+        let fan_in = children.len() as u32;
+        let child_key = |c: u32| {
+            if layer + 2 == self.depth() {
+                key(Kind::Contribution, round, c, 0)
+            } else {
+                key(Kind::Aggregate, round, layer + 1, c)
+            }
+        };
+        match step {
+            s if s < fan_in => Action::Get {
+                key: child_key(children.start + s),
+                bytes,
+            },
+            s if s == fan_in => Action::Merge {
+                bytes: f64::from(fan_in) * bytes,
+            },
+            s if s == fan_in + 1 => {
+                let own = if layer == 0 {
+                    key(Kind::Result, round, 0, 0)
+                } else {
+                    key(Kind::Aggregate, round, layer, index)
+                };
+                Action::Put { key: own, bytes }
+            }
+            _ => Action::Done,
+        }
+    }
+}
+
+impl Exchange for Tree {
+    fn name(&self) -> &'static str {
+        "tree"
+    }
+
+    fn round(&self, ctx: &RoundContext) -> RoundComm {
+        round(ctx, &self.layers)
+    }
+
+    fn worker_step(&self, at: &Step) -> Action {
+        push_then_await_result(at)
+    }
+}
+
+/// A worker that hands its contribution on and waits for the merged result: compute, PUT,
+/// poll for the result, GET it (a tree's workers, and a parameter server's).
+pub fn push_then_await_result(at: &Step) -> Action {
+    let result = key(Kind::Result, at.round, 0, 0);
+    match at.step {
+        0 => Action::Compute,
+        1 => Action::Put {
+            key: key(Kind::Contribution, at.round, at.worker, 0),
+            bytes: at.bytes,
+        },
+        s @ (2 | 3) => await_then_get(s, result, at.bytes),
+        _ => Action::Done,
+    }
+}
 
 /// Seconds one aggregation layer takes when `children` objects feed `aggregators` functions.
 pub fn layer_s(ctx: &RoundContext, aggregators: f64, children: f64) -> f64 {
@@ -71,6 +157,7 @@ pub fn round(ctx: &RoundContext, layers: &[u32]) -> RoundComm {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{ctx, link, profile};
+    use super::*;
     use approx::assert_relative_eq;
 
     #[test]
@@ -106,6 +193,31 @@ mod tests {
             comm.aggregator_usd,
             0.104 * profile.usd_per_s(1024),
             max_relative = 1e-9
+        );
+    }
+
+    #[test]
+    fn an_aggregator_gets_its_children_merges_and_puts() {
+        let tree = Tree::new(vec![1, 2, 4]);
+        let steps: Vec<Action> = (0..)
+            .map(|s| tree.aggregator_step((1, 1), 2..4, 0, (s, 100.0)))
+            .take_while(|a| *a != Action::Done)
+            .collect();
+        assert_eq!(steps.len(), 4);
+        assert_eq!(
+            steps[0],
+            Action::Get {
+                key: key(Kind::Contribution, 0, 2, 0),
+                bytes: 100.0
+            }
+        );
+        assert_eq!(steps[2], Action::Merge { bytes: 200.0 });
+        assert_eq!(
+            steps[3],
+            Action::Put {
+                key: key(Kind::Aggregate, 0, 1, 1),
+                bytes: 100.0
+            }
         );
     }
 }

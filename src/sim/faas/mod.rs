@@ -7,7 +7,6 @@
 //! the duration limit checkpoints and re-invokes itself. Asynchronous protocols read whatever
 //! model is in storage and overwrite it; SSP bounds staleness; HSP adds a barrier between epochs.
 
-pub mod keys;
 mod run;
 pub mod scripts;
 

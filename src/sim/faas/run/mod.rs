@@ -21,9 +21,10 @@ use std::sync::Arc;
 
 use tree::aggregators;
 
-use super::keys::{Kind, decode, key};
-use super::scripts::{Action, Layout, children_of};
+use super::scripts::Layout;
 use crate::model::link::Op;
+use crate::model::patterns::keys::{Kind, decode, key};
+use crate::model::patterns::script::{Action, children_of};
 use crate::model::{FaasConfig, FaasCost, FaasModel, Pattern, TimeBreakdown};
 use crate::profile::faas::FunctionSize;
 use crate::scenario::Sync;

@@ -1,7 +1,8 @@
 //! # Object keys
 //!
 //! The names of the objects workers and aggregators exchange in one round, packed into a u64
-//! (kind, round, two indices) so the store can hash them cheaply.
+//! (kind, round, two indices) so a store can hash them cheaply. Pattern scripts name their
+//! objects with them; the simulator's store and channel key their state by them.
 
 /// What an object is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
