@@ -7,6 +7,7 @@
 //! limit are split into re-invocations. The bill is GB-seconds at the billing granularity,
 //! requests, the channel's requests and its node-hours.
 
+use crate::model::channels::{self, ChannelSetup, NodeSetup, ProvisionError};
 use crate::model::facts::{FactsError, WorkloadFacts};
 use crate::model::limits::{self, Segments, Work};
 use crate::model::link::{Link, Op};
@@ -14,11 +15,9 @@ use crate::model::patterns::{Pattern, RequestPrices, RoundComm, RoundContext};
 use crate::model::{Infeasible, TimeBreakdown};
 use crate::profile::faas::FunctionSize;
 use crate::profile::runtime::single_thread_share;
-use crate::profile::{CacheNode, ChannelKind, FaasProfile, ProfileError, Profiles, Runtime};
+use crate::profile::{ChannelKind, FaasProfile, ProfileError, Profiles, Runtime};
 use crate::scenario::{Lifecycle, Scenario, Sync};
-use crate::units::{
-    BYTES_PER_GIB, BYTES_PER_MB, BYTES_PER_MEMORY_MB, SECONDS_PER_HOUR, round_up_to_increment,
-};
+use crate::units::{BYTES_PER_MB, BYTES_PER_MEMORY_MB};
 
 /// One FaaS configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,37 +142,14 @@ impl FaasPrediction {
     }
 }
 
-/// A channel as one scenario uses it: its link, its shared NIC and its node bill.
-#[derive(Debug, Clone, Copy)]
-struct ChannelSetup {
-    link: Link,
-    startup_s: f64,
-    node_usd_per_hour: f64,
-    node_billing_increment_s: f64,
-    node_minimum_s: f64,
-    update_bytes_per_s: f64,
-    usd_per_put_unit: f64,
-    usd_per_get_unit: f64,
-    /// Bytes the channel's node holds (infinite for services without a node).
-    capacity_bytes: f64,
-}
-
-/// A cache channel on one node type of the catalogue.
-#[derive(Debug, Clone)]
-struct NodeSetup {
-    node: String,
-    kind: ChannelKind,
-    setup: ChannelSetup,
-}
-
 /// The FaaS model of one scenario, ready to evaluate configurations.
 #[derive(Debug, Clone)]
 pub struct FaasModel {
     facts: WorkloadFacts,
     profile: FaasProfile,
     runtime: Runtime,
-    /// Each channel on the scenario's default node.
-    channels: [ChannelSetup; 5],
+    /// Each channel on the scenario's default node, in `ChannelKind::ALL` order.
+    channels: Vec<ChannelSetup>,
     /// The cache channels on every node type of the catalogue that prices them.
     node_setups: Vec<NodeSetup>,
     /// HSP barriers: one between consecutive epochs of a generation (the last epoch ends
@@ -194,10 +170,10 @@ pub enum FaasModelError {
     Facts(#[from] FactsError),
     #[error(transparent)]
     Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Channel(#[from] ProvisionError),
     #[error("the scenario has no [faas] section")]
     NoFaas,
-    #[error("cache node {node} has no {engine} price")]
-    NoEnginePrice { node: String, engine: ChannelKind },
 }
 
 impl FaasModel {
@@ -205,18 +181,8 @@ impl FaasModel {
     pub fn new(scenario: &Scenario, profiles: &Profiles) -> Result<Self, FaasModelError> {
         let space = scenario.faas.as_ref().ok_or(FaasModelError::NoFaas)?;
         let facts = WorkloadFacts::new(&scenario.workload)?;
-        let mut channels = Vec::with_capacity(ChannelKind::ALL.len());
-        for kind in ChannelKind::ALL {
-            // Only channels the scenario searches must be fully priced.
-            let setup = match channel_setup(kind, space, profiles) {
-                Err(e) if space.channels.contains(&kind) => return Err(e),
-                Err(_) => bare_setup(profiles.channels.get(kind)),
-                Ok(setup) => setup,
-            };
-            channels.push(with_polling(setup, space));
-        }
-        let channels: [ChannelSetup; 5] = channels.try_into().expect("one setup per channel kind");
-        let node_setups = node_setups(profiles, space);
+        let channels = channels::setups(space, profiles)?;
+        let node_setups = channels::node_setups(space, profiles);
         let profile = profiles.faas(&space.profile)?.clone();
         let mut model = FaasModel {
             concurrency_limit: space.concurrency_limit.unwrap_or(profile.concurrency),
@@ -467,7 +433,7 @@ impl FaasModel {
 
     /// The bill of `channel`'s node (cache node-hours or the PS VM) for a run of `total_s`.
     pub fn channel_node_usd<'c>(&self, channel: impl Into<ChannelRef<'c>>, total_s: f64) -> f64 {
-        node_usd(self.setup(channel.into()), total_s)
+        self.setup(channel.into()).node_usd(total_s)
     }
 
     /// Bytes per second a parameter server on `channel` applies updates at (infinite elsewhere).
@@ -611,7 +577,7 @@ impl FaasModel {
             channel_requests_usd: usage.put_units * setup.usd_per_put_unit
                 + usage.get_units * setup.usd_per_get_unit
                 + usage.data_get_units * s3.usd_per_get_unit,
-            channel_node_usd: node_usd(setup, total_s),
+            channel_node_usd: setup.node_usd(total_s),
         }
     }
 }
@@ -635,43 +601,6 @@ fn in_series(a_bytes_per_s: f64, b_bytes_per_s: f64) -> f64 {
     1.0 / (1.0 / a_bytes_per_s + 1.0 / b_bytes_per_s)
 }
 
-/// A cache channel's `setup` on `node`: its NIC shared by every function, its memory and its
-/// hourly bill.
-fn on_node(
-    mut setup: ChannelSetup,
-    kind: ChannelKind,
-    node: &CacheNode,
-) -> Result<ChannelSetup, FaasModelError> {
-    setup.link.shared_bytes_per_s = Some(node.network_bytes_per_s());
-    setup.capacity_bytes = node.memory_gib * BYTES_PER_GIB;
-    setup.node_usd_per_hour =
-        node.usd_per_hour(kind)
-            .ok_or_else(|| FaasModelError::NoEnginePrice {
-                node: node.name.clone(),
-                engine: kind,
-            })?;
-    setup.node_billing_increment_s = node.billing_increment_s;
-    Ok(setup)
-}
-
-/// The cache channels on every node type of the catalogue that prices their engine.
-fn node_setups(profiles: &Profiles, space: &crate::scenario::FaasSpace) -> Vec<NodeSetup> {
-    let mut setups = Vec::new();
-    for kind in [ChannelKind::Memcached, ChannelKind::Redis] {
-        let bare = bare_setup(profiles.channels.get(kind));
-        for node in profiles.cache_nodes.values() {
-            if let Ok(setup) = on_node(bare, kind, node) {
-                setups.push(NodeSetup {
-                    node: node.name.clone(),
-                    kind,
-                    setup: with_polling(setup, space),
-                });
-            }
-        }
-    }
-    setups
-}
-
 /// HSP barriers in a generation training `epochs` epochs: one between each two.
 fn barriers_between(epochs: f64) -> f64 {
     (epochs.ceil() - 1.0).max(0.0)
@@ -690,75 +619,6 @@ fn barrier_s(link: &Link, workers: f64) -> f64 {
                     .stagger_s(Op::Get, workers, FLAG_BYTES),
             );
     link.transfer_s(FLAG_BYTES, workers) + link.transfer_s(FLAG_BYTES, workers) + stagger_s
-}
-
-fn node_usd(setup: &ChannelSetup, total_s: f64) -> f64 {
-    if setup.node_usd_per_hour <= 0.0 {
-        return 0.0;
-    }
-    let billed_s =
-        round_up_to_increment(total_s, setup.node_billing_increment_s).max(setup.node_minimum_s);
-    setup.node_usd_per_hour * billed_s / SECONDS_PER_HOUR
-}
-
-/// `setup` polled as the scenario says (its interval, when set, and its backoff); channels
-/// that tell their waiters (no polling) stay as they are.
-fn with_polling(mut setup: ChannelSetup, space: &crate::scenario::FaasSpace) -> ChannelSetup {
-    if setup.link.poll_interval_s > 0.0 {
-        if let Some(interval_s) = space.poll_interval_s {
-            setup.link.poll_interval_s = interval_s;
-        }
-        setup.link.poll_backoff = space.poll_backoff;
-    }
-    setup
-}
-
-/// A channel with no node: its link and request prices only.
-fn bare_setup(profile: &crate::profile::ChannelProfile) -> ChannelSetup {
-    ChannelSetup {
-        link: Link::new(profile, f64::INFINITY, None),
-        startup_s: profile.startup_s,
-        node_usd_per_hour: 0.0,
-        node_billing_increment_s: 1.0,
-        node_minimum_s: 0.0,
-        update_bytes_per_s: profile
-            .update_mb_s
-            .map_or(f64::INFINITY, |mb| mb * BYTES_PER_MB),
-        usd_per_put_unit: profile.usd_per_put_unit,
-        usd_per_get_unit: profile.usd_per_get_unit,
-        capacity_bytes: f64::INFINITY,
-    }
-}
-
-fn channel_setup(
-    kind: ChannelKind,
-    space: &crate::scenario::FaasSpace,
-    profiles: &Profiles,
-) -> Result<ChannelSetup, FaasModelError> {
-    let profile = profiles.channels.get(kind);
-    let mut setup = bare_setup(profile);
-    if kind.is_cache() {
-        let name = space
-            .cache_nodes
-            .first()
-            .map(String::as_str)
-            .or(profile.node.as_deref())
-            .unwrap_or("cache.m5.large");
-        setup = on_node(setup, kind, profiles.cache_node(name)?)?;
-    }
-    if kind == ChannelKind::VmPs {
-        let name = space
-            .ps_instance
-            .as_deref()
-            .or(profile.instance.as_deref())
-            .unwrap_or("c5.4xlarge");
-        let vm = profiles.instance(name)?;
-        setup.link.shared_bytes_per_s = Some(vm.network_bytes_per_s());
-        setup.startup_s += vm.boot_s + vm.setup_s;
-        setup.node_usd_per_hour = vm.usd_per_hour;
-        setup.node_minimum_s = vm.billing_minimum_s;
-    }
-    Ok(setup)
 }
 
 /// The bill of a FaaS run that happened: `workers` functions of `memory_mb`, each working

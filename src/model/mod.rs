@@ -6,6 +6,7 @@
 //! channel's latency, bandwidth and limits; the bill follows each price list exactly.
 
 pub mod candidate;
+pub mod channels;
 pub mod faas;
 pub mod facts;
 pub mod iaas;

@@ -145,7 +145,7 @@ fn fixed_faas(model: &FaasModel, space: &FaasSpace) -> Result<FaasConfig, (Strin
     let narrowed = FaasSpace {
         patterns: vec![one("faas.pattern", &space.patterns).or_else(|e| {
             // The parameter server and asynchronous protocols ignore the pattern list.
-            if channel == crate::profile::ChannelKind::VmPs || !sync.is_synchronous() {
+            if channel.is_server() || !sync.is_synchronous() {
                 Ok(PatternKind::AllReduce)
             } else {
                 Err(e)

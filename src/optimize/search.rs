@@ -87,7 +87,7 @@ pub fn patterns<'c>(
     sync: Sync,
 ) -> Vec<Pattern> {
     let channel = channel.into();
-    if channel.kind == ChannelKind::VmPs {
+    if channel.kind.is_server() {
         return vec![Pattern::ParameterServer];
     }
     if !sync.is_synchronous() {

@@ -139,9 +139,7 @@ pub fn optimize_tree(
         space.patterns = vec![crate::scenario::PatternKind::Tree];
         space.structure = None;
         space.sync = vec![crate::scenario::Sync::Bsp];
-        space
-            .channels
-            .retain(|c| *c != crate::profile::ChannelKind::VmPs);
+        space.channels.retain(|c| !c.is_server());
     }
     let plan = super::plan::plan(&tree_only, profiles, &tree_only.objective)?;
     let Some(Config::Faas(base)) = plan

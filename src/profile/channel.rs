@@ -24,6 +24,17 @@ pub enum ChannelKind {
     VmPs,
 }
 
+/// What a channel runs on, which decides how it is provisioned, shared and billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// A managed service billed per request (S3, DynamoDB).
+    Service,
+    /// An ElastiCache node of a type the plan chooses, billed by the hour.
+    CacheNode,
+    /// A parameter server on an EC2 instance: it carries only its own pattern.
+    Vm,
+}
+
 impl ChannelKind {
     /// Every channel kind.
     pub const ALL: [ChannelKind; 5] = [
@@ -34,7 +45,7 @@ impl ChannelKind {
         ChannelKind::VmPs,
     ];
 
-    /// The name used in scenarios and output.
+    /// The name used in scenarios, profiles and output.
     pub fn name(self) -> &'static str {
         match self {
             ChannelKind::S3 => "s3",
@@ -45,9 +56,23 @@ impl ChannelKind {
         }
     }
 
+    /// What the channel runs on.
+    pub fn host(self) -> Host {
+        match self {
+            ChannelKind::S3 | ChannelKind::DynamoDb => Host::Service,
+            ChannelKind::Memcached | ChannelKind::Redis => Host::CacheNode,
+            ChannelKind::VmPs => Host::Vm,
+        }
+    }
+
     /// Whether the channel is an ElastiCache node billed by the hour.
     pub fn is_cache(self) -> bool {
-        matches!(self, ChannelKind::Memcached | ChannelKind::Redis)
+        self.host() == Host::CacheNode
+    }
+
+    /// Whether the channel is a parameter server, which implies its own pattern.
+    pub fn is_server(self) -> bool {
+        self.host() == Host::Vm
     }
 }
 
@@ -64,7 +89,8 @@ impl FromStr for ChannelKind {
             .into_iter()
             .find(|kind| kind.name() == s)
             .ok_or_else(|| {
-                format!("unknown channel `{s}` (known: s3, memcached, redis, dynamodb, vm-ps)")
+                let known: Vec<&str> = ChannelKind::ALL.iter().map(|k| k.name()).collect();
+                format!("unknown channel `{s}` (known: {})", known.join(", "))
             })
     }
 }
@@ -110,7 +136,7 @@ pub struct ChannelProfile {
 /// All channels, indexed by kind.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Channels {
-    by_kind: [ChannelProfile; 5],
+    by_kind: Vec<ChannelProfile>,
 }
 
 impl Channels {
@@ -132,13 +158,10 @@ pub fn parse(source: &Source) -> Result<Channels, ProfileError> {
             .map_err(|m| invalid(&source.file, format!("{}.{m}", kind.name())))?;
         Ok::<_, ProfileError>(profile)
     };
-    let by_kind = [
-        take(ChannelKind::S3)?,
-        take(ChannelKind::Memcached)?,
-        take(ChannelKind::Redis)?,
-        take(ChannelKind::DynamoDb)?,
-        take(ChannelKind::VmPs)?,
-    ];
+    let by_kind = ChannelKind::ALL
+        .into_iter()
+        .map(&mut take)
+        .collect::<Result<Vec<_>, _>>()?;
     if let Some(extra) = raw.keys().next() {
         return Err(invalid(&source.file, format!("unknown channel [{extra}]")));
     }

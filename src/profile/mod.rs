@@ -18,7 +18,7 @@ mod sources;
 use std::collections::BTreeMap;
 
 pub use catalogue::{Catalogue, DatasetEntry, ModelEntry};
-pub use channel::{CacheNode, ChannelKind, ChannelProfile, Channels};
+pub use channel::{CacheNode, ChannelKind, ChannelProfile, Channels, Host};
 pub use faas::FaasProfile;
 pub use instance::{Gpu, InstanceType};
 pub use runtime::{Runtime, StoredFormat};

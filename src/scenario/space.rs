@@ -348,7 +348,7 @@ fn check_implied_patterns(space: &FaasSpace) -> Checked<()> {
     }
     for &channel in &space.channels {
         for &sync in &space.sync {
-            let implied = if channel == ChannelKind::VmPs {
+            let implied = if channel.is_server() {
                 PatternKind::ParameterServer
             } else if !sync.is_synchronous() {
                 PatternKind::SharedModel
