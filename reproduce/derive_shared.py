@@ -106,6 +106,27 @@ def profile_s3():
     return [("profile-s3-latency_s", latency), ("profile-bandwidth_mb_s_per_vcpu", per_vcpu)]
 
 
+READ_SLOWDOWN_AT = (0.0, 0.5, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.0)
+
+
+def profile_read_slowdown():
+    """The Lambda profiles' network.read_slowdown: each per-function read time of the lithops
+    test (100 and 1,000 concurrent, 1,100 reads) over their median, at the quantiles
+    READ_SLOWDOWN_AT (the empirical distribution, interpolated between order statistics)."""
+    times = sorted(int(r["bytes"]) / (float(r["mb_rate_MBps"]) * 1e6)
+                   for r in rows_of("profiles", "lithops-s3", "aws_s3_lambda1024MB_512MBobj_per_worker.csv")
+                   if r["op"] == "read")
+    median = statistics.median(times)
+    out = []
+    for p in READ_SLOWDOWN_AT:
+        at = p * (len(times) - 1)
+        lo = int(at)
+        hi = min(lo + 1, len(times) - 1)
+        value = times[lo] + (at - lo) * (times[hi] - times[lo])
+        out.append(("profile-read_slowdown-p%g" % p, value / median))
+    return out
+
+
 def derived():
     return feng() + sebs_cold_starts() + sebs_uploads() + sebs_directory_download() + lithops_reads()
 
@@ -131,7 +152,7 @@ def check(values):
 
 def main():
     values = derived()
-    for rid, value in values + profile_s3():
+    for rid, value in values + profile_s3() + profile_read_slowdown():
         print("%s %.*f" % (rid, DIGITS, value))
     if "--check" in sys.argv[1:]:
         bad = check(values)

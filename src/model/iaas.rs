@@ -68,6 +68,17 @@ impl std::str::FromStr for IaasPattern {
     }
 }
 
+/// What VMs of one instance type exchange updates over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VmNetwork {
+    /// Each VM's NIC, bytes per second in each direction.
+    pub nic_bytes_per_s: f64,
+    /// One message's latency between two VMs (a ring step, half a push's round trip).
+    pub step_latency_s: f64,
+    /// Bytes per second a server adds updates at, on one thread.
+    pub sum_bytes_per_s: f64,
+}
+
 /// The bill of an IaaS run.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct IaasCost {
@@ -185,15 +196,27 @@ impl IaasModel {
         workers: f64,
         pattern: IaasPattern,
     ) -> f64 {
-        let (m, nic) = (self.facts.sync_bytes, instance.network_bytes_per_s());
+        let (m, net) = (self.facts.sync_bytes, self.network(instance));
         match pattern {
             IaasPattern::RingAllReduce => {
-                ring::allreduce_s(workers, m, nic, instance.step_latency_s)
+                ring::allreduce_s(workers, m, net.nic_bytes_per_s, net.step_latency_s)
             }
-            IaasPattern::ParameterServer => {
-                let sum_bytes_per_s = instance.memory_gb_s_per_vcpu * 1e9;
-                vm_server::round_s(workers, m, nic, sum_bytes_per_s, instance.step_latency_s)
-            }
+            IaasPattern::ParameterServer => vm_server::round_s(
+                workers,
+                m,
+                net.nic_bytes_per_s,
+                net.sum_bytes_per_s,
+                net.step_latency_s,
+            ),
+        }
+    }
+
+    /// The network VMs of `instance` exchange updates over, and a server's summing rate.
+    pub fn network(&self, instance: &InstanceType) -> VmNetwork {
+        VmNetwork {
+            nic_bytes_per_s: instance.network_bytes_per_s(),
+            step_latency_s: instance.step_latency_s,
+            sum_bytes_per_s: instance.memory_gb_s_per_vcpu * 1e9,
         }
     }
 

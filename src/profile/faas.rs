@@ -7,6 +7,7 @@
 
 use serde::Deserialize;
 
+use super::spread::Spread;
 use crate::units::{BYTES_PER_MB, MEMORY_MB_PER_GB, is_positive, round_up_to_increment};
 
 /// The memory sizes a platform allows.
@@ -69,6 +70,8 @@ pub struct FaasProfile {
     pub scale_up_per_10s: f64,
     pub bandwidth_mb_s: f64,
     pub bandwidth_mb_s_per_vcpu: f64,
+    /// Per-function read times of a data shard over their median, where measured.
+    pub read_slowdown: Option<Spread>,
     pub cold_start_mean_s: f64,
     pub cold_start_cv: f64,
     pub init_s: f64,
@@ -137,6 +140,7 @@ struct RawLimits {
 struct RawNetwork {
     bandwidth_mb_s: f64,
     bandwidth_mb_s_per_vcpu: f64,
+    read_slowdown: Option<Vec<[f64; 2]>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -181,6 +185,13 @@ impl FaasProfile {
             scale_up_per_10s: raw.limits.scale_up_per_10s,
             bandwidth_mb_s: raw.network.bandwidth_mb_s,
             bandwidth_mb_s_per_vcpu: raw.network.bandwidth_mb_s_per_vcpu,
+            read_slowdown: raw
+                .network
+                .read_slowdown
+                .as_deref()
+                .map(Spread::new)
+                .transpose()
+                .map_err(|e| format!("network.read_slowdown {e}"))?,
             cold_start_mean_s: raw.startup.cold_start_mean_s,
             cold_start_cv: raw.startup.cold_start_cv,
             init_s: raw.startup.init_s,

@@ -14,6 +14,7 @@ mod overlay;
 pub mod provenance;
 pub mod runtime;
 mod sources;
+pub mod spread;
 
 use std::collections::BTreeMap;
 

@@ -9,6 +9,7 @@ pub mod channel;
 pub mod data;
 pub mod engine;
 pub mod faas;
+pub mod iaas;
 pub mod noise;
 pub mod outcome;
 pub mod run;

@@ -1,13 +1,17 @@
 //! # Variance
 //!
-//! The random parts of a run, all from one seeded stream: straggler noise on compute times
-//! (log-normal with mean 1 and a given coefficient of variation) and cold-start draws from the
-//! profile's log-normal distribution. With a coefficient of variation of zero every draw is its
-//! mean, so the run is exactly the analytic model's world.
+//! The random parts of a run, all from the scenario's seed: straggler noise on compute times
+//! (log-normal with mean 1 and a given coefficient of variation), cold-start draws from the
+//! profile's log-normal distribution, and each data shard's read time drawn from the
+//! platform's measured spread of per-function reads (a stream of its own, so turning it on
+//! leaves the other draws as they were). With a coefficient of variation of zero every draw is
+//! its median, so the run is exactly the analytic model's world.
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand_distr::{Distribution, LogNormal};
+use rand_distr::{Distribution, LogNormal, StandardUniform};
+
+use crate::profile::spread::Spread;
 
 /// Seeded draws of a run's variance.
 #[derive(Debug)]
@@ -16,7 +20,12 @@ pub struct Noise {
     straggler: Option<LogNormal<f64>>,
     cold_start: Option<LogNormal<f64>>,
     cold_start_mean_s: f64,
+    /// Per-function read times over their median, and the stream drawing them.
+    reads: Option<(Spread, StdRng)>,
 }
+
+/// Mixed into the seed of the read-time stream, so it differs from the compute stream.
+const READ_STREAM: u64 = 0x5245_4144_5f53_4c4f;
 
 /// A log-normal with the given mean and coefficient of variation.
 fn log_normal(mean: f64, cv: f64) -> Option<LogNormal<f64>> {
@@ -45,7 +54,23 @@ impl Noise {
                 None
             },
             cold_start_mean_s,
+            reads: None,
         }
+    }
+
+    /// Also draws each shard read's time from `spread` while variance is on.
+    pub fn with_reads(mut self, seed: u64, spread: Option<&Spread>) -> Self {
+        if self.straggler.is_some() {
+            self.reads = spread.map(|s| (s.clone(), StdRng::seed_from_u64(seed ^ READ_STREAM)));
+        }
+        self
+    }
+
+    /// A factor to multiply a shard read's time by (1 with no variance or no measured spread).
+    pub fn read_slowdown(&mut self) -> f64 {
+        self.reads
+            .as_mut()
+            .map_or(1.0, |(spread, rng)| spread.at(StandardUniform.sample(rng)))
     }
 
     /// A factor to multiply a compute time by (1 with no variance).
@@ -80,6 +105,28 @@ mod tests {
             (draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / draws.len() as f64).sqrt();
         assert!((mean - 1.0).abs() < 0.02, "{mean}");
         assert!((sd / mean - 0.3).abs() < 0.02, "{sd}");
+    }
+
+    #[test]
+    fn read_times_follow_the_spread_only_while_variance_is_on() {
+        let spread = Spread::new(&[[0.0, 1.0], [0.9, 1.0], [1.0, 3.0]]).unwrap();
+        let mut off = Noise::new(5, 0.0, 1.0, 0.5).with_reads(5, Some(&spread));
+        assert_eq!(off.read_slowdown(), 1.0);
+        let mut on = Noise::new(5, 0.2, 1.0, 0.5).with_reads(5, Some(&spread));
+        let draws: Vec<f64> = (0..20_000).map(|_| on.read_slowdown()).collect();
+        let slow = draws.iter().filter(|&&f| f > 1.0).count() as f64 / draws.len() as f64;
+        assert!((slow - 0.1).abs() < 0.01, "{slow}");
+        assert!(draws.iter().all(|&f| (1.0..=3.0).contains(&f)));
+    }
+
+    #[test]
+    fn the_read_stream_leaves_the_other_draws_as_they_were() {
+        let spread = Spread::new(&[[0.0, 1.0], [1.0, 3.0]]).unwrap();
+        let mut plain = Noise::new(9, 0.3, 1.0, 0.4);
+        let mut reading = Noise::new(9, 0.3, 1.0, 0.4).with_reads(9, Some(&spread));
+        reading.read_slowdown();
+        assert_eq!(plain.straggler(), reading.straggler());
+        assert_eq!(plain.cold_start_s(), reading.cold_start_s());
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::ahead::{Ahead, Arithmetic, Plan, may_compute_ahead};
 use super::data::{Math, SimData, SimDataError, prepare};
 use super::engine::Simulation;
 use super::faas::{FaasRun, FaasRunSettings};
+use super::iaas::exchange_end_s;
 use super::noise::Noise;
 use super::outcome::{SimOutcome, TraceRow, converged};
 use super::trainer::{Learning, Scaling, Trainer, evaluate};
@@ -232,7 +233,8 @@ fn run_faas(
         scenario.simulation.straggler_cv,
         profile.cold_start_mean_s,
         profile.cold_start_cv,
-    );
+    )
+    .with_reads(seed, profile.read_slowdown.as_ref());
     let settings = FaasRunSettings {
         cfg: cfg.clone(),
         rounds: facts.rounds as u64,
@@ -439,7 +441,8 @@ fn finish(
 }
 
 /// Simulates an IaaS cluster: VMs boot, load their shards, and each round computes (with
-/// straggler noise) then exchanges (ring AllReduce or parameter server) after the slowest.
+/// straggler noise) then exchanges, the ring AllReduce or the parameter server played as
+/// events from the moment each VM is ready (`sim::iaas`).
 fn simulate_iaas(
     scenario: &Scenario,
     profiles: &Profiles,
@@ -477,7 +480,8 @@ fn simulate_iaas(
         .streams(instance, cfg.workers)
         .map_err(|e| SimError::Unsupported(e.to_string()))?;
     let mut loaded_s = load_s;
-    let exchange_s = model.comm_per_round_s(instance, w, cfg.pattern);
+    let network = model.network(instance);
+    let mut ready_s = vec![0.0; cfg.workers as usize];
     let vms = cfg.workers + cfg.pattern.extra_vms(cfg.workers);
     let rounds_per_epoch = facts.rounds_per_epoch.round().max(1.0) as u64;
     let (mut now, mut batched_s, mut compute_s, mut comm_s, mut rounds) =
@@ -493,10 +497,11 @@ fn simulate_iaas(
             now += reload_s;
             loaded_s += reload_s;
         }
-        // The slowest VM's round: its batching and its compute.
+        // Each VM computes (the slowest's batching and compute are the round's), then the
+        // exchange plays from the moment each is ready.
         let mut slowest = (0.0, 0.0);
         let (mut loss, mut rows) = (0.0, 0);
-        for j in 0..cfg.workers as usize {
+        for (j, ready) in ready_s.iter_mut().enumerate() {
             let work = trainer.compute(j, round);
             let straggler = noise.straggler();
             let (batch_s, step_s) = (
@@ -506,13 +511,15 @@ fn simulate_iaas(
             if batch_s + step_s > slowest.0 + slowest.1 {
                 slowest = (batch_s, step_s);
             }
+            *ready = batch_s + step_s;
             loss += work.loss_sum;
             rows += work.rows;
         }
-        now += slowest.0 + slowest.1 + exchange_s;
+        let round_s = exchange_end_s(cfg.pattern, &ready_s, facts.sync_bytes, &network);
+        now += round_s;
         batched_s += slowest.0;
         compute_s += slowest.1;
-        comm_s += exchange_s;
+        comm_s += round_s - slowest.0 - slowest.1;
         if (round + 1) % rounds_per_epoch == 0 {
             let epoch_loss = trainer.train_loss(trainer.params());
             epoch_losses.push(epoch_loss);

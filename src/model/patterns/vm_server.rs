@@ -1,11 +1,12 @@
 //! # A parameter server among VMs (the IaaS baseline next to the ring)
 //!
 //! One more VM of the workers' type serves the model: each round every worker pushes its m
-//! bytes and pulls the merged m back through the server's NIC (both directions at once), and
-//! the server sums the w updates in memory on one thread. Each push and each pull is a round
-//! trip: two step latencies. Bandwidth-bound where the ring moves 2(w − 1)/w · m through each
-//! NIC, the server's NIC carries w · m, so the ring wins large models and the server saves the
-//! ring's 2(w − 1) step latencies on tiny ones.
+//! bytes through the server's NIC, the server sums the w updates in memory on one thread, and
+//! only then (a barrier) every worker pulls the merged m back through the same NIC: w · m in,
+//! then w · m out, each after a message's latency. Bandwidth-bound where the ring moves
+//! 2(w − 1)/w · m through each NIC, the server's NIC carries 2w · m, so the ring wins large
+//! models and the server saves the ring's 2(w − 1) step latencies on tiny ones. The
+//! simulator plays the same round push by push (`sim::iaas`).
 
 /// Seconds of one round among `workers` VMs through a server with a `nic_bytes_per_s` NIC that
 /// sums at `sum_bytes_per_s`.
@@ -19,7 +20,9 @@ pub fn round_s(
     if workers <= 1.0 {
         return 0.0;
     }
-    2.0 * step_latency_s + workers * bytes / nic_bytes_per_s + workers * bytes / sum_bytes_per_s
+    2.0 * step_latency_s
+        + 2.0 * workers * bytes / nic_bytes_per_s
+        + workers * bytes / sum_bytes_per_s
 }
 
 #[cfg(test)]
@@ -28,11 +31,11 @@ mod tests {
     use approx::assert_relative_eq;
 
     #[test]
-    fn the_server_nic_carries_every_worker_s_update() {
+    fn the_server_nic_carries_every_update_in_and_the_model_out_to_each() {
         // 4 VMs, 100 MB, a 1 GB/s NIC, summing at 10 GB/s, 1 ms steps.
         assert_relative_eq!(
             round_s(4.0, 100e6, 1e9, 10e9, 0.001),
-            0.002 + 0.4 + 0.04,
+            0.002 + 0.4 + 0.4 + 0.04,
             epsilon = 1e-12
         );
         assert_eq!(round_s(1.0, 1e9, 1e9, 1e9, 0.001), 0.0);

@@ -370,7 +370,8 @@ impl<'a> FaasRun<'a> {
                 else {
                     unreachable!("S3 has no shared NIC")
                 };
-                let parsed = done + self.parse_s;
+                let read_s = (done - now) * self.noise.read_slowdown();
+                let parsed = now + read_s + self.parse_s;
                 self.workers[actor as usize].load_s += parsed - now;
                 s.at(parsed, Event::Advance(actor));
             }
