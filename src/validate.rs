@@ -15,6 +15,8 @@ use crate::sim::{SimError, simulate_config};
 pub struct ValidationRow {
     pub scenario: String,
     pub config: Config,
+    /// The algorithm and mini-batch it trained with.
+    pub recipe: crate::scenario::Recipe,
     pub analytic_s: f64,
     pub simulated_s: f64,
     pub analytic_usd: f64,
@@ -76,6 +78,7 @@ pub fn validate_config(
     Ok(ValidationRow {
         scenario: scenario.name.clone(),
         config: config.clone(),
+        recipe: scenario.workload.recipes[0],
         analytic_s,
         simulated_s: simulated.time.total_s(),
         analytic_usd,
@@ -96,8 +99,8 @@ pub fn validate_scenario(
         .into_iter()
         .filter(|(_, present)| *present)
         .map(|(platform, _)| {
-            let config = choose_config(scenario, profiles, platform)?;
-            validate_config(scenario, profiles, &config)
+            let (scenario, config) = choose_config(scenario, profiles, platform)?;
+            validate_config(&scenario, profiles, &config)
         })
         .collect()
 }

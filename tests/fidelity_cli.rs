@@ -556,3 +556,45 @@ fn the_readme_scenario_example_plans_and_its_shape_dataset_reads() {
         .assert()
         .success();
 }
+
+#[test]
+fn plan_searches_every_listed_algorithm_and_mini_batch_and_estimate_asks_for_one() {
+    let sets = [
+        "--set",
+        "workload.algorithm=[\"ga-sgd\", \"ma-sgd\"]",
+        "--set",
+        "workload.batch_size=[1000, 10000]",
+    ];
+    let mut args = vec!["plan", "--format", "json"];
+    args.extend(sets);
+    let d = json(&args);
+    let front = d["pareto"].as_array().unwrap();
+    let recipe = |c: &Value| {
+        (
+            c["config"]["algorithm"].as_str().unwrap().to_string(),
+            c["config"]["batch_size"].as_u64().unwrap(),
+        )
+    };
+    assert!(front.iter().all(|c| c["config"]["batch_size"].is_u64()));
+    // MA-SGD syncs once an epoch where GA-SGD syncs every mini-batch: over the same epochs it
+    // is the faster, and the plan says the epochs are the same for all.
+    assert_eq!(recipe(&d["faas"]).0, "ma-sgd");
+    assert!(d["notes"][0].as_str().unwrap().contains("same epochs"));
+    let mut csv_args = vec!["plan", "--format", "csv"];
+    csv_args.extend(sets);
+    let out = stratus().args(&csv_args).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].ends_with(",algorithm,batch_size"), "{}", lines[0]);
+    for recipe in ["ga-sgd,1000", "ga-sgd,10000", "ma-sgd,1000", "ma-sgd,10000"] {
+        assert!(
+            lines.iter().any(|l| l.ends_with(recipe)),
+            "no candidate trains by {recipe}"
+        );
+    }
+    let mut estimate = vec!["estimate", "higgs-lr", "--set", "faas.workers=10"];
+    estimate.extend(sets);
+    let out = stratus().args(&estimate).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("list 4 combinations"), "{err}");
+}

@@ -51,7 +51,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         None if scenario.faas.is_none() => Platform::Iaas,
         None => Platform::Faas,
     };
-    let config = choose_config(&scenario, &profiles, platform)?;
+    let (scenario, config) = choose_config(&scenario, &profiles, platform)?;
     let watch = Arc::new(Watch::default());
     super::progress::stop_on_ctrl_c(&watch);
     let runs = super::progress::while_simulating(&watch, args.runs, || {
@@ -68,13 +68,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
             csv_rows::write_trace(w, &runs[0].trace).map_err(std::io::Error::other)
         })?;
     }
-    print(
-        args.format,
-        &Output::Simulation {
-            runs: &runs,
-            algorithm: scenario.workload.algorithm,
-        },
-    )?;
+    print(args.format, &Output::Simulation { runs: &runs })?;
     if watch.stopping() {
         return Err(Interrupted(format!(
             "interrupted: the first run stopped after {} rounds; the results{} cover the rounds simulated",

@@ -39,11 +39,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for scenario in &scenarios {
         eprintln!("validating {} …", scenario.name);
-        rows.extend(
-            validate_scenario(scenario, &profiles)?
-                .into_iter()
-                .map(|r| (scenario.workload.algorithm, r)),
-        );
+        rows.extend(validate_scenario(scenario, &profiles)?);
     }
     print(args.format, &Output::Validation { rows: &rows })
 }

@@ -4,6 +4,7 @@
 //! that searches rank, reports print and the simulator validates.
 
 use super::{FaasConfig, FaasCost, IaasConfig, IaasCost, Infeasible, TimeBreakdown};
+use crate::scenario::Recipe;
 
 /// Serverless functions or virtual machines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -118,6 +119,8 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     pub config: Config,
+    /// The algorithm and global mini-batch it trains with.
+    pub recipe: Recipe,
     pub outcome: Result<Outcome, Infeasible>,
 }
 
@@ -130,4 +133,18 @@ impl Candidate {
     pub fn feasible(&self) -> Option<&Outcome> {
         self.outcome.as_ref().ok()
     }
+
+    /// The configuration in words, and its algorithm and mini-batch when `with_recipe` (where
+    /// the candidates compared train differently).
+    pub fn describe(&self, with_recipe: bool) -> String {
+        match with_recipe {
+            true => format!("{}, {}", self.config.describe(), self.recipe),
+            false => self.config.describe(),
+        }
+    }
+}
+
+/// Whether `candidates` train with more than one algorithm or mini-batch.
+pub fn recipes_vary(candidates: &[Candidate]) -> bool {
+    candidates.windows(2).any(|p| p[0].recipe != p[1].recipe)
 }

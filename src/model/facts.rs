@@ -5,11 +5,13 @@
 //! per synchronisation, rounds, work per sample, data sizes (LambdaML's R × (compute + comm)).
 
 use crate::profile::StoredFormat;
-use crate::scenario::{Algorithm, ModelKind, TrainingLength, Workload};
+use crate::scenario::{Algorithm, ModelKind, Recipe, TrainingLength, Workload};
 
 /// Configuration-independent facts of a workload.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadFacts {
+    /// The algorithm and global mini-batch the facts are of.
+    pub recipe: Recipe,
     /// Rows of the training set.
     pub rows: f64,
     /// Bytes of the model (fp32).
@@ -49,11 +51,20 @@ pub enum FactsError {
         "workload.epochs = \"auto\" needs the simulator to find R: run `stratus simulate`, then set workload.epochs"
     )]
     EpochsUnknown,
+    #[error(
+        "workload.algorithm and workload.batch_size list {count} combinations: `plan` (and `report`, and `simulate` of the best plan) search them; this command needs one (--set workload.algorithm=ma-sgd --set workload.batch_size=1000)"
+    )]
+    SeveralRecipes { count: usize },
 }
 
 impl WorkloadFacts {
     /// Derives the facts of a checked workload.
     pub fn new(workload: &Workload) -> Result<Self, FactsError> {
+        if workload.recipes.len() > 1 {
+            return Err(FactsError::SeveralRecipes {
+                count: workload.recipes.len(),
+            });
+        }
         let rows = workload.dataset.rows as f64;
         let batch = (workload.batch_size as f64).min(rows);
         let batches_per_epoch = (rows / batch).ceil();
@@ -85,6 +96,7 @@ impl WorkloadFacts {
         };
         let model_bytes = workload.model.bytes();
         Ok(WorkloadFacts {
+            recipe: workload.recipes[0],
             rows,
             model_bytes,
             sync_bytes: match (kmeans, workload.algorithm) {

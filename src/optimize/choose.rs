@@ -23,11 +23,14 @@ pub enum ChooseError {
 
 /// The configuration to simulate on `platform`: the scenario's single one if it fixes every
 /// choice, else the analytic model's best plan (with "auto" epochs bounded by `max_epochs`).
+///
+/// Returns the scenario narrowed to the chosen configuration's algorithm and mini-batch (where
+/// it lists several) with the configuration.
 pub fn choose_config(
     scenario: &Scenario,
     profiles: &Profiles,
     platform: Platform,
-) -> Result<Config, ChooseError> {
+) -> Result<(Scenario, Config), ChooseError> {
     let mut bounded = scenario.clone();
     if let TrainingLength::Auto { max_epochs, .. } = bounded.workload.length {
         bounded.workload.length = TrainingLength::Epochs(f64::from(max_epochs));
@@ -35,11 +38,11 @@ pub fn choose_config(
     if let Ok(candidate) = estimate(&bounded, profiles, Some(platform))
         && candidate.feasible().is_some()
     {
-        return Ok(candidate.config);
+        return Ok((scenario.clone(), candidate.config));
     }
     let planned = plan(&bounded, profiles, &bounded.objective)?;
     if let Some(best) = planned.best(platform) {
-        return Ok(best.config.clone());
+        return Ok((scenario.with_recipe(best.recipe), best.config.clone()));
     }
     let slot = match platform {
         Platform::Faas => &planned.faas,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{Candidate, Config, Platform};
 use crate::profile::Profiles;
-use crate::scenario::{Scenario, Sync, TrainingLength};
+use crate::scenario::{Recipe, Scenario, Sync, TrainingLength};
 use crate::sim::{SimError, simulate_config};
 
 /// What R depends on: the platform, the worker count and (FaaS) the synchronisation protocol.
@@ -61,6 +61,8 @@ impl Kind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeasuredEpochs {
     pub kind: Kind,
+    /// The algorithm and global mini-batch it trained with.
+    pub recipe: Recipe,
     /// The configuration the simulator trained.
     pub config: Config,
     pub epochs: f64,
@@ -107,6 +109,7 @@ pub fn measure(
             kind,
             MeasuredEpochs {
                 kind,
+                recipe: candidate.recipe,
                 config: candidate.config.clone(),
                 epochs: run.epochs.max(1.0),
                 reached: run.converged,

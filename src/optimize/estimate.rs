@@ -97,6 +97,7 @@ fn estimate_fixed(
             });
             Ok(Candidate {
                 config: Config::Faas(cfg),
+                recipe: model.facts().recipe,
                 outcome,
             })
         }
@@ -118,6 +119,7 @@ fn estimate_fixed(
                 });
             Ok(Candidate {
                 config: Config::Iaas(cfg),
+                recipe: model.facts().recipe,
                 outcome,
             })
         }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{Bill, Candidate, Config, FaasModel, IaasModel, Infeasible, Outcome, Platform};
 use crate::profile::Profiles;
-use crate::scenario::{Algorithm, Objective, Scenario};
+use crate::scenario::{Objective, Recipe, Scenario};
 
 use super::convergence::{self, MeasuredEpochs};
 use super::search::{faas_candidates, iaas_candidates};
@@ -19,7 +19,8 @@ use super::verdict::{Verdict, compare, extremes_clause, limits_clause};
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub scenario: String,
-    pub algorithm: Algorithm,
+    /// The algorithms and mini-batches searched (one unless the scenario lists several).
+    pub recipes: Vec<Recipe>,
     pub objective: Objective,
     /// Every candidate searched, FaaS first.
     pub candidates: Vec<Candidate>,
@@ -29,6 +30,8 @@ pub struct Plan {
     pub verdict: Verdict,
     /// With `epochs = "auto"`: the epochs measured for each kind of configuration.
     pub measured_epochs: Vec<MeasuredEpochs>,
+    /// What the reader should know about how the plans compare.
+    pub notes: Vec<String>,
 }
 
 /// Why planning failed as a whole.
@@ -55,16 +58,23 @@ impl Plan {
     }
 }
 
-/// Plans `scenario` under `objective` (the scenario's own, possibly overridden by flags).
+/// Plans `scenario` under `objective` (the scenario's own, possibly overridden by flags), over
+/// every algorithm and mini-batch it lists.
 pub fn plan(
     scenario: &Scenario,
     profiles: &Profiles,
     objective: &Objective,
 ) -> Result<Plan, PlanError> {
-    let (candidates, measured_epochs) = match convergence::target(scenario) {
-        None => (search(scenario, profiles)?, Vec::new()),
-        Some(_) => search_measuring_epochs(scenario, profiles)?,
-    };
+    let (mut candidates, mut measured_epochs) = (Vec::new(), Vec::new());
+    for &recipe in &scenario.workload.recipes {
+        let one = scenario.with_recipe(recipe);
+        let (found, measured) = match convergence::target(&one) {
+            None => (search(&one, profiles)?, Vec::new()),
+            Some(_) => search_measuring_epochs(&one, profiles)?,
+        };
+        candidates.extend(found);
+        measured_epochs.extend(measured);
+    }
     let pick = |platform: Platform, present: bool| {
         present.then(|| {
             best(&candidates, platform, objective).map(|c| {
@@ -80,7 +90,8 @@ pub fn plan(
     let verdict = decide(&candidates, &faas, &iaas, objective)?;
     Ok(Plan {
         scenario: scenario.name.clone(),
-        algorithm: scenario.workload.algorithm,
+        recipes: scenario.workload.recipes.clone(),
+        notes: notes(scenario),
         objective: objective.clone(),
         measured_epochs,
         candidates,
@@ -88,6 +99,17 @@ pub fn plan(
         iaas,
         verdict,
     })
+}
+
+/// Where several algorithms or mini-batches are compared over a fixed length, each trains the
+/// same epochs: only `epochs = "auto"` lets them differ in how many they need.
+fn notes(scenario: &Scenario) -> Vec<String> {
+    if scenario.workload.recipes.len() > 1 && convergence::target(scenario).is_none() {
+        return vec![
+            "every algorithm and mini-batch is planned for the same epochs; with workload.epochs = \"auto\" and a target_loss the simulator measures how many each needs".into(),
+        ];
+    }
+    Vec::new()
 }
 
 /// Every candidate of the scenario, as its training length says.
@@ -131,6 +153,7 @@ fn search_measuring_epochs(
             match (models.get(&kind), measured.get(&kind)) {
                 (_, Some(m)) if !m.reached => Candidate {
                     config: c.config,
+                    recipe: c.recipe,
                     outcome: Err(Infeasible::TargetNotReached {
                         target,
                         epochs: m.epochs,
@@ -170,6 +193,7 @@ fn repredict(
     };
     Candidate {
         config: candidate.config,
+        recipe: candidate.recipe,
         outcome,
     }
 }
@@ -194,7 +218,10 @@ fn decide(
                 extremes(candidates, Platform::Faas, objective),
                 extremes(candidates, Platform::Iaas, objective),
             ) {
-                verdict.reason.push_str(&extremes_clause(faas, iaas));
+                let with_recipe = crate::model::candidate::recipes_vary(candidates);
+                verdict
+                    .reason
+                    .push_str(&extremes_clause(faas, iaas, with_recipe));
                 verdict.reason.push_str(&limits_clause(objective));
             }
             Ok(verdict)

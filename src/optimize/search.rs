@@ -30,6 +30,7 @@ pub fn faas_candidates(model: &FaasModel, space: &FaasSpace) -> Vec<Candidate> {
             });
             Candidate {
                 config: Config::Faas(cfg),
+                recipe: model.facts().recipe,
                 outcome,
             }
         })
@@ -145,6 +146,7 @@ pub fn iaas_candidates(
                 });
             Some(Candidate {
                 config: Config::Iaas(cfg),
+                recipe: model.facts().recipe,
                 outcome,
             })
         })

@@ -161,6 +161,10 @@ fn scenario_effects(
             },
         ),
         ("global batch size", "workload.batch_size", |s, f| {
+            // Every listed mini-batch moves by the factor, the first standing for all.
+            for recipe in &mut s.workload.recipes {
+                scale_count(&mut recipe.batch_size, f);
+            }
             scale_count(&mut s.workload.batch_size, f)
         }),
         ("dataset rows", "dataset.rows", |s, f| {

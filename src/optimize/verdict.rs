@@ -56,7 +56,11 @@ pub fn compare(faas: &Outcome, iaas: &Outcome, goal: Goal) -> Verdict {
 
 /// The cheapest plan of each side against each other, and the fastest of each: LambdaML's two
 /// comparisons, so a verdict never rests on one pick alone. Each pair is (cheapest, fastest).
-pub fn extremes_clause(faas: (&Candidate, &Candidate), iaas: (&Candidate, &Candidate)) -> String {
+pub fn extremes_clause(
+    faas: (&Candidate, &Candidate),
+    iaas: (&Candidate, &Candidate),
+    with_recipe: bool,
+) -> String {
     let pair = |f: &Candidate, i: &Candidate, what: &str| {
         let (Some(fo), Some(io)) = (f.feasible(), i.feasible()) else {
             return String::new();
@@ -65,10 +69,10 @@ pub fn extremes_clause(faas: (&Candidate, &Candidate), iaas: (&Candidate, &Candi
             " {what}: FaaS {} in {} ({}) against IaaS {} in {} ({})",
             format_usd(fo.total_usd()),
             format_seconds(fo.total_s()),
-            f.config.describe(),
+            f.describe(with_recipe),
             format_usd(io.total_usd()),
             format_seconds(io.total_s()),
-            i.config.describe(),
+            i.describe(with_recipe),
         )
     };
     let cheapest = pair(faas.0, iaas.0, "Cheapest of each");

@@ -86,6 +86,7 @@ pub fn optimize_workers(
             counts
                 .iter()
                 .map(|&w| Candidate {
+                    recipe: model.facts().recipe,
                     config: Config::Iaas(IaasConfig {
                         instance: cfg.instance.clone(),
                         workers: w,
@@ -190,6 +191,7 @@ pub fn faas_point(model: &FaasModel, template: &FaasConfig, workers: u32) -> Can
     });
     Candidate {
         config: Config::Faas(cfg),
+        recipe: model.facts().recipe,
         outcome,
     }
 }

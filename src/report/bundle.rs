@@ -347,10 +347,11 @@ fn variant(
     platform: Platform,
     name: String,
 ) -> Result<Variant, String> {
-    let config = crate::optimize::choose::choose_config(scenario, input.profiles, platform)
-        .map_err(|e| e.to_string())?;
+    let (scenario, config) =
+        crate::optimize::choose::choose_config(scenario, input.profiles, platform)
+            .map_err(|e| e.to_string())?;
     let runs = crate::sim::runs::simulate_runs(
-        scenario,
+        &scenario,
         input.profiles,
         &config,
         (scenario.seed, input.runs),
@@ -386,8 +387,10 @@ fn other_algorithm(scenario: &Scenario) -> Option<(Scenario, String)> {
         Algorithm::GaSgd => Algorithm::MaSgd,
         _ => Algorithm::GaSgd,
     };
-    let mut alt = scenario.clone();
+    let mut alt = scenario.with_recipe(crate::scenario::Recipe {
+        algorithm: other,
+        batch_size: scenario.workload.batch_size,
+    });
     alt.iaas = None;
-    alt.workload.algorithm = other;
     Some((alt, format!("FaaS, {}", other.name().to_uppercase())))
 }

@@ -90,6 +90,8 @@ fn header() -> Vec<String> {
     header.extend(COST_PARTS.iter().map(|p| format!("{p}_usd")));
     header.push("reason".into());
     header.push("pareto".into());
+    header.push("algorithm".into());
+    header.push("batch_size".into());
     header
 }
 
@@ -107,6 +109,8 @@ pub fn write_candidates(out: impl Write, candidates: &[Candidate]) -> csv::Resul
                 .any(|c| std::ptr::eq(*c, candidate))
                 .to_string(),
         );
+        fields.push(candidate.recipe.algorithm.name().into());
+        fields.push(candidate.recipe.batch_size.to_string());
         writer.write_record(fields)?;
     }
     writer.flush()?;
@@ -209,10 +213,7 @@ pub fn write_trace(out: impl Write, rows: &[crate::sim::outcome::TraceRow]) -> c
 }
 
 /// The validation rows: scenario, configuration, both times, the error and both bills.
-fn write_validation(
-    out: impl Write,
-    rows: &[(crate::scenario::Algorithm, crate::validate::ValidationRow)],
-) -> csv::Result<()> {
+fn write_validation(out: impl Write, rows: &[crate::validate::ValidationRow]) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "scenario",
@@ -224,7 +225,7 @@ fn write_validation(
         "analytic_usd",
         "simulated_usd",
     ])?;
-    for (_, r) in rows {
+    for r in rows {
         w.write_record([
             r.scenario.clone(),
             r.config.platform().name().into(),

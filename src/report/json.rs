@@ -11,7 +11,7 @@ use super::exporter::Exporter;
 use super::output::{MemoryResult, MemorySubject, Output, SimulatedSchedule, fixed_plan};
 use crate::model::{Candidate, Config, Outcome, TimeBreakdown};
 use crate::optimize::plan::Plan;
-use crate::scenario::Algorithm;
+use crate::scenario::Recipe;
 
 /// Renders results as pretty-printed JSON with a final newline (`--format json`).
 pub struct JsonExporter;
@@ -49,12 +49,10 @@ fn document(output: &Output<'_>) -> anyhow::Result<Value> {
             candidate,
             measured,
         } => estimate(scenario, candidate, *measured),
-        Output::Simulation { runs, algorithm } => simulation(runs, *algorithm),
+        Output::Simulation { runs } => simulation(runs),
         Output::Validation { rows } => validation(rows),
         Output::Memory(result) => memory(result),
-        Output::Workers {
-            choice, algorithm, ..
-        } => workers(choice, *algorithm),
+        Output::Workers { choice, .. } => workers(choice),
         Output::Tree(choice) => tree(choice),
         Output::Schedule { plan, simulated } => schedule(plan, *simulated),
         Output::Tuning {
@@ -83,12 +81,14 @@ pub fn number(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
 }
 
-/// The `config` object of a candidate; `algorithm` is the workload's.
-pub fn config(config: &Config, algorithm: Algorithm) -> Value {
+/// The `config` object of a candidate trained by `recipe`.
+pub fn config(config: &Config, recipe: Recipe) -> Value {
+    let algorithm = recipe.algorithm;
     match config {
         Config::Faas(c) => {
             let mut map = Map::new();
             map.insert("algorithm".into(), json!(algorithm.name()));
+            map.insert("batch_size".into(), json!(recipe.batch_size));
             map.insert("workers".into(), json!(c.workers));
             map.insert("memory_mb".into(), json!(c.memory_mb));
             map.insert("channel".into(), json!(c.channel.name()));
@@ -103,7 +103,7 @@ pub fn config(config: &Config, algorithm: Algorithm) -> Value {
             Value::Object(map)
         }
         Config::Iaas(c) => {
-            json!({ "instance": c.instance, "workers": c.workers, "pattern": c.pattern.name(), "algorithm": algorithm.name() })
+            json!({ "instance": c.instance, "workers": c.workers, "pattern": c.pattern.name(), "algorithm": algorithm.name(), "batch_size": recipe.batch_size })
         }
     }
 }
@@ -131,10 +131,10 @@ pub fn cost(outcome: &Outcome) -> Value {
 }
 
 /// A candidate: its prediction, or `feasible: false` and the reason.
-pub fn candidate(candidate: &Candidate, algorithm: Algorithm) -> Value {
+pub fn candidate(candidate: &Candidate) -> Value {
     let mut map = Map::new();
     map.insert("platform".into(), json!(candidate.platform().name()));
-    map.insert("config".into(), config(&candidate.config, algorithm));
+    map.insert("config".into(), config(&candidate.config, candidate.recipe));
     match &candidate.outcome {
         Ok(outcome) => {
             map.insert("time_s".into(), time(&outcome.time));
@@ -152,13 +152,13 @@ pub fn candidate(candidate: &Candidate, algorithm: Algorithm) -> Value {
 /// The `plan` document.
 pub fn plan(plan: &Plan) -> Value {
     let best = |slot: &Option<Result<usize, crate::optimize::select::NoFeasiblePlan>>| match slot {
-        Some(Ok(i)) => candidate(&plan.candidates[*i], plan.algorithm),
+        Some(Ok(i)) => candidate(&plan.candidates[*i]),
         Some(Err(why)) => json!({ "feasible": false, "reason": why.to_string() }),
         None => Value::Null,
     };
     let front: Vec<Value> = crate::optimize::pareto::frontier(&plan.candidates)
         .into_iter()
-        .map(|c| candidate(c, plan.algorithm))
+        .map(candidate)
         .collect();
     json!({
         "scenario": plan.scenario,
@@ -170,10 +170,11 @@ pub fn plan(plan: &Plan) -> Value {
         "cost_ratio": number(plan.verdict.cost_ratio),
         "reason": plan.verdict.reason,
         "searched": plan.candidates.len(),
+        "notes": plan.notes,
         "pareto": front,
         "measured_epochs": plan.measured_epochs.iter().map(|m| json!({
             "platform": m.kind.platform.name(),
-            "config": config(&m.config, plan.algorithm),
+            "config": config(&m.config, m.recipe),
             "epochs": number(m.epochs),
             "reached": m.reached,
             "final_loss": number(m.final_loss),
@@ -183,7 +184,7 @@ pub fn plan(plan: &Plan) -> Value {
 
 /// A simulated run: the SPEC's keys (`time_s`, `cost_usd`, `epochs`, `final_loss`, `converged`)
 /// and what was simulated; with several runs, `quantiles` of each figure.
-pub fn simulation(runs: &[crate::sim::SimOutcome], algorithm: Algorithm) -> Value {
+pub fn simulation(runs: &[crate::sim::SimOutcome]) -> Value {
     let first = &runs[0];
     let outcome = Outcome {
         time: first.time,
@@ -191,7 +192,7 @@ pub fn simulation(runs: &[crate::sim::SimOutcome], algorithm: Algorithm) -> Valu
     };
     let mut doc = json!({
         "platform": first.config.platform().name(),
-        "config": config(&first.config, algorithm),
+        "config": config(&first.config, first.recipe),
         "time_s": time(&first.time),
         "cost_usd": cost(&outcome),
         "rounds": first.rounds,
@@ -242,7 +243,7 @@ fn estimate(
     estimated: &Candidate,
     measured: Option<&crate::optimize::convergence::MeasuredEpochs>,
 ) -> Value {
-    let mut doc = candidate(estimated, scenario.workload.algorithm);
+    let mut doc = candidate(estimated);
     doc["workload"] = super::workload::json(scenario);
     if let Some(m) = measured {
         doc["workload"]["epochs"] = number(m.epochs);
@@ -252,15 +253,15 @@ fn estimate(
 }
 
 /// The validation rows and their median and largest relative error.
-fn validation(rows: &[(Algorithm, crate::validate::ValidationRow)]) -> Value {
+fn validation(rows: &[crate::validate::ValidationRow]) -> Value {
     let (median, max) = super::output::validation_errors(rows);
     let rows: Vec<Value> = rows
         .iter()
-        .map(|(algorithm, r)| {
+        .map(|r| {
             json!({
                 "scenario": r.scenario,
                 "platform": r.config.platform().name(),
-                "config": config(&r.config, *algorithm),
+                "config": config(&r.config, r.recipe),
                 "analytic_s": number(r.analytic_s),
                 "simulated_s": number(r.simulated_s),
                 "rel_err": number(r.rel_err()),
@@ -340,7 +341,7 @@ pub fn power_tuning(result: &MemoryResult) -> Value {
 }
 
 /// The best worker count as a candidate, with the fastest count and the curve.
-fn workers(choice: &crate::optimize::workers::WorkersChoice, algorithm: Algorithm) -> Value {
+fn workers(choice: &crate::optimize::workers::WorkersChoice) -> Value {
     let best = &choice.curve[choice.best];
     let curve: Vec<Value> = choice
         .curve
@@ -350,7 +351,7 @@ fn workers(choice: &crate::optimize::workers::WorkersChoice, algorithm: Algorith
             Some(json!({ "workers": p.workers, "time_s": o.total_s(), "cost_usd": o.total_usd(), "comm_s": o.time.comm_s }))
         })
         .collect();
-    let mut doc = candidate(&best.candidate, algorithm);
+    let mut doc = candidate(&best.candidate);
     doc["workers"] = json!(best.workers);
     doc["fastest_workers"] = json!(choice.fastest_workers);
     doc["curve"] = json!(curve);

@@ -28,7 +28,7 @@ use crate::profile::provenance::Provenance;
 use crate::profile::{ChannelKind, FaasProfile, Profiles};
 use crate::reproduce::holdout::Role;
 use crate::reproduce::{RowResult, Summary};
-use crate::scenario::{Algorithm, Goal, Scenario};
+use crate::scenario::{Goal, Scenario};
 use crate::sim::SimOutcome;
 use crate::sim::runs::percentile;
 use crate::validate::ValidationRow;
@@ -53,21 +53,15 @@ pub enum Output<'a> {
         measured: Option<&'a MeasuredEpochs>,
     },
     /// `simulate`: one or more seeded runs of one configuration.
-    Simulation {
-        runs: &'a [SimOutcome],
-        algorithm: Algorithm,
-    },
+    Simulation { runs: &'a [SimOutcome] },
     /// `validate`: the model against the simulator, one row per configuration.
-    Validation {
-        rows: &'a [(Algorithm, ValidationRow)],
-    },
+    Validation { rows: &'a [ValidationRow] },
     /// `optimize memory`.
     Memory(&'a MemoryResult),
     /// `optimize workers`; `goal` is what the count minimises.
     Workers {
         choice: &'a WorkersChoice,
         goal: Goal,
-        algorithm: Algorithm,
     },
     /// `optimize tree`.
     Tree(&'a TreeChoice),
@@ -128,8 +122,8 @@ pub enum Output<'a> {
 }
 
 /// The median and the largest relative error of the validation rows.
-pub fn validation_errors(rows: &[(Algorithm, ValidationRow)]) -> (f64, f64) {
-    let errors: Vec<f64> = rows.iter().map(|(_, r)| r.rel_err()).collect();
+pub fn validation_errors(rows: &[ValidationRow]) -> (f64, f64) {
+    let errors: Vec<f64> = rows.iter().map(ValidationRow::rel_err).collect();
     (
         percentile(&errors, 50.0),
         errors.iter().copied().fold(0.0, f64::max),

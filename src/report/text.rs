@@ -72,7 +72,12 @@ fn text(output: &Output<'_>) -> anyhow::Result<String> {
 
 /// One candidate in a few lines, indented under `title`.
 pub fn candidate(title: &str, candidate: &Candidate) -> String {
-    let mut out = format!("{title}: {}\n", candidate.config.describe());
+    described(title, candidate, false)
+}
+
+/// [`candidate`], naming its algorithm and mini-batch when `with_recipe`.
+fn described(title: &str, candidate: &Candidate, with_recipe: bool) -> String {
+    let mut out = format!("{title}: {}\n", candidate.describe(with_recipe));
     match &candidate.outcome {
         Ok(outcome) => out.push_str(&outcome_lines(outcome)),
         Err(why) => {
@@ -120,9 +125,10 @@ pub fn plan(plan: &Plan) -> String {
     );
     for (platform, slot) in [(Platform::Faas, &plan.faas), (Platform::Iaas, &plan.iaas)] {
         match slot {
-            Some(Ok(i)) => out.push_str(&candidate(
+            Some(Ok(i)) => out.push_str(&described(
                 &format!("Best {} plan", platform.label()),
                 &plan.candidates[*i],
+                plan.recipes.len() > 1,
             )),
             Some(Err(why)) => {
                 let _ = writeln!(out, "Best {} plan: none — {why}", platform.label());
@@ -151,6 +157,9 @@ pub fn plan(plan: &Plan) -> String {
     );
     out.push_str(&cannot_run(&plan.candidates));
     out.push_str(&measured_epochs(&plan.measured_epochs));
+    for note in &plan.notes {
+        let _ = writeln!(out, "Note: {note}.");
+    }
     out
 }
 
@@ -163,8 +172,8 @@ fn measured_epochs(measured: &[crate::optimize::convergence::MeasuredEpochs]) ->
     for m in measured {
         let _ = writeln!(
             out,
-            "  {:<44} {:>6.2} epochs{}",
-            m.config.describe(),
+            "  {:<60} {:>6.2} epochs{}",
+            m.config.describe() + &recipe_suffix(m.recipe, measured),
             m.epochs,
             if m.reached {
                 String::new()
@@ -174,6 +183,17 @@ fn measured_epochs(measured: &[crate::optimize::convergence::MeasuredEpochs]) ->
         );
     }
     out
+}
+
+/// ", ma-sgd, batch 1000" where the measured kinds train differently.
+fn recipe_suffix(
+    recipe: crate::scenario::Recipe,
+    measured: &[crate::optimize::convergence::MeasuredEpochs],
+) -> String {
+    match measured.iter().any(|m| m.recipe != recipe) {
+        true => format!(", {recipe}"),
+        false => String::new(),
+    }
 }
 
 /// The candidates that cannot run, grouped by why, with one example each.
@@ -199,6 +219,7 @@ pub fn simulation(runs: &[crate::sim::SimOutcome]) -> String {
     let first = &runs[0];
     let simulated = Candidate {
         config: first.config.clone(),
+        recipe: first.recipe,
         outcome: Ok(Outcome {
             time: first.time,
             bill: first.bill,
@@ -207,7 +228,8 @@ pub fn simulation(runs: &[crate::sim::SimOutcome]) -> String {
     let mut out = candidate("Simulated", &simulated);
     let _ = writeln!(
         out,
-        "  training  {} rounds, {:.2} epochs, final loss {:.6}{}",
+        "  training  {}: {} rounds, {:.2} epochs, final loss {:.6}{}",
+        first.recipe,
         first.rounds,
         first.epochs,
         first.final_loss,
@@ -261,12 +283,12 @@ fn estimate(
 }
 
 /// The model against the simulator: one line per configuration, then the errors.
-fn validation(rows: &[(crate::scenario::Algorithm, crate::validate::ValidationRow)]) -> String {
+fn validation(rows: &[crate::validate::ValidationRow]) -> String {
     let mut out = format!(
         "{:<20} {:<46} {:>12} {:>12} {:>8}\n",
         "scenario", "configuration", "analytic s", "simulated s", "error"
     );
-    for (_, r) in rows {
+    for r in rows {
         let _ = writeln!(
             out,
             "{:<20} {:<46} {:>12.3} {:>12.3} {:>7.2}%",

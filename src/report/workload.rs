@@ -10,11 +10,18 @@ use super::json::number;
 use crate::model::facts::WorkloadFacts;
 use crate::scenario::{Lifecycle, Scenario, TrainingLength};
 
-/// The workload's assumptions as JSON.
+/// The workload's assumptions as JSON; with several algorithms or mini-batches listed, the
+/// first's facts, and every one under `recipes`.
 pub fn json(scenario: &Scenario) -> Value {
     let w = &scenario.workload;
-    let facts = WorkloadFacts::new(w).ok();
+    let facts = first_facts(scenario);
+    let recipes: Vec<Value> = w
+        .recipes
+        .iter()
+        .map(|r| json!({ "algorithm": r.algorithm.name(), "batch_size": r.batch_size }))
+        .collect();
     json!({
+        "recipes": recipes,
         "dataset": w.dataset.name,
         "model": w.model.name,
         "algorithm": w.algorithm.name(),
@@ -31,28 +38,61 @@ pub fn json(scenario: &Scenario) -> Value {
 /// The workload's assumptions in one line.
 pub fn line(scenario: &Scenario) -> String {
     let w = &scenario.workload;
-    let length = match (&w.length, WorkloadFacts::new(w)) {
+    let several = w.recipes.len() > 1;
+    let length = match (&w.length, first_facts(scenario)) {
         (TrainingLength::Auto { target_loss, .. }, _) => {
             format!("epochs until loss {target_loss}")
         }
-        (_, Ok(f)) => format!("{} epochs = {} rounds", trim(f.epochs), trim(f.rounds)),
-        (_, Err(_)) => "epochs unknown".into(),
+        (_, Some(f)) if several => format!("{} epochs", trim(f.epochs)),
+        (_, Some(f)) => format!("{} epochs = {} rounds", trim(f.epochs), trim(f.rounds)),
+        (_, None) => "epochs unknown".into(),
+    };
+    let recipe = match several {
+        true => format!("searching {}", searched(scenario)),
+        false => format!(
+            "{} with a global mini-batch of {}{}",
+            w.algorithm.name(),
+            w.batch_size,
+            whole_dataset(scenario).unwrap_or_default()
+        ),
     };
     format!(
-        "Workload: {} on {}, {} with a global mini-batch of {}{}, {length}, {} runtime, {} functions",
+        "Workload: {} on {}, {recipe}, {length}, {} runtime, {} functions",
         w.model.name,
         w.dataset.name,
-        w.algorithm.name(),
-        w.batch_size,
-        whole_dataset(scenario).unwrap_or_default(),
         w.runtime,
         lifecycle(scenario),
     )
 }
 
+/// The algorithms and mini-batches a scenario lists: "ga-sgd, ma-sgd × mini-batches of 1000, 5000".
+fn searched(scenario: &Scenario) -> String {
+    let mut algorithms: Vec<&str> = Vec::new();
+    let mut batches: Vec<String> = Vec::new();
+    for r in &scenario.workload.recipes {
+        if !algorithms.contains(&r.algorithm.name()) {
+            algorithms.push(r.algorithm.name());
+        }
+        if !batches.contains(&r.batch_size.to_string()) {
+            batches.push(r.batch_size.to_string());
+        }
+    }
+    format!(
+        "{} × mini-batches of {}",
+        algorithms.join(", "),
+        batches.join(", ")
+    )
+}
+
+/// The facts of the first algorithm and mini-batch listed.
+fn first_facts(scenario: &Scenario) -> Option<WorkloadFacts> {
+    let first = scenario.with_recipe(*scenario.workload.recipes.first()?);
+    WorkloadFacts::new(&first.workload).ok()
+}
+
 /// What a mini-batch larger than the dataset means, said where the batch is stated.
 fn whole_dataset(scenario: &Scenario) -> Option<String> {
-    let rows = WorkloadFacts::new(&scenario.workload).ok()?.rows;
+    let rows = first_facts(scenario)?.rows;
     (scenario.workload.batch_size as f64 > rows).then(|| {
         format!(
             " (more than the {} rows: a round takes the whole dataset)",

@@ -21,7 +21,9 @@ pub use error::{Problem, ScenarioError};
 pub use overrides::Override;
 pub use space::{FaasSpace, IaasSpace, Lifecycle, PatternKind, Sync};
 pub use values::{MAX_WORKERS, structure as parse_structure};
-pub use workload::{Algorithm, DataSource, Dataset, Model, ModelKind, TrainingLength, Workload};
+pub use workload::{
+    Algorithm, DataSource, Dataset, Model, ModelKind, Recipe, TrainingLength, Workload,
+};
 
 use crate::profile::Profiles;
 use error::{Checked, KeyProblem};
@@ -165,6 +167,15 @@ pub struct RawObjective {
 }
 
 impl Scenario {
+    /// The scenario training only by `recipe` (one of the listed algorithm and batch sizes).
+    pub fn with_recipe(&self, recipe: Recipe) -> Scenario {
+        let mut one = self.clone();
+        one.workload.algorithm = recipe.algorithm;
+        one.workload.batch_size = recipe.batch_size;
+        one.workload.recipes = vec![recipe];
+        one
+    }
+
     /// Reads, overrides and checks the scenario at `path`.
     pub fn from_path(
         path: &Path,

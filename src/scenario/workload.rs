@@ -11,11 +11,11 @@ use std::str::FromStr;
 use serde::Deserialize;
 
 use super::error::{Checked, KeyProblem, Problem};
-use super::values::{integer, positive, string, type_of};
+use super::values::{integer, one_or_many, positive, string, type_of};
 use crate::profile::{Catalogue, Profiles, StoredFormat};
 
 /// The distributed training algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Algorithm {
     /// Gradients averaged every mini-batch.
     GaSgd,
@@ -52,6 +52,20 @@ impl FromStr for Algorithm {
                 "unknown algorithm `{s}` (known: ga-sgd, ma-sgd, admm)"
             )),
         }
+    }
+}
+
+/// How a candidate trains: the algorithm and the global mini-batch. A scenario may list several
+/// of each (`workload.algorithm = ["ga-sgd", "ma-sgd"]`); `plan` searches every combination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Recipe {
+    pub algorithm: Algorithm,
+    pub batch_size: u64,
+}
+
+impl fmt::Display for Recipe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, batch {}", self.algorithm, self.batch_size)
     }
 }
 
@@ -168,6 +182,9 @@ pub struct Workload {
     pub algorithm: Algorithm,
     /// Global mini-batch: each of w workers takes batch_size / w rows per round.
     pub batch_size: u64,
+    /// Every (algorithm, batch size) the scenario lists, the first being `algorithm` and
+    /// `batch_size`; one unless the scenario asks `plan` to search several.
+    pub recipes: Vec<Recipe>,
     pub length: TrainingLength,
     /// ADMM: epochs of local training between synchronisations.
     pub local_epochs: u32,
@@ -216,14 +233,11 @@ pub fn check(
     let runtime = runtime(raw.runtime.as_ref(), profiles)?;
     let dataset = dataset(&raw.dataset, catalogue, base_dir)?;
     let model = model(raw, &dataset, catalogue)?;
-    let algorithm = match &raw.algorithm {
-        Some(v) => super::values::parsed("workload.algorithm", v)?,
-        None => Algorithm::GaSgd,
-    };
-    let batch_size = match &raw.batch_size {
-        Some(v) => positive_integer("workload.batch_size", v)?,
-        None => DEFAULT_BATCH_SIZE.min(dataset.rows),
-    };
+    let recipes = recipes(raw, &dataset)?;
+    let Recipe {
+        algorithm,
+        batch_size,
+    } = recipes[0];
     Ok(Workload {
         length: length(raw)?,
         local_epochs: match &raw.local_epochs {
@@ -241,7 +255,34 @@ pub fn check(
         model,
         algorithm,
         batch_size,
+        recipes,
     })
+}
+
+/// Every combination of the listed algorithms and batch sizes, each once, in the order listed
+/// (algorithm first).
+fn recipes(raw: &RawWorkload, dataset: &Dataset) -> Checked<Vec<Recipe>> {
+    let algorithms: Vec<Algorithm> = match &raw.algorithm {
+        Some(v) => one_or_many("workload.algorithm", v, super::values::parsed)?,
+        None => vec![Algorithm::GaSgd],
+    };
+    let batch_sizes = match &raw.batch_size {
+        Some(v) => one_or_many("workload.batch_size", v, positive_integer)?,
+        None => vec![DEFAULT_BATCH_SIZE.min(dataset.rows)],
+    };
+    let mut recipes: Vec<Recipe> = Vec::new();
+    for &algorithm in &algorithms {
+        for &batch_size in &batch_sizes {
+            let recipe = Recipe {
+                algorithm,
+                batch_size,
+            };
+            if !recipes.contains(&recipe) {
+                recipes.push(recipe);
+            }
+        }
+    }
+    Ok(recipes)
 }
 
 fn runtime(value: Option<&toml::Value>, profiles: &Profiles) -> Checked<String> {
@@ -657,4 +698,50 @@ fn custom_model(table: &toml::Table, dataset: &Dataset) -> Checked<Model> {
             None => flops_per_sample / dataset.row_bytes(),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workload(extra: &str) -> Checked<Workload> {
+        let text = format!("dataset = \"higgs\"\nmodel = \"lr\"\nepochs = 1\n{extra}");
+        let raw: RawWorkload = toml::from_str(&text).unwrap();
+        check(
+            &raw,
+            &Profiles::builtin().unwrap(),
+            std::path::Path::new("."),
+        )
+    }
+
+    #[test]
+    fn listed_algorithms_and_mini_batches_make_every_combination_once() {
+        let w =
+            workload("algorithm = [\"ma-sgd\", \"ga-sgd\", \"ma-sgd\"]\nbatch_size = [100, 5000]")
+                .unwrap();
+        let recipes: Vec<String> = w.recipes.iter().map(Recipe::to_string).collect();
+        assert_eq!(
+            recipes,
+            [
+                "ma-sgd, batch 100",
+                "ma-sgd, batch 5000",
+                "ga-sgd, batch 100",
+                "ga-sgd, batch 5000"
+            ]
+        );
+        assert_eq!((w.algorithm, w.batch_size), (Algorithm::MaSgd, 100));
+        assert_eq!(workload("").unwrap().recipes.len(), 1);
+    }
+
+    #[test]
+    fn rejects_an_empty_or_bad_list_naming_the_item() {
+        assert_eq!(
+            workload("algorithm = []").unwrap_err().key,
+            "workload.algorithm"
+        );
+        assert_eq!(
+            workload("batch_size = [10, 0]").unwrap_err().key,
+            "workload.batch_size[1]"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 //! trace row per round (time, epoch, loss, bytes moved, requests, active functions, dollars so far).
 
 use crate::model::{Bill, Config, TimeBreakdown};
+use crate::scenario::Recipe;
 
 /// One round of a run, as the trace records it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -28,6 +29,8 @@ pub struct TraceRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimOutcome {
     pub config: Config,
+    /// The algorithm and global mini-batch it trained with.
+    pub recipe: Recipe,
     pub time: TimeBreakdown,
     pub bill: Bill,
     pub rounds: u64,

@@ -66,7 +66,6 @@ pub fn run(args: &WorkersArgs) -> anyhow::Result<()> {
         &Output::Workers {
             choice: &choice,
             goal: objective.goal,
-            algorithm: scenario.workload.algorithm,
         },
     )
 }

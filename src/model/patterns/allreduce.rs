@@ -14,6 +14,7 @@
 //! (`tests/simulator.rs` checks the bound).
 
 use super::keys::{Kind, key};
+use super::rhythm::{self, Played, ROUNDS_AVERAGED, admitted};
 use super::script::{Action, Step, await_then_get};
 use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::{Link, Op};
@@ -65,9 +66,6 @@ impl Exchange for AllReduce {
     }
 }
 
-/// Rounds over which the rhythm of the reducer and the others is averaged.
-const ROUNDS_AVERAGED: u32 = 16;
-
 /// One AllReduce round among `ctx.workers` workers: the average over the first
 /// `ROUNDS_AVERAGED` rounds from a common start, following each worker. Each of the others
 /// learns of the result at its own poll (they wait from different moments, so their polls fall
@@ -104,9 +102,6 @@ struct Rhythm<'a> {
     /// Workers followed: all of the others, or one standing for all when they stay in step.
     tracked: usize,
 }
-
-/// What one round did: its length, its polls, and when each tracked worker is ready next.
-type Played = (f64, f64, Vec<f64>);
 
 impl<'a> Rhythm<'a> {
     fn new(ctx: &RoundContext<'a>) -> Self {
@@ -176,62 +171,10 @@ impl<'a> Rhythm<'a> {
     }
 
     /// `rounds` rounds from a common start: their summed length and polls, and how long after
-    /// the reducer the last of the others ends. Once the rounds cycle (every round alike, or
-    /// two alternating), the rest repeat them.
+    /// the reducer the last of the others ends.
     fn play(&self, rounds: u32) -> (f64, f64, f64) {
-        let mut ready = vec![0.0_f64; self.tracked];
-        let (mut comm_s, mut polls) = (0.0, 0.0);
-        // The rounds played: the state each began from, how long it took, its polls.
-        let mut played: Vec<(Vec<f64>, f64, f64)> = Vec::new();
-        for done in 1..=rounds {
-            let (end_s, round_polls, next) = self.round(&ready);
-            comm_s += end_s;
-            polls += round_polls;
-            played.push((std::mem::replace(&mut ready, next), end_s, round_polls));
-            let Some(period) = cycle(&played, &ready) else {
-                continue;
-            };
-            let cycle = &played[played.len() - period..];
-            let rest = (rounds - done) as usize;
-            for (_, end_s, round_polls) in cycle.iter().cycle().take(rest) {
-                comm_s += end_s;
-                polls += round_polls;
-            }
-            // Part way round the cycle, the state is the one that round began from.
-            if !rest.is_multiple_of(period) {
-                ready = cycle[rest % period].0.clone();
-            }
-            break;
-        }
-        let late_s = ready.iter().copied().fold(0.0_f64, f64::max);
-        (comm_s, polls, late_s)
+        rhythm::play(rounds, self.tracked, |ready| self.round(ready))
     }
-}
-
-/// The period (1 or 2) with which the rounds `played` repeat, given the state `now` the last
-/// left: `now` is the state a round of the last one or two began from.
-fn cycle(played: &[(Vec<f64>, f64, f64)], now: &[f64]) -> Option<usize> {
-    let same = |a: &[f64]| a.iter().zip(now).all(|(x, y)| (x - y).abs() <= 1e-12);
-    (1..=2).find(|&period| played.len() >= period && same(&played[played.len() - period].0))
-}
-
-/// When requests wanting to start at `wants` are admitted by a limit of one every `slot_s`
-/// (first free at `free_s`), in the order they come (ties in worker order).
-fn admitted(wants: &[f64], slot_s: f64, free_s: f64) -> Vec<f64> {
-    if slot_s <= 0.0 {
-        return wants.to_vec();
-    }
-    let mut order: Vec<usize> = (0..wants.len()).collect();
-    // Usually they come in worker order already (the last round admitted them so).
-    if !wants.is_sorted() {
-        order.sort_by(|&a, &b| wants[a].total_cmp(&wants[b]).then(a.cmp(&b)));
-    }
-    let (mut out, mut free) = (vec![0.0; wants.len()], free_s);
-    for i in order {
-        out[i] = wants[i].max(free);
-        free = out[i] + slot_s;
-    }
-    out
 }
 
 #[cfg(test)]

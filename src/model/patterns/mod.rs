@@ -10,6 +10,7 @@
 pub mod allreduce;
 pub mod keys;
 pub mod parameter_server;
+pub mod rhythm;
 pub mod ring;
 pub mod scatter_reduce;
 pub mod script;

@@ -1,0 +1,100 @@
+//! # Rounds followed worker by worker
+//!
+//! Where workers wait for a result by polling, each finds it at its own poll: they wait from
+//! different moments (a write or read limit admits them one slot apart), so a result landing
+//! between their polls is found at once by some and a whole poll later by others, and the late
+//! ones start the next round that much later. Patterns whose rounds have such a rhythm play a
+//! few rounds from a common start, following each worker, until the rounds repeat, and charge
+//! the average (the simulator's store polls each worker the same way).
+
+/// Rounds over which a pattern's rhythm is averaged.
+pub const ROUNDS_AVERAGED: u32 = 16;
+
+/// What one round did: its length, its polls, and when each followed worker is ready for the
+/// next, from the round's end.
+pub type Played = (f64, f64, Vec<f64>);
+
+/// `rounds` rounds of `tracked` followed workers from a common start, each played by `round`:
+/// their summed length and polls, and how long after the last round's end the latest worker
+/// is done. Once the rounds cycle (every round alike, or two alternating), the rest repeat them.
+pub fn play(rounds: u32, tracked: usize, round: impl Fn(&[f64]) -> Played) -> (f64, f64, f64) {
+    let mut ready = vec![0.0_f64; tracked];
+    let (mut total_s, mut polls) = (0.0, 0.0);
+    // The rounds played: the state each began from, how long it took, its polls.
+    let mut played: Vec<(Vec<f64>, f64, f64)> = Vec::new();
+    for done in 1..=rounds {
+        let (end_s, round_polls, next) = round(&ready);
+        total_s += end_s;
+        polls += round_polls;
+        played.push((std::mem::replace(&mut ready, next), end_s, round_polls));
+        let Some(period) = cycle(&played, &ready) else {
+            continue;
+        };
+        let cycle = &played[played.len() - period..];
+        let rest = (rounds - done) as usize;
+        for (_, end_s, round_polls) in cycle.iter().cycle().take(rest) {
+            total_s += end_s;
+            polls += round_polls;
+        }
+        // Part way round the cycle, the state is the one that round began from.
+        if !rest.is_multiple_of(period) {
+            ready = cycle[rest % period].0.clone();
+        }
+        break;
+    }
+    let late_s = ready.iter().copied().fold(0.0_f64, f64::max);
+    (total_s, polls, late_s)
+}
+
+/// The period (1 or 2) with which the rounds `played` repeat, given the state `now` the last
+/// left: `now` is the state a round of the last one or two began from.
+fn cycle(played: &[(Vec<f64>, f64, f64)], now: &[f64]) -> Option<usize> {
+    let same = |a: &[f64]| a.iter().zip(now).all(|(x, y)| (x - y).abs() <= 1e-12);
+    (1..=2).find(|&period| played.len() >= period && same(&played[played.len() - period].0))
+}
+
+/// When requests wanting to start at `wants` are admitted by a limit of one every `slot_s`
+/// (first free at `free_s`), in the order they come (ties in worker order).
+pub fn admitted(wants: &[f64], slot_s: f64, free_s: f64) -> Vec<f64> {
+    if slot_s <= 0.0 {
+        return wants.to_vec();
+    }
+    let mut order: Vec<usize> = (0..wants.len()).collect();
+    // Usually they come in worker order already (the last round admitted them so).
+    if !wants.is_sorted() {
+        order.sort_by(|&a, &b| wants[a].total_cmp(&wants[b]).then(a.cmp(&b)));
+    }
+    let (mut out, mut free) = (vec![0.0; wants.len()], free_s);
+    for i in order {
+        out[i] = wants[i].max(free);
+        free = out[i] + slot_s;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn a_limit_admits_requests_one_slot_apart_in_the_order_they_come() {
+        let out = admitted(&[0.3, 0.0, 0.0], 0.1, 0.05);
+        assert_relative_eq!(out[1], 0.05);
+        assert_relative_eq!(out[2], 0.15);
+        assert_relative_eq!(out[0], 0.3);
+    }
+
+    #[test]
+    fn alternating_rounds_are_repeated_as_a_pair() {
+        // Rounds of 1 s and 3 s alternate: 16 rounds take 32 s whatever is played out.
+        let (total_s, _, late_s) = play(16, 1, |ready| {
+            if ready[0] == 0.0 {
+                (1.0, 0.0, vec![0.5])
+            } else {
+                (3.0, 0.0, vec![0.0])
+            }
+        });
+        assert_relative_eq!(total_s + late_s, 32.0);
+    }
+}
