@@ -182,11 +182,14 @@ fn noise_free_synthetic_runs_are_reproduced_with_values_near_the_truth() {
     );
     // Start-up moves every run alike but for the re-invocations of runs past the duration
     // limit: left fixed, fitted back to the truth (the profile's value), or, where the polling
-    // steps let it drift, never silently: flagged as implausible.
+    // steps let it drift, never silently: flagged as implausible or as not pinned down by the
+    // runs (a wide interval reaching down to within 10% of the truth).
     let startup = param(&fit, "cold_start_mean_s");
     assert!(
         if startup.fitted {
-            (startup.value / 1.011 - 1.0).abs() < 0.05 || startup.note.contains("IMPLAUSIBLE")
+            (startup.value / 1.011 - 1.0).abs() < 0.05
+                || startup.note.contains("IMPLAUSIBLE")
+                || (!startup.pinned_down && startup.ci_low <= 1.011 * 1.1)
         } else {
             startup.note.contains("network_gflops")
         },

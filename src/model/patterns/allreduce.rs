@@ -173,7 +173,7 @@ impl<'a> Rhythm<'a> {
     /// `rounds` rounds from a common start: their summed length and polls, and how long after
     /// the reducer the last of the others ends.
     fn play(&self, rounds: u32) -> (f64, f64, f64) {
-        rhythm::play(rounds, self.tracked, |ready| self.round(ready))
+        rhythm::play(rounds, vec![0.0; self.tracked], |ready| self.round(ready))
     }
 }
 

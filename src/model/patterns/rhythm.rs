@@ -4,8 +4,17 @@
 //! different moments (a write or read limit admits them one slot apart), so a result landing
 //! between their polls is found at once by some and a whole poll later by others, and the late
 //! ones start the next round that much later. Patterns whose rounds have such a rhythm play a
-//! few rounds from a common start, following each worker, until the rounds repeat, and charge
-//! the average (the simulator's store polls each worker the same way).
+//! few rounds from the workers' invocation, following each worker, until the rounds repeat, and
+//! charge the average (the simulator's store polls each worker the same way).
+
+/// When each of `tracked` followed workers is first ready: one invocation apart when each is
+/// followed (functions are invoked one after another), together when one stands for all.
+pub fn invoked(tracked: usize, workers: usize, invoke_interval_s: f64) -> Vec<f64> {
+    match tracked == workers {
+        true => (0..tracked).map(|j| j as f64 * invoke_interval_s).collect(),
+        false => vec![0.0; tracked],
+    }
+}
 
 /// Rounds over which a pattern's rhythm is averaged.
 pub const ROUNDS_AVERAGED: u32 = 16;
@@ -14,11 +23,12 @@ pub const ROUNDS_AVERAGED: u32 = 16;
 /// next, from the round's end.
 pub type Played = (f64, f64, Vec<f64>);
 
-/// `rounds` rounds of `tracked` followed workers from a common start, each played by `round`:
-/// their summed length and polls, and how long after the last round's end the latest worker
-/// is done. Once the rounds cycle (every round alike, or two alternating), the rest repeat them.
-pub fn play(rounds: u32, tracked: usize, round: impl Fn(&[f64]) -> Played) -> (f64, f64, f64) {
-    let mut ready = vec![0.0_f64; tracked];
+/// `rounds` rounds of the followed workers from their first `ready` times, each played by
+/// `round`: their summed length and polls, and how long after the last round's end the latest
+/// worker is done. Once the rounds cycle (every round alike, or two alternating), the rest
+/// repeat them.
+pub fn play(rounds: u32, ready: Vec<f64>, round: impl Fn(&[f64]) -> Played) -> (f64, f64, f64) {
+    let mut ready = ready;
     let (mut total_s, mut polls) = (0.0, 0.0);
     // The rounds played: the state each began from, how long it took, its polls.
     let mut played: Vec<(Vec<f64>, f64, f64)> = Vec::new();
@@ -88,7 +98,7 @@ mod tests {
     #[test]
     fn alternating_rounds_are_repeated_as_a_pair() {
         // Rounds of 1 s and 3 s alternate: 16 rounds take 32 s whatever is played out.
-        let (total_s, _, late_s) = play(16, 1, |ready| {
+        let (total_s, _, late_s) = play(16, vec![0.0], |ready| {
             if ready[0] == 0.0 {
                 (1.0, 0.0, vec![0.5])
             } else {
