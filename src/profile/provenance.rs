@@ -125,10 +125,36 @@ fn numbers_of(key: &str, value: &str) -> Vec<(String, String)> {
             .filter(|(_, v)| is_number(v))
             .collect();
     }
+    if value.starts_with('[') {
+        return array_numbers(key, value);
+    }
     if is_number(value) {
         vec![(key.to_string(), value.to_string())]
     } else {
         Vec::new()
+    }
+}
+
+/// Each number of an array, nested ones included: `sizes_mb[2]`, `read_slowdown[4][1]`.
+fn array_numbers(key: &str, value: &str) -> Vec<(String, String)> {
+    let Ok(parsed) = format!("x = {value}").parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    flatten(key, &parsed["x"], &mut out);
+    out
+}
+
+fn flatten(key: &str, value: &toml::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        toml::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                flatten(&format!("{key}[{i}]"), item, out);
+            }
+        }
+        toml::Value::Integer(n) => out.push((key.to_string(), n.to_string())),
+        toml::Value::Float(x) => out.push((key.to_string(), x.to_string())),
+        _ => {}
     }
 }
 
@@ -180,6 +206,16 @@ mod tests {
         let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys, ["i.gpu.tflops", "i.gpu.efficiency"]);
         assert_eq!(rows[1].kind, SourceKind::Measured);
+    }
+
+    #[test]
+    fn lists_each_number_of_an_array_with_its_index() {
+        let text = "[n]\nq = [[0.0, 1.0], [1.0, 2.5]]   # measured: a test\ns = [\"a\"]\n";
+        let rows = of_file("f.toml", text);
+        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["n.q[0][0]", "n.q[0][1]", "n.q[1][0]", "n.q[1][1]"]);
+        assert_eq!(rows[3].value, "2.5");
+        assert!(rows.iter().all(|r| r.kind == SourceKind::Measured));
     }
 
     #[test]
