@@ -99,6 +99,7 @@ struct Rhythm<'a> {
     put_slot_s: f64,
     get_slot_s: f64,
     others: usize,
+    invoke_interval_s: f64,
     /// Workers followed: all of the others, or one standing for all when they stay in step.
     tracked: usize,
 }
@@ -126,6 +127,7 @@ impl<'a> Rhythm<'a> {
             put_slot_s,
             get_slot_s,
             others,
+            invoke_interval_s: ctx.profile.invoke_interval_s,
             tracked,
         }
     }
@@ -173,7 +175,14 @@ impl<'a> Rhythm<'a> {
     /// `rounds` rounds from a common start: their summed length and polls, and how long after
     /// the reducer the last of the others ends.
     fn play(&self, rounds: u32) -> (f64, f64, f64) {
-        rhythm::play(rounds, vec![0.0; self.tracked], |ready| self.round(ready))
+        // The others were invoked after the reducer, one after another.
+        let first = match self.tracked == self.others {
+            true => (1..=self.tracked)
+                .map(|j| j as f64 * self.invoke_interval_s)
+                .collect(),
+            false => vec![0.0; self.tracked],
+        };
+        rhythm::play(rounds, first, |ready| self.round(ready))
     }
 }
 
