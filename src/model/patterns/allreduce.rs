@@ -67,7 +67,7 @@ impl Exchange for AllReduce {
 }
 
 /// One AllReduce round among `ctx.workers` workers: the average over the first
-/// `ROUNDS_AVERAGED` rounds from a common start, following each worker. Each of the others
+/// `ROUNDS_AVERAGED` rounds from the workers' invocation, following each worker. Each of the others
 /// learns of the result at its own poll (they wait from different moments, so their polls fall
 /// differently) and contributes its next update that much later; the reducer fetches the
 /// contributions in worker order and waits, polling in turn, for any not there yet. A write
@@ -172,7 +172,7 @@ impl<'a> Rhythm<'a> {
         (reducer_end_s, polls, next)
     }
 
-    /// `rounds` rounds from a common start: their summed length and polls, and how long after
+    /// `rounds` rounds from the invocation: their summed length and polls, and how long after
     /// the reducer the last of the others ends.
     fn play(&self, rounds: u32) -> (f64, f64, f64) {
         // The others were invoked after the reducer, one after another.

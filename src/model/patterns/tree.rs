@@ -133,7 +133,7 @@ pub fn layer_usd(
 }
 
 /// One round through the tree `layers` (root first): the average over the first
-/// `ROUNDS_AVERAGED` rounds from a common start, following each worker (`rhythm`). The
+/// `ROUNDS_AVERAGED` rounds from the workers' invocation, following each worker (`rhythm`). The
 /// workers' PUTs and their reads of the root's one result are admitted a slot apart where a
 /// limit binds, so they wait for the result from moments a few slots apart: one landing between
 /// their polls is found at once by some and a whole poll later by the others, who then start
