@@ -67,7 +67,7 @@ impl Exchange for AllReduce {
 }
 
 /// One AllReduce round among `ctx.workers` workers: the average over the first
-/// `ROUNDS_AVERAGED` rounds from the workers' invocation, following each worker. Each of the others
+/// `ROUNDS_AVERAGED` rounds from a common start, following each worker. Each of the others
 /// learns of the result at its own poll (they wait from different moments, so their polls fall
 /// differently) and contributes its next update that much later; the reducer fetches the
 /// contributions in worker order and waits, polling in turn, for any not there yet. A write
@@ -99,7 +99,6 @@ struct Rhythm<'a> {
     put_slot_s: f64,
     get_slot_s: f64,
     others: usize,
-    invoke_interval_s: f64,
     /// Workers followed: all of the others, or one standing for all when they stay in step.
     tracked: usize,
 }
@@ -127,7 +126,6 @@ impl<'a> Rhythm<'a> {
             put_slot_s,
             get_slot_s,
             others,
-            invoke_interval_s: ctx.profile.invoke_interval_s,
             tracked,
         }
     }
@@ -172,17 +170,10 @@ impl<'a> Rhythm<'a> {
         (reducer_end_s, polls, next)
     }
 
-    /// `rounds` rounds from the invocation: their summed length and polls, and how long after
+    /// `rounds` rounds from a common start: their summed length and polls, and how long after
     /// the reducer the last of the others ends.
     fn play(&self, rounds: u32) -> (f64, f64, f64) {
-        // The others were invoked after the reducer, one after another.
-        let first = match self.tracked == self.others {
-            true => (1..=self.tracked)
-                .map(|j| j as f64 * self.invoke_interval_s)
-                .collect(),
-            false => vec![0.0; self.tracked],
-        };
-        rhythm::play(rounds, first, |ready| self.round(ready))
+        rhythm::play(rounds, vec![0.0; self.tracked], |ready| self.round(ready))
     }
 }
 
