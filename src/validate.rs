@@ -78,7 +78,7 @@ pub fn validate_config(
     Ok(ValidationRow {
         scenario: scenario.name.clone(),
         config: config.clone(),
-        recipe: scenario.workload.recipes[0],
+        recipe: scenario.workload.recipe(),
         analytic_s,
         simulated_s: simulated.time.total_s(),
         analytic_usd,

@@ -96,7 +96,7 @@ impl WorkloadFacts {
         };
         let model_bytes = workload.model.bytes();
         Ok(WorkloadFacts {
-            recipe: workload.recipes[0],
+            recipe: workload.recipe(),
             rows,
             model_bytes,
             sync_bytes: match (kmeans, workload.algorithm) {

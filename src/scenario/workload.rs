@@ -195,6 +195,16 @@ pub struct Workload {
     pub loss_curve: Option<Vec<f64>>,
 }
 
+impl Workload {
+    /// The algorithm and mini-batch it trains with (the first listed, where several are).
+    pub fn recipe(&self) -> Recipe {
+        Recipe {
+            algorithm: self.algorithm,
+            batch_size: self.batch_size,
+        }
+    }
+}
+
 /// The `[workload]` table as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -423,7 +423,7 @@ fn finish(
     let test = data.test.as_ref().map(|t| evaluate(&data.math, params, t));
     SimOutcome {
         config,
-        recipe: scenario.workload.recipes[0],
+        recipe: scenario.workload.recipe(),
         time,
         bill,
         rounds,
