@@ -1,6 +1,6 @@
 //! # Reports
 //!
-//! Turning results into output: every command hands its typed [`Output`] to [`print`], which
+//! Turning results into output: every command hands its typed [`Output`] to [`print()`], which
 //! renders it through the [`Exporter`] of the chosen [`Format`] — text for people (`text.rs`),
 //! JSON with the SPEC's stable keys (`json.rs`) or CSV rows (`csv_rows.rs`). Exporters write
 //! to any `io::Write`; files are written whole to a temporary name and renamed into place, so a

@@ -49,7 +49,7 @@ pub fn json(p: &Profiles) -> Value {
 }
 
 /// The profiles as CSV: one row per number or name, `kind,name,field,value`, in the order of
-/// [`json`] (nested objects such as an instance's GPU as dotted fields, absent values empty).
+/// [`json()`] (nested objects such as an instance's GPU as dotted fields, absent values empty).
 pub fn write_csv(out: &mut dyn std::io::Write, p: &Profiles) -> anyhow::Result<()> {
     let mut rows = csv::Writer::from_writer(out);
     rows.write_record(["kind", "name", "field", "value"])?;

@@ -5,7 +5,7 @@
 //! the w − 1 merged shards of the others — 3w − 2 transfers of m/w per worker, all workers at once.
 //!
 //! On a polled channel (LambdaML sleeps between GETs) a round of quick pieces loses a poll:
-//! see [`poll_lag_s`]. With eight and more workers on an uncongested cache node the simulator
+//! see `poll_lag_s`. With eight and more workers on an uncongested cache node the simulator
 //! settles into pairs of rounds, one in which the others wait for the late worker's pieces and
 //! one in which it loses its poll: half a poll a round, where the model counts a whole one, so
 //! there the model runs up to about 5% above the simulator (MobileNet, 10 workers on a
