@@ -90,6 +90,52 @@ pub struct Candidate {
     pub path: Vec<String>,
     /// Its value in the profiles (for a bandwidth with no cap, what the function gets).
     pub profile_value: f64,
+    /// The values it may physically take, and where that range comes from.
+    pub plausible: Plausible,
+}
+
+/// The range a fitted value may take and still be physical, per parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plausible {
+    pub low: f64,
+    pub high: f64,
+    pub reason: String,
+}
+
+impl Plausible {
+    /// A factor of [`PLAUSIBLE_FACTOR`] either way of `profile_value`, for parameters measured
+    /// on a host or published for one platform that another may beat or trail: compute rates
+    /// (another CPU generation), invocation and start-up times, bandwidths.
+    pub fn around(profile_value: f64) -> Plausible {
+        Plausible {
+            low: profile_value / PLAUSIBLE_FACTOR,
+            high: profile_value * PLAUSIBLE_FACTOR,
+            reason: format!("×/÷ {PLAUSIBLE_FACTOR} of the profile value"),
+        }
+    }
+
+    /// The channel profile's published range (`plausible_latency_s`) where it has one.
+    fn latency(channel: &crate::profile::ChannelProfile) -> Plausible {
+        match channel.plausible_latency_s {
+            Some([low, high]) => Plausible {
+                low,
+                high,
+                reason: "the channel's published latency range".into(),
+            },
+            None => Plausible::around(channel.latency_s),
+        }
+    }
+
+    /// A warning when `value` has left the range: the fit is then absorbing error of the model
+    /// rather than measuring the parameter.
+    pub fn check(&self, value: f64) -> Option<String> {
+        (!(self.low..=self.high).contains(&value)).then(|| {
+            format!(
+                "IMPLAUSIBLE: outside {:.4}–{:.4} ({}); the fit absorbs model error here",
+                self.low, self.high, self.reason
+            )
+        })
+    }
 }
 
 impl Candidate {
@@ -276,7 +322,10 @@ impl<'a> Problem<'a> {
             let at = |key: &str| toml_patch::path(&["channels", kind.name(), key]);
             let cap = channel.bandwidth_mb_s.unwrap_or(nic_mb_s);
             candidates.extend([
-                candidate(Knob::Latency, at("latency_s"), channel.latency_s),
+                Candidate {
+                    plausible: Plausible::latency(channel),
+                    ..candidate(Knob::Latency, at("latency_s"), channel.latency_s)
+                },
                 candidate(Knob::Bandwidth, at("bandwidth_mb_s"), cap),
             ]);
         }
@@ -488,7 +537,7 @@ impl<'a> Problem<'a> {
                     let ci = (value * (-half[i]).exp(), value * half[i].exp());
                     let mut note =
                         format!("linearised interval; profile value {}", c.profile_value);
-                    if let Some(warning) = implausible(value, c.profile_value) {
+                    if let Some(warning) = c.plausible.check(value) {
                         note = format!("{warning}; {note}");
                     }
                     FittedParam::fitted(c.name(), value, ci, &note)
@@ -518,18 +567,12 @@ impl<'a> Problem<'a> {
 /// figure) and still be physical: a factor of ten either way.
 pub const PLAUSIBLE_FACTOR: f64 = 10.0;
 
-/// A warning when a fitted value has left the plausible range around its profile value: the
-/// fit is then absorbing error of the model rather than measuring the parameter.
+/// A warning when a fitted value has left the plausible band around its profile value.
 pub fn implausible(value: f64, profile_value: f64) -> Option<String> {
-    let (low, high) = (
-        profile_value / PLAUSIBLE_FACTOR,
-        profile_value * PLAUSIBLE_FACTOR,
-    );
-    (profile_value > 0.0 && !(low..=high).contains(&value)).then(|| {
-        format!(
-            "IMPLAUSIBLE: outside {low:.4}–{high:.4} (×/÷ {PLAUSIBLE_FACTOR} of the profile value); the fit absorbs model error here"
-        )
-    })
+    if profile_value <= 0.0 {
+        return None;
+    }
+    Plausible::around(profile_value).check(value)
 }
 
 fn candidate(knob: Knob, path: Vec<String>, profile_value: f64) -> Candidate {
@@ -537,6 +580,7 @@ fn candidate(knob: Knob, path: Vec<String>, profile_value: f64) -> Candidate {
         knob,
         path,
         profile_value,
+        plausible: Plausible::around(profile_value),
     }
 }
 
@@ -606,6 +650,22 @@ mod tests {
             most_alike(&jac.column(1).into_owned(), &jac, &[0, 2]),
             Some(0)
         );
+    }
+
+    #[test]
+    fn a_channel_latency_is_plausible_within_its_published_range() {
+        let profiles = crate::profile::Profiles::builtin().unwrap();
+        let s3 = Plausible::latency(profiles.channels.get(ChannelKind::S3));
+        assert!(
+            s3.check(0.64).is_none(),
+            "AWS retries small requests only after 2 s"
+        );
+        assert!(s3.check(3.0).unwrap().contains("published latency range"));
+        assert!(s3.check(0.002).is_some());
+        // Ten times a cache's 1 ms bound is no longer a cache: the band of ten would allow it.
+        let redis = Plausible::latency(profiles.channels.get(ChannelKind::Redis));
+        assert!(redis.check(0.01).is_some());
+        assert!(Plausible::around(0.001).check(0.01).is_none());
     }
 
     #[test]

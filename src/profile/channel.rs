@@ -101,6 +101,8 @@ impl FromStr for ChannelKind {
 pub struct ChannelProfile {
     /// Round-trip latency of one request.
     pub latency_s: f64,
+    /// The published range a request's latency lies in (what a calibration may fit).
+    pub plausible_latency_s: Option<[f64; 2]>,
     /// Per-connection bandwidth cap, if the service has one below the client's NIC.
     pub bandwidth_mb_s: Option<f64>,
     /// The largest object one request may carry; larger ones are split into several.
@@ -193,6 +195,14 @@ impl ChannelProfile {
         }
         if self.max_object_bytes == Some(0) {
             return Err("max_object_bytes must be positive".into());
+        }
+        // A measured latency may fall outside the published range: that is news, not an error.
+        if let Some([low, high]) = self.plausible_latency_s
+            && !(low > 0.0 && low < high && high.is_finite())
+        {
+            return Err(format!(
+                "plausible_latency_s must be a rising range of positive seconds (got [{low}, {high}])"
+            ));
         }
         Ok(())
     }
@@ -292,6 +302,15 @@ mod tests {
             assert_eq!(kind.name().parse::<ChannelKind>().unwrap(), kind);
         }
         assert!("ftp".parse::<ChannelKind>().is_err());
+    }
+
+    #[test]
+    fn rejects_a_plausible_latency_range_that_does_not_rise() {
+        let profiles = Profiles::builtin().unwrap();
+        let mut s3 = profiles.channels.get(ChannelKind::S3).clone();
+        assert!(s3.check().is_ok());
+        s3.plausible_latency_s = Some([2.0, 0.01]);
+        assert!(s3.check().unwrap_err().contains("plausible_latency_s"));
     }
 
     #[test]
