@@ -2,7 +2,9 @@
 //!
 //! `--set faas.workers=10000` replaces one dotted key of a scenario before it is checked. The
 //! value is read as TOML (`10`, `[1, 2]`, `"s3"`, `true`); anything that is not TOML is taken as a
-//! plain string, so `--set faas.structure=1-5-22-100` and `--set faas.channel=s3` both work.
+//! plain string, so `--set faas.structure=1-5-22-100` and `--set faas.channel=s3` both work, and
+//! a bracketed list of such words is a list (`--set workload.algorithm=[ga-sgd,ma-sgd]`, which a
+//! shell passes on without quoting).
 
 use super::error::{KeyProblem, Problem};
 
@@ -52,7 +54,18 @@ fn parse_value(text: &str) -> toml::Value {
         .parse::<toml::Table>()
         .ok()
         .and_then(|mut t| t.remove("v"))
+        .or_else(|| bare_list(text))
         .unwrap_or_else(|| toml::Value::String(text.to_string()))
+}
+
+/// `[a,b]` of bare words as a list, each item read as a value on its own.
+fn bare_list(text: &str) -> Option<toml::Value> {
+    let inner = text.strip_prefix('[')?.strip_suffix(']')?;
+    if inner.contains(['[', ']', '"', '\'', '{']) {
+        return None;
+    }
+    let items = inner.split(',').map(str::trim).filter(|s| !s.is_empty());
+    Some(toml::Value::Array(items.map(parse_value).collect()))
 }
 
 #[cfg(test)]
@@ -73,6 +86,21 @@ mod tests {
             Override::parse("c=s3").unwrap().value,
             toml::Value::String("s3".into())
         );
+    }
+
+    #[test]
+    fn reads_a_bracketed_list_of_bare_words_as_a_list() {
+        let value = Override::parse("workload.algorithm=[ga-sgd, ma-sgd]")
+            .unwrap()
+            .value;
+        assert_eq!(
+            value,
+            toml::Value::Array(vec!["ga-sgd".into(), "ma-sgd".into()])
+        );
+        let mixed = Override::parse("x=[s3,10]").unwrap().value;
+        assert_eq!(mixed, toml::Value::Array(vec!["s3".into(), 10.into()]));
+        // Quoted or nested text that is not TOML stays a string, as before.
+        assert!(Override::parse("x=[\"a]").unwrap().value.is_str());
     }
 
     #[test]
