@@ -414,3 +414,29 @@ fn rounds_computed_ahead_give_the_same_run_as_rounds_computed_inline() {
         assert_eq!(ahead, inline, "{sets:?}");
     }
 }
+
+#[test]
+fn a_parameter_server_sums_early_pushes_while_stragglers_compute_and_a_ring_cannot() {
+    // MobileNet on 8 VMs, one epoch: the update is large, so the server's NIC and sum matter.
+    let comm = |pattern: &str, straggler_cv: &str| {
+        let sets = [
+            "workload.epochs=1",
+            "iaas.instances=c5.4xlarge",
+            "iaas.workers=8",
+            pattern,
+            straggler_cv,
+        ];
+        let (s, p) = scenario(shipped("cifar10-mobilenet.toml"), &sets);
+        let cfg = Config::Iaas(stratus::model::IaasConfig {
+            instance: "c5.4xlarge".into(),
+            workers: 8,
+            pattern: pattern.trim_start_matches("iaas.pattern=").parse().unwrap(),
+        });
+        simulate_config(&s, &p, &cfg, 1).unwrap().time.comm_s
+    };
+    let server = "iaas.pattern=parameter-server";
+    let ring = "iaas.pattern=ring-allreduce";
+    let (quiet, noisy) = ("simulation.straggler_cv=0", "simulation.straggler_cv=0.3");
+    assert!(comm(server, noisy) < 0.95 * comm(server, quiet));
+    approx::assert_relative_eq!(comm(ring, noisy), comm(ring, quiet), max_relative = 1e-9);
+}
