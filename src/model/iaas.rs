@@ -63,7 +63,8 @@ impl std::str::FromStr for IaasPattern {
             .into_iter()
             .find(|p| p.name() == s)
             .ok_or_else(|| {
-                format!("unknown IaaS pattern `{s}` (known: ring-allreduce, parameter-server)")
+                let known: Vec<&str> = IaasPattern::ALL.iter().map(|p| p.name()).collect();
+                format!("unknown IaaS pattern `{s}` (known: {})", known.join(", "))
             })
     }
 }

@@ -187,22 +187,65 @@ impl Link {
     /// going out: its request is still on the way to the server then (the simulator's store
     /// does the same).
     pub fn polling(&self, wait_s: f64) -> (f64, f64) {
-        let period = self.poll_interval_s.max(self.latency_s);
-        let late_s = wait_s - self.latency_s;
-        if self.poll_interval_s <= 0.0 || late_s <= 1e-6 || period <= 0.0 {
-            return (0.0, 0.0);
+        match self.poller().finding(wait_s) {
+            Some((misses, found_s)) => (misses, (found_s - wait_s).max(0.0)),
+            None => (0.0, 0.0),
         }
-        let (misses, found_s) = polls_until(late_s, period, self.poll_backoff);
-        (misses, (found_s - wait_s).max(0.0))
+    }
+
+    /// How a waiter polls this link.
+    pub fn poller(&self) -> Poller {
+        Poller::new(self.poll_interval_s, self.latency_s, self.poll_backoff)
     }
 
     /// Polls a waiter makes in `elapsed_s` (fractional: a poll in flight counts in part).
     pub fn polls_within(&self, elapsed_s: f64) -> f64 {
-        let period = self.poll_interval_s.max(self.latency_s);
-        if self.poll_interval_s <= 0.0 || period <= 0.0 {
+        self.poller().polls_within(elapsed_s)
+    }
+}
+
+/// A waiter's polls: every poll interval (or back to back when a request takes longer), each
+/// wait multiplied by the backoff after a miss; no interval means the server answers when ready.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Poller {
+    /// Seconds between the first two polls (0: the waiter is told).
+    period_s: f64,
+    backoff: f64,
+    /// A poll finds an object stored up to one request latency after it goes out.
+    grace_s: f64,
+}
+
+impl Poller {
+    /// Polls `poll_interval_s` apart (0: told) by requests of `latency_s`.
+    pub fn new(poll_interval_s: f64, latency_s: f64, backoff: f64) -> Self {
+        Poller {
+            period_s: if poll_interval_s > 0.0 {
+                poll_interval_s.max(latency_s)
+            } else {
+                0.0
+            },
+            backoff,
+            grace_s: latency_s,
+        }
+    }
+
+    /// For an object that appears `wait_s` after the waiter's first poll: `None` when a poll
+    /// finds it as it appears (or the waiter is told), else the polls that missed and when,
+    /// from the first, the poll that finds it goes out.
+    pub fn finding(&self, wait_s: f64) -> Option<(f64, f64)> {
+        let late_s = wait_s - self.grace_s;
+        if self.period_s <= 0.0 || late_s <= SIMULTANEOUS_S {
+            return None;
+        }
+        Some(polls_until(late_s, self.period_s, self.backoff))
+    }
+
+    /// Polls that go out within `elapsed_s` of waiting (fractional: one in flight counts in part).
+    pub fn polls_within(&self, elapsed_s: f64) -> f64 {
+        if self.period_s <= 0.0 {
             return 0.0;
         }
-        polls_in(elapsed_s, period, self.poll_backoff)
+        polls_in(elapsed_s, self.period_s, self.backoff)
     }
 }
 

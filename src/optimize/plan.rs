@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{Bill, Candidate, Config, FaasModel, IaasModel, Infeasible, Outcome, Platform};
 use crate::profile::Profiles;
-use crate::scenario::{Objective, Recipe, Scenario};
+use crate::scenario::{Objective, Scenario};
 
 use super::convergence::{self, MeasuredEpochs};
 use super::search::{faas_candidates, iaas_candidates};
@@ -19,8 +19,6 @@ use super::verdict::{Verdict, compare, extremes_clause, limits_clause};
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub scenario: String,
-    /// The algorithms and mini-batches searched (one unless the scenario lists several).
-    pub recipes: Vec<Recipe>,
     pub objective: Objective,
     /// Every candidate searched, FaaS first.
     pub candidates: Vec<Candidate>,
@@ -90,7 +88,6 @@ pub fn plan(
     let verdict = decide(&candidates, &faas, &iaas, objective)?;
     Ok(Plan {
         scenario: scenario.name.clone(),
-        recipes: scenario.workload.recipes.clone(),
         notes: notes(scenario),
         objective: objective.clone(),
         measured_epochs,

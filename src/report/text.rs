@@ -128,7 +128,7 @@ pub fn plan(plan: &Plan) -> String {
             Some(Ok(i)) => out.push_str(&described(
                 &format!("Best {} plan", platform.label()),
                 &plan.candidates[*i],
-                plan.recipes.len() > 1,
+                crate::model::candidate::recipes_vary(&plan.candidates),
             )),
             Some(Err(why)) => {
                 let _ = writeln!(out, "Best {} plan: none — {why}", platform.label());

@@ -10,8 +10,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::time::SimTime;
 
+use crate::model::link::Poller;
 pub use crate::model::link::SIMULTANEOUS_S;
-use crate::model::link::polls_until;
 
 /// A waiting actor and when it started waiting.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,28 +39,15 @@ enum Slot<A> {
 /// Objects by key, and their waiters.
 #[derive(Debug, Clone)]
 pub struct Store<A> {
-    poll_period_s: f64,
-    /// Each missed poll multiplies the wait before the next by this.
-    poll_backoff: f64,
-    /// A poll finds an object whose PUT completes up to one request latency after the poll goes
-    /// out: the request is still on its way to the server.
-    grace_s: f64,
+    poller: Poller,
     slots: HashMap<u64, Slot<A>, BuildHasherDefault<KeyHasher>>,
 }
 
 impl<A: Copy> Store<A> {
-    /// A store polled every `poll_interval_s` (requests taking `latency_s` are sent back to back
-    /// when that is longer); 0 means waiters are told.
-    pub fn new(poll_interval_s: f64, latency_s: f64, poll_backoff: f64) -> Self {
-        let poll_period_s = if poll_interval_s > 0.0 {
-            poll_interval_s.max(latency_s)
-        } else {
-            0.0
-        };
+    /// A store whose waiters poll as `poller` says (the channel link's).
+    pub fn new(poller: Poller) -> Self {
         Store {
-            poll_period_s,
-            poll_backoff,
-            grace_s: latency_s,
+            poller,
             slots: HashMap::default(),
         }
     }
@@ -122,19 +109,18 @@ impl<A: Copy> Store<A> {
     }
 
     fn found(&self, waiter: Waiter<A>, now: SimTime) -> Found<A> {
-        let late_s = now - waiter.since - self.grace_s;
-        if waiter.told || self.poll_period_s <= 0.0 || late_s <= SIMULTANEOUS_S {
-            return Found {
-                actor: waiter.actor,
-                at: now,
-                missed_polls: 0.0,
-            };
-        }
-        let (misses, found_s) = polls_until(late_s, self.poll_period_s, self.poll_backoff);
+        let polled = match waiter.told {
+            true => None,
+            false => self.poller.finding(now - waiter.since),
+        };
+        let (at, missed_polls) = match polled {
+            Some((misses, found_s)) => ((waiter.since + found_s).max(now), misses),
+            None => (now, 0.0),
+        };
         Found {
             actor: waiter.actor,
-            at: (waiter.since + found_s).max(now),
-            missed_polls: misses,
+            at,
+            missed_polls,
         }
     }
 
@@ -187,7 +173,7 @@ mod tests {
 
     #[test]
     fn forgetting_keeps_awaited_keys() {
-        let mut store = Store::new(0.05, 0.01, 1.0);
+        let mut store = Store::new(Poller::new(0.05, 0.01, 1.0));
         store.publish(1, t(0.0));
         store.publish(2, t(0.0));
         store.wait(3, 'g', t(0.0));
@@ -208,7 +194,7 @@ mod tests {
 
     #[test]
     fn a_waiter_finds_the_object_at_its_next_poll() {
-        let mut store = Store::new(0.05, 0.01, 1.0);
+        let mut store = Store::new(Poller::new(0.05, 0.01, 1.0));
         assert!(store.wait(7, 'a', t(1.0)).is_none());
         let found = store.publish(7, t(1.12));
         assert_eq!(found.len(), 1);
@@ -220,7 +206,7 @@ mod tests {
     fn a_backing_off_waiter_polls_less_and_finds_it_later() {
         // Polls at 1.0, 1.05, 1.15, 1.35 (doubling waits): 0.12 s late, past the 0.01 s grace,
         // is found at 1.15.
-        let mut store = Store::new(0.05, 0.01, 2.0);
+        let mut store = Store::new(Poller::new(0.05, 0.01, 2.0));
         assert!(store.wait(7, 'a', t(1.0)).is_none());
         let found = store.publish(7, t(1.12));
         assert_relative_eq!(found[0].at.secs(), 1.15, epsilon = 1e-12);
@@ -229,7 +215,7 @@ mod tests {
 
     #[test]
     fn an_object_already_there_is_found_at_once() {
-        let mut store = Store::new(0.05, 0.01, 1.0);
+        let mut store = Store::new(Poller::new(0.05, 0.01, 1.0));
         store.publish(7, t(0.5));
         let found = store.wait(7, 'b', t(1.0)).unwrap();
         assert_eq!((found.at, found.missed_polls), (t(1.0), 0.0));
@@ -237,7 +223,7 @@ mod tests {
 
     #[test]
     fn a_waiter_told_by_a_coordinator_does_not_poll() {
-        let mut store = Store::new(0.05, 0.01, 1.0);
+        let mut store = Store::new(Poller::new(0.05, 0.01, 1.0));
         store.wait_told(3, 'e', t(1.0));
         let found = store.publish(3, t(1.12));
         assert_eq!((found[0].at, found[0].missed_polls), (t(1.12), 0.0));
@@ -245,14 +231,14 @@ mod tests {
 
     #[test]
     fn waiters_are_told_when_nobody_polls() {
-        let mut store = Store::new(0.0, 0.001, 1.0);
+        let mut store = Store::new(Poller::new(0.0, 0.001, 1.0));
         store.wait(1, 'c', t(0.0));
         assert_eq!(store.publish(1, t(2.0))[0].at, t(2.0));
     }
 
     #[test]
     fn polls_are_back_to_back_when_a_request_outlasts_the_interval() {
-        let mut store = Store::new(0.01, 0.03, 1.0);
+        let mut store = Store::new(Poller::new(0.01, 0.03, 1.0));
         store.wait(1, 'd', t(0.0));
         // Polls go out at 0, 0.03, 0.06, 0.09: the last is in flight when the object lands.
         let found = store.publish(1, t(0.1));
@@ -261,7 +247,7 @@ mod tests {
 
     #[test]
     fn an_object_landing_while_the_first_poll_is_in_flight_is_found_by_it() {
-        let mut store = Store::new(0.05, 0.01, 1.0);
+        let mut store = Store::new(Poller::new(0.05, 0.01, 1.0));
         store.wait(1, 'f', t(1.0));
         let found = store.publish(1, t(1.008));
         assert_eq!((found[0].at, found[0].missed_polls), (t(1.008), 0.0));

@@ -14,7 +14,7 @@
 //! (`tests/simulator.rs` checks the bound).
 
 use super::keys::{Kind, key};
-use super::rhythm::{self, Played, ROUNDS_AVERAGED, admitted};
+use super::rhythm::{self, Played, ROUNDS_AVERAGED, Slots, admitted};
 use super::script::{Action, Step, await_then_get};
 use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::{Link, Op};
@@ -96,8 +96,7 @@ struct Rhythm<'a> {
     merge_s: f64,
     publish_s: f64,
     fetch_s: f64,
-    put_slot_s: f64,
-    get_slot_s: f64,
+    slots: Slots,
     others: usize,
     /// Workers followed: all of the others, or one standing for all when they stay in step.
     tracked: usize,
@@ -106,16 +105,8 @@ struct Rhythm<'a> {
 impl<'a> Rhythm<'a> {
     fn new(ctx: &RoundContext<'a>) -> Self {
         let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
-        let put_slot_s = link.stagger_s(Op::Put, 2.0, m);
-        // Every one of the others reads the one result: its key's read limit.
-        let get_slot_s = link.one_key(m).stagger_s(Op::Get, 2.0, m);
+        let slots = Slots::of(link, m);
         let others = (w as usize).saturating_sub(1);
-        // Without a unit limit the others stay in step from a common start: one stands for all.
-        let tracked = if put_slot_s > 0.0 || get_slot_s > 0.0 {
-            others
-        } else {
-            others.min(1)
-        };
         Rhythm {
             link,
             own_put_s: link.transfer_s(m, w),
@@ -123,10 +114,9 @@ impl<'a> Rhythm<'a> {
             merge_s: w * m / ctx.merge_bytes_per_s,
             publish_s: link.phase_s(Op::Put, 1.0, m, 1.0),
             fetch_s: link.transfer_s(m, w - 1.0),
-            put_slot_s,
-            get_slot_s,
+            slots,
             others,
-            tracked,
+            tracked: slots.followed(others),
         }
     }
 
@@ -145,7 +135,7 @@ impl<'a> Rhythm<'a> {
         let stands_for = self.others as f64 / self.tracked.max(1) as f64;
         let mut polls = 0.0;
         // The reducer's contribution is admitted first, the others' in the order they come.
-        let mut arrive = admitted(ready, self.put_slot_s, self.put_slot_s);
+        let mut arrive = admitted(ready, self.slots.put_s, self.slots.put_s);
         arrive.iter_mut().for_each(|t| *t += self.own_put_s);
         let mut t = self.own_put_s + self.get_s;
         for &arrive_s in &arrive {
@@ -163,7 +153,7 @@ impl<'a> Rhythm<'a> {
                 a + self.found_after(result_s - a)
             })
             .collect();
-        let next = admitted(&found, self.get_slot_s, 0.0)
+        let next = admitted(&found, self.slots.get_s, 0.0)
             .into_iter()
             .map(|t| t + self.fetch_s - reducer_end_s)
             .collect();

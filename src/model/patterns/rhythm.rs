@@ -7,6 +7,36 @@
 //! few rounds from the workers' invocation, following each worker, until the rounds repeat, and
 //! charge the average (the simulator's store polls each worker the same way).
 
+use crate::model::link::{Link, Op};
+
+/// How far apart a limit admits the workers' requests: their PUTs of their own objects, and
+/// their reads of the one result every worker fetches (its key's read limit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slots {
+    pub put_s: f64,
+    pub get_s: f64,
+}
+
+impl Slots {
+    /// The slots of `link` for objects of `bytes`.
+    pub fn of(link: &Link, bytes: f64) -> Slots {
+        Slots {
+            put_s: link.stagger_s(Op::Put, 2.0, bytes),
+            get_s: link.one_key(bytes).stagger_s(Op::Get, 2.0, bytes),
+        }
+    }
+
+    /// Workers to follow among `workers`: all where a limit spreads them, else one standing
+    /// for all (from a common start they stay in step).
+    pub fn followed(&self, workers: usize) -> usize {
+        if self.put_s > 0.0 || self.get_s > 0.0 {
+            workers
+        } else {
+            workers.min(1)
+        }
+    }
+}
+
 /// When each of `tracked` followed workers is first ready: one invocation apart when each is
 /// followed (functions are invoked one after another), together when one stands for all.
 pub fn invoked(tracked: usize, workers: usize, invoke_interval_s: f64) -> Vec<f64> {

@@ -10,7 +10,7 @@
 //! workers on DynamoDB alternate rounds of 0.69 and 0.78 s in the simulator and the model alike).
 
 use super::keys::{Kind, key};
-use super::rhythm::{self, Played, ROUNDS_AVERAGED, admitted};
+use super::rhythm::{self, Played, ROUNDS_AVERAGED, Slots, admitted};
 use super::script::{Action, Step, await_then_get};
 use super::{Exchange, RequestPrices, RoundComm, RoundContext};
 use crate::model::link::{Link, Op};
@@ -175,8 +175,7 @@ struct Workers<'a> {
     up_s: f64,
     put_s: f64,
     fetch_s: f64,
-    put_slot_s: f64,
-    get_slot_s: f64,
+    slots: Slots,
     workers: usize,
     /// Workers followed: all, or one standing for all when they stay in step.
     tracked: usize,
@@ -185,24 +184,16 @@ struct Workers<'a> {
 impl<'a> Workers<'a> {
     fn new(ctx: &RoundContext<'a>, up_s: f64) -> Self {
         let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
-        let put_slot_s = link.stagger_s(Op::Put, 2.0, m);
-        // Every worker reads the root's one result: its key's read limit.
-        let get_slot_s = link.one_key(m).stagger_s(Op::Get, 2.0, m);
+        let slots = Slots::of(link, m);
         let workers = w as usize;
-        let tracked = if put_slot_s > 0.0 || get_slot_s > 0.0 {
-            workers
-        } else {
-            workers.min(1)
-        };
         Workers {
             link,
             up_s,
             put_s: link.transfer_s(m, w),
             fetch_s: link.transfer_s(m, w),
-            put_slot_s,
-            get_slot_s,
+            slots,
             workers,
-            tracked,
+            tracked: slots.followed(workers),
         }
     }
 
@@ -211,7 +202,7 @@ impl<'a> Workers<'a> {
     /// the result and its read of it; the round ends when the first worker has the result.
     fn round(&self, ready: &[f64]) -> Played {
         let stands_for = self.workers as f64 / self.tracked.max(1) as f64;
-        let stored: Vec<f64> = admitted(ready, self.put_slot_s, 0.0)
+        let stored: Vec<f64> = admitted(ready, self.slots.put_s, 0.0)
             .into_iter()
             .map(|t| t + self.put_s)
             .collect();
@@ -225,7 +216,7 @@ impl<'a> Workers<'a> {
                 result_s + detect_s
             })
             .collect();
-        let done: Vec<f64> = admitted(&found, self.get_slot_s, 0.0)
+        let done: Vec<f64> = admitted(&found, self.slots.get_s, 0.0)
             .into_iter()
             .map(|t| t + self.fetch_s)
             .collect();

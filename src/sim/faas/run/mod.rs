@@ -168,7 +168,7 @@ impl<'a> FaasRun<'a> {
             layout,
             channel: ChannelSim::new(link),
             data_channel: ChannelSim::new(model.data_link(&size)),
-            store: Store::new(link.poll_interval_s, link.latency_s, link.poll_backoff),
+            store: Store::new(link.poller()),
             noise,
             workers: vec![WorkerState::default(); w],
             aggregators,
