@@ -132,9 +132,6 @@ fn request_unit_limited(p: &Profiles, cfg: &Config) -> Option<f64> {
     match f.pattern {
         Pattern::ScatterReduce if limited => Some(0.85),
         Pattern::AllReduce if limited => Some(0.97),
-        // Documented in model::patterns::scatter_reduce: with eight and more workers on a
-        // cache the simulator loses its poll every other round, the model every round.
-        Pattern::ScatterReduce if f.channel.is_cache() => Some(0.94),
         _ => None,
     }
 }

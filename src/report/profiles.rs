@@ -185,11 +185,16 @@ pub fn sources_text(rows: &[Provenance]) -> anyhow::Result<String> {
     }
     let _ = writeln!(
         text,
-        "{} numbers: {} measured, {} published, {} assumptions",
+        "{} numbers: {} measured, {} published, {} {}",
         rows.len(),
         count(SourceKind::Measured),
         count(SourceKind::Published),
-        count(SourceKind::Assumption)
+        count(SourceKind::Assumption),
+        if count(SourceKind::Assumption) == 1 {
+            "assumption"
+        } else {
+            "assumptions"
+        }
     );
     Ok(text)
 }
