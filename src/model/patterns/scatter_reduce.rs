@@ -12,9 +12,15 @@
 //! one in which it loses its poll — half a poll a round, in the simulator and the model alike.
 //! Following costs O(w²) a round, so past [`FOLLOWED_AT_MOST`] workers, and where a node's NIC
 //! is too narrow for every worker's rate, the round is timed in phases and a lost poll is
-//! charged whole. On a shared NIC the model then runs a little above the simulator, whose
-//! transfers speed up as others finish: MobileNet at 3,008 MB on a cache.m5.12xlarge, 40
-//! workers 1.3% (460 s against 454 s), 100 workers 2.2%, 300 workers 4.4% (808 s against 772 s).
+//! charged whole. On such a NIC the workers fall out of step, one waiting out its request's
+//! latency while the others move bytes, so the NIC stays busy: each transfer takes the NIC's
+//! time for a piece from every worker. MobileNet at 3,008 MB on a cache.m5.12xlarge, 40, 100
+//! and 300 workers: 455.7, 526.9 and 771.8 s against 454.3, 526.8 and 772.4 s simulated (the
+//! workers in step, a request's latency added to each transfer, gave 1.3%, 2.2% and 4.4% more).
+//! Where the NIC is the bottleneck for most of a round, the simulator also lets the workers who
+//! finish first compute while the others still transfer, which a round timed from a common
+//! start cannot: ResNet-50 over 10 workers on a cache.m5.large (0.75 Gbps), 2,015 s against
+//! 1,945 s simulated (3.5%).
 //!
 //! Under request-rate limits (DynamoDB's write and read units) every request of every worker is
 //! queued at the limit in the order the workers ask (`Queued`), up to [`QUEUED_AT_MOST`]
@@ -110,18 +116,24 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
 /// The round timed phase by phase, with the poll a late worker costs (`poll_lag_s`).
 fn phases(ctx: &RoundContext, shard: f64) -> RoundComm {
     let (w, link) = (ctx.workers, ctx.link);
-    // Workers leave a rate-limited phase one admission slot apart (the scatter's PUT spacing,
-    // or the gather's GET spacing when that limit binds too), and that spread paces the merged
-    // shards' PUTs; collecting waits for every merged shard, which lines the workers up again.
-    let mut spread_s = 0.0;
-    let scatter_s = link.staggered_phase_s(Op::Put, w - 1.0, shard, w, &mut spread_s);
-    let gather_s = link.staggered_phase_s(Op::Get, w - 1.0, shard, w, &mut spread_s);
+    let transfers_s = match through_busy_nic_s(link, shard, w) {
+        Some(each_s) => (3.0 * w - 2.0) * each_s,
+        None => {
+            // Workers leave a rate-limited phase one admission slot apart (the scatter's PUT
+            // spacing, or the gather's GET spacing when that limit binds too), and that spread
+            // paces the merged shards' PUTs; collecting waits for every merged shard, which
+            // lines the workers up again.
+            let mut spread_s = 0.0;
+            link.staggered_phase_s(Op::Put, w - 1.0, shard, w, &mut spread_s)
+                + link.staggered_phase_s(Op::Get, w - 1.0, shard, w, &mut spread_s)
+                + link.staggered_phase_s(Op::Put, 1.0, shard, w, &mut spread_s)
+                + link.phase_s(Op::Get, w - 1.0, shard, w)
+        }
+    };
     let merge_s = w * shard / ctx.merge_bytes_per_s;
-    let publish_s = link.staggered_phase_s(Op::Put, 1.0, shard, w, &mut spread_s);
-    let collect_s = link.phase_s(Op::Get, w - 1.0, shard, w);
     let poll_s = poll_lag_s(ctx, shard);
     let mut comm = RoundComm {
-        time_s: scatter_s + gather_s + merge_s + publish_s + collect_s + poll_s,
+        time_s: transfers_s + merge_s + poll_s,
         ..RoundComm::default()
     };
     if poll_s > 0.0 {
@@ -129,6 +141,17 @@ fn phases(ctx: &RoundContext, shard: f64) -> RoundComm {
         comm.add_polls(w);
     }
     comm
+}
+
+/// One transfer's time when a node's NIC, without request limits, is too narrow for every
+/// worker at its own rate: the workers fall out of step (one waits out its request's latency
+/// while the others move bytes), so the NIC stays busy and each transfer takes the NIC's time
+/// for one piece from every worker — or a worker's own request, when that is longer.
+fn through_busy_nic_s(link: &Link, shard: f64, w: f64) -> Option<f64> {
+    let nic = link.shared_bytes_per_s?;
+    let limited = link.put_units_per_s.is_some() || link.get_units_per_s.is_some();
+    let contended = link.bytes_per_s(w) < link.client_bytes_per_s;
+    (contended && !limited).then(|| link.transfer_s(shard, 1.0).max(w * shard / nic))
 }
 
 /// Every worker of a synchronous round on a polled channel whose requests no limit spreads and
@@ -479,6 +502,21 @@ mod tests {
         assert_relative_eq!(comm.time_s, 0.15 + 0.015 + 0.015, epsilon = 1e-12);
         assert_relative_eq!(comm.puts, 4.0);
         assert_relative_eq!(comm.gets, 4.0);
+    }
+
+    #[test]
+    fn a_busy_node_nic_moves_a_piece_from_every_worker_per_transfer() {
+        let (mut link, profile) = (link(), profile());
+        // Four workers of 100 MB/s behind a 200 MB/s NIC: in step, each 250 kB transfer would
+        // take 10 ms + 5 ms; out of step the NIC stays busy, and a worker's own request
+        // (10 ms + 2.5 ms) is the longer.
+        link.shared_bytes_per_s = Some(200e6);
+        let comm = super::round(&ctx(&link, &profile, 4.0));
+        assert_relative_eq!(comm.time_s, 10.0 * 0.0125 + 0.001, epsilon = 1e-12);
+        // Behind a 20 MB/s NIC the NIC's time for four pieces (50 ms) is the longer.
+        link.shared_bytes_per_s = Some(20e6);
+        let comm = super::round(&ctx(&link, &profile, 4.0));
+        assert_relative_eq!(comm.time_s, 10.0 * 0.05 + 0.001, epsilon = 1e-12);
     }
 
     #[test]
