@@ -5,8 +5,8 @@
 //! the w − 1 merged shards of the others — 3w − 2 transfers of m/w per worker, all workers at once.
 //!
 //! On a polled channel without request limits (Memcached, Redis: LambdaML sleeps between GETs)
-//! each worker is followed on its own from its invocation (`rhythm`): workers invoked a moment
-//! apart ask for pieces and merged shards their neighbours have not stored yet, find them a poll
+//! each worker is followed on its own from its invocation (`followed.rs`): workers invoked a
+//! moment apart ask for pieces and merged shards their neighbours have not stored yet, find them a poll
 //! later, and hold the others back in turn the next round. Ten workers on a cache.m5.12xlarge
 //! settle into pairs of rounds, one in which the others wait for the late worker's pieces and
 //! one in which it loses its poll — half a poll a round, in the simulator and the model alike.
@@ -23,7 +23,7 @@
 //! 1,945 s simulated (3.5%).
 //!
 //! Under request-rate limits (DynamoDB's write and read units) every request of every worker is
-//! queued at the limit in the order the workers ask (`Queued`), up to [`QUEUED_AT_MOST`]
+//! queued at the limit in the order the workers ask (`queued.rs`), up to [`QUEUED_AT_MOST`]
 //! workers (w(w − 1) requests a phase): RCV1's 189 KB model over 5 workers on DynamoDB, 40.0 s
 //! timed in phases against 38.1 s simulated, is 38.2 s queued; 2 to 64 workers on RCV1 and
 //! Higgs agree within 1.9%. Queueing costs O(w² log w) a round (64 workers: about 3 ms a
@@ -34,11 +34,15 @@
 //! bound, up to about 12% above the simulated time (RCV1, 80 workers: 4.4%). `tests/simulator.rs`
 //! checks both.
 
+mod followed;
+mod queued;
+
 use super::keys::{Kind, key};
-use super::rhythm::{self, Played, ROUNDS_AVERAGED};
 use super::script::{Action, Step, await_then_get};
 use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::{Link, Op};
+use followed::Rhythm;
+use queued::Queued;
 
 /// The most workers a round follows one by one (each awaits 2(w − 1) objects).
 pub const FOLLOWED_AT_MOST: usize = 256;
@@ -95,8 +99,9 @@ impl Exchange for ScatterReduce {
     }
 }
 
-/// One ScatterReduce round among `ctx.workers` workers: followed worker by worker where
-/// [`Rhythm`] applies, else timed in phases.
+/// One ScatterReduce round among `ctx.workers` workers: followed worker by worker on a polled
+/// channel without request limits, queued request by request under request limits, else timed
+/// in phases.
 pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, link) = (ctx.workers, ctx.link);
     let shard = ctx.bytes / w;
@@ -154,103 +159,6 @@ fn through_busy_nic_s(link: &Link, shard: f64, w: f64) -> Option<f64> {
     (contended && !limited).then(|| link.transfer_s(shard, 1.0).max(w * shard / nic))
 }
 
-/// Every worker of a synchronous round on a polled channel whose requests no limit spreads and
-/// whose node (if any) carries every worker at its own rate, followed round after round: its
-/// pieces stored one transfer after another, its awaits and GETs in worker order.
-struct Rhythm<'a> {
-    link: &'a Link,
-    /// One piece or merged shard moved.
-    piece_s: f64,
-    merge_s: f64,
-    workers: usize,
-}
-
-impl<'a> Rhythm<'a> {
-    fn new(ctx: &RoundContext<'a>, shard: f64) -> Option<Self> {
-        let (w, link) = (ctx.workers, ctx.link);
-        let unlimited = link.put_units_per_s.is_none() && link.get_units_per_s.is_none();
-        let uncontended = link.bytes_per_s(w) >= link.client_bytes_per_s;
-        let workers = w as usize;
-        let applies = ctx.synchronous
-            && link.poll_interval_s > 0.0
-            && unlimited
-            && uncontended
-            && (2..=FOLLOWED_AT_MOST).contains(&workers);
-        applies.then(|| Rhythm {
-            link,
-            piece_s: link.transfer_s(shard, w),
-            merge_s: w * shard / ctx.merge_bytes_per_s,
-            workers,
-        })
-    }
-
-    /// The average of `ROUNDS_AVERAGED` rounds from the workers' invocations, one
-    /// `invoke_interval_s` apart.
-    fn average(&self, invoke_interval_s: f64) -> RoundComm {
-        let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
-        let (total_s, polls, late_s) =
-            rhythm::play(ROUNDS_AVERAGED, first, |ready| self.round(ready));
-        let rounds = f64::from(ROUNDS_AVERAGED);
-        let mut comm = RoundComm {
-            time_s: (total_s + late_s) / rounds,
-            ..RoundComm::default()
-        };
-        comm.add_polls(polls / rounds);
-        comm
-    }
-
-    /// One round from `ready` (when each worker has its update): the round ends when the first
-    /// worker has every merged shard.
-    fn round(&self, ready: &[f64]) -> Played {
-        let (w, p) = (self.workers, self.piece_s);
-        let others = |j: usize| (0..w).filter(move |&i| i != j);
-        let mut polls = 0.0;
-        let latest = ready.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let published: Vec<f64> = (0..w)
-            .map(|j| {
-                // Worker i stores the piece for j as its k-th PUT, k = j's place among i's others.
-                let stored = |i: usize| ready[i] + (j - usize::from(j > i) + 1) as f64 * p;
-                let by = latest + (j.min(w - 2) + 1) as f64 * p;
-                let scattered = ready[j] + (w - 1) as f64 * p;
-                let gathered = self.fetch(scattered, by, others(j).map(stored), &mut polls);
-                gathered + self.merge_s + p
-            })
-            .collect();
-        let last = published.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let done: Vec<f64> = (0..w)
-            .map(|j| {
-                let merged = others(j).map(|i| published[i]);
-                self.fetch(published[j], last, merged, &mut polls)
-            })
-            .collect();
-        let end_s = done.iter().copied().fold(f64::INFINITY, f64::min);
-        (end_s, polls, done.into_iter().map(|t| t - end_s).collect())
-    }
-
-    /// From `start`, awaits and GETs the w − 1 objects stored at the times `stored` gives in
-    /// turn (every one by `by`): when the last is fetched. Misses go to `polls`.
-    fn fetch(
-        &self,
-        start: f64,
-        by: f64,
-        stored: impl Iterator<Item = f64>,
-        polls: &mut f64,
-    ) -> f64 {
-        let (mut t, mut left) = (start, self.workers - 1);
-        for at in stored {
-            if t >= by {
-                // The rest are there already.
-                break;
-            }
-            let (misses, detect_s) = self.link.polling((at - t).max(0.0));
-            *polls += misses;
-            t = t.max(at) + detect_s + self.piece_s;
-            left -= 1;
-        }
-        t + left as f64 * self.piece_s
-    }
-}
-
 /// The poll a BSP round loses on a polled channel. The workers were invoked one after another,
 /// so they start each round an invocation interval apart; a poll finds an object stored up to
 /// one request latency after it went out, so when that stagger outlasts the latency the first
@@ -268,181 +176,6 @@ fn poll_lag_s(ctx: &RoundContext, shard: f64) -> f64 {
         link.poll_interval_s.max(link.latency_s)
     } else {
         0.0
-    }
-}
-
-/// Every worker of a synchronous round on a channel that limits request units (DynamoDB),
-/// followed round after round: each request waits for the service's limit in the order the
-/// workers ask (and a merged shard's reads for its key's), then moves at the worker's rate.
-struct Queued<'a> {
-    link: &'a Link,
-    shard: f64,
-    piece_s: f64,
-    merge_s: f64,
-    workers: usize,
-}
-
-/// The limits' state during a queued round.
-struct Admission {
-    put_free_s: f64,
-    get_free_s: f64,
-    /// When each merged shard's key next admits a read.
-    key_get_free_s: Vec<f64>,
-}
-
-impl<'a> Queued<'a> {
-    fn new(ctx: &RoundContext<'a>, shard: f64) -> Option<Self> {
-        let (w, link) = (ctx.workers, ctx.link);
-        let limited = link.put_units_per_s.is_some() || link.get_units_per_s.is_some();
-        let uncontended = link.bytes_per_s(w) >= link.client_bytes_per_s;
-        let workers = w as usize;
-        let applies =
-            ctx.synchronous && limited && uncontended && (2..=QUEUED_AT_MOST).contains(&workers);
-        applies.then(|| Queued {
-            link,
-            shard,
-            piece_s: link.transfer_s(shard, w),
-            merge_s: w * shard / ctx.merge_bytes_per_s,
-            workers,
-        })
-    }
-
-    /// The average of `ROUNDS_AVERAGED` rounds from the workers' invocations.
-    fn average(&self, invoke_interval_s: f64) -> RoundComm {
-        let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
-        let (total_s, polls, late_s) =
-            rhythm::play(ROUNDS_AVERAGED, first, |ready| self.round(ready));
-        let rounds = f64::from(ROUNDS_AVERAGED);
-        let mut comm = RoundComm {
-            time_s: (total_s + late_s) / rounds,
-            ..RoundComm::default()
-        };
-        comm.add_polls(polls / rounds);
-        comm
-    }
-
-    /// The object a worker's `step` reads or writes: piece i→j is `i·w + j`, worker i's merged
-    /// shard `w·w + i`. Steps: w − 1 PUTs, w − 1 GETs of its pieces, the merge, the merged
-    /// shard's PUT, w − 1 GETs of the others' merged shards.
-    fn object(&self, j: usize, step: usize) -> Option<(Op, usize)> {
-        let (w, n) = (self.workers, self.workers - 1);
-        let other = |k: usize| k + usize::from(k >= j);
-        match step {
-            s if s < n => Some((Op::Put, j * w + other(s))),
-            s if s < 2 * n => Some((Op::Get, other(s - n) * w + j)),
-            s if s == 2 * n + 1 => Some((Op::Put, w * w + j)),
-            s if s > 2 * n + 1 && s < 3 * n + 2 => Some((Op::Get, w * w + other(s - 2 * n - 2))),
-            _ => None,
-        }
-    }
-
-    /// One round from `ready`, request by request in the order the workers ask.
-    fn round(&self, ready: &[f64]) -> Played {
-        use std::cmp::Reverse;
-        use std::collections::BinaryHeap;
-        let (w, n) = (self.workers, self.workers - 1);
-        let mut stored: Vec<Option<f64>> = vec![None; w * w + w];
-        let mut waiters: Vec<Vec<usize>> = vec![Vec::new(); w * w + w];
-        let mut step = vec![0usize; w];
-        let mut waiting_since: Vec<Option<f64>> = vec![None; w];
-        let mut limits = Admission {
-            put_free_s: f64::NEG_INFINITY,
-            get_free_s: f64::NEG_INFINITY,
-            key_get_free_s: vec![f64::NEG_INFINITY; w],
-        };
-        let mut done = vec![0.0; w];
-        let mut polls = 0.0;
-        // Workers due to act, earliest first; at the same moment, the first told first.
-        let mut told = 0usize;
-        let mut due: BinaryHeap<Reverse<(Instant, usize, usize)>> = BinaryHeap::new();
-        let mut tell =
-            |due: &mut BinaryHeap<Reverse<(Instant, usize, usize)>>, t: f64, j: usize| {
-                due.push(Reverse((Instant(t), told, j)));
-                told += 1;
-            };
-        for (j, &t) in ready.iter().enumerate() {
-            tell(&mut due, t, j);
-        }
-        while let Some(Reverse((Instant(t), _, j))) = due.pop() {
-            if step[j] == 2 * n {
-                step[j] += 1;
-                tell(&mut due, t + self.merge_s, j);
-                continue;
-            }
-            let Some((op, object)) = self.object(j, step[j]) else {
-                done[j] = t;
-                continue;
-            };
-            if op == Op::Get {
-                let since = waiting_since[j].unwrap_or(t);
-                waiting_since[j] = Some(since);
-                let Some(stored_s) = stored[object] else {
-                    waiters[object].push(j);
-                    continue;
-                };
-                let (misses, detect_s) = self.link.polling((stored_s - since).max(0.0));
-                let found_s = since.max(stored_s) + detect_s;
-                if found_s > t {
-                    tell(&mut due, found_s, j);
-                    continue;
-                }
-                polls += misses;
-                waiting_since[j] = None;
-            }
-            let end_s = self.admit(&mut limits, op, object, t) + self.piece_s;
-            step[j] += 1;
-            tell(&mut due, end_s, j);
-            if op == Op::Put {
-                stored[object] = Some(end_s);
-                for waiter in std::mem::take(&mut waiters[object]) {
-                    tell(&mut due, end_s, waiter);
-                }
-            }
-        }
-        let end_s = done.iter().copied().fold(f64::INFINITY, f64::min);
-        (end_s, polls, done.into_iter().map(|t| t - end_s).collect())
-    }
-
-    /// When a request for `object` asked at `t` is admitted: the service's limit first, then a
-    /// merged shard's key's.
-    fn admit(&self, limits: &mut Admission, op: Op, object: usize, t: f64) -> f64 {
-        let link = self.link;
-        let (rate, free) = match op {
-            Op::Put => (link.put_units_per_s, &mut limits.put_free_s),
-            Op::Get => (link.get_units_per_s, &mut limits.get_free_s),
-        };
-        let units = link.units(op, self.shard);
-        let mut start = t;
-        if let Some(rate) = rate {
-            start = start.max(*free);
-            *free = start + units / rate;
-        }
-        let w = self.workers;
-        let key_rate = link.key_get_units_per_s.and(link.key_rate(op, self.shard));
-        if let (Op::Get, Some(rate), true) = (op, key_rate, object >= w * w) {
-            let free = &mut limits.key_get_free_s[object - w * w];
-            start = start.max(*free);
-            *free = start + units / rate;
-        }
-        start
-    }
-}
-
-/// A moment in a round, ordered for the queue of workers due to act.
-#[derive(Clone, Copy, PartialEq)]
-struct Instant(f64);
-
-impl Eq for Instant {}
-
-impl PartialOrd for Instant {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Instant {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
     }
 }
 

@@ -1,0 +1,108 @@
+//! # ScatterReduce followed worker by worker
+//!
+//! On a polled channel without request limits each worker is played from its invocation: its
+//! pieces stored one transfer after another, its awaits and GETs in worker order, the polls it
+//! loses on pieces and merged shards its neighbours have not stored yet.
+
+use super::super::RoundComm;
+use super::super::RoundContext;
+use super::super::rhythm::{self, Played, ROUNDS_AVERAGED};
+use super::FOLLOWED_AT_MOST;
+use crate::model::link::Link;
+
+/// Every worker of a synchronous round on a polled channel whose requests no limit spreads and
+/// whose node (if any) carries every worker at its own rate, followed round after round: its
+/// pieces stored one transfer after another, its awaits and GETs in worker order.
+pub(super) struct Rhythm<'a> {
+    link: &'a Link,
+    /// One piece or merged shard moved.
+    piece_s: f64,
+    merge_s: f64,
+    workers: usize,
+}
+
+impl<'a> Rhythm<'a> {
+    pub(super) fn new(ctx: &RoundContext<'a>, shard: f64) -> Option<Self> {
+        let (w, link) = (ctx.workers, ctx.link);
+        let unlimited = link.put_units_per_s.is_none() && link.get_units_per_s.is_none();
+        let uncontended = link.bytes_per_s(w) >= link.client_bytes_per_s;
+        let workers = w as usize;
+        let applies = ctx.synchronous
+            && link.poll_interval_s > 0.0
+            && unlimited
+            && uncontended
+            && (2..=FOLLOWED_AT_MOST).contains(&workers);
+        applies.then(|| Rhythm {
+            link,
+            piece_s: link.transfer_s(shard, w),
+            merge_s: w * shard / ctx.merge_bytes_per_s,
+            workers,
+        })
+    }
+
+    /// The average of `ROUNDS_AVERAGED` rounds from the workers' invocations, one
+    /// `invoke_interval_s` apart.
+    pub(super) fn average(&self, invoke_interval_s: f64) -> RoundComm {
+        let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
+        let (total_s, polls, late_s) =
+            rhythm::play(ROUNDS_AVERAGED, first, |ready| self.round(ready));
+        let rounds = f64::from(ROUNDS_AVERAGED);
+        let mut comm = RoundComm {
+            time_s: (total_s + late_s) / rounds,
+            ..RoundComm::default()
+        };
+        comm.add_polls(polls / rounds);
+        comm
+    }
+
+    /// One round from `ready` (when each worker has its update): the round ends when the first
+    /// worker has every merged shard.
+    fn round(&self, ready: &[f64]) -> Played {
+        let (w, p) = (self.workers, self.piece_s);
+        let others = |j: usize| (0..w).filter(move |&i| i != j);
+        let mut polls = 0.0;
+        let latest = ready.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let published: Vec<f64> = (0..w)
+            .map(|j| {
+                // Worker i stores the piece for j as its k-th PUT, k = j's place among i's others.
+                let stored = |i: usize| ready[i] + (j - usize::from(j > i) + 1) as f64 * p;
+                let by = latest + (j.min(w - 2) + 1) as f64 * p;
+                let scattered = ready[j] + (w - 1) as f64 * p;
+                let gathered = self.fetch(scattered, by, others(j).map(stored), &mut polls);
+                gathered + self.merge_s + p
+            })
+            .collect();
+        let last = published.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let done: Vec<f64> = (0..w)
+            .map(|j| {
+                let merged = others(j).map(|i| published[i]);
+                self.fetch(published[j], last, merged, &mut polls)
+            })
+            .collect();
+        let end_s = done.iter().copied().fold(f64::INFINITY, f64::min);
+        (end_s, polls, done.into_iter().map(|t| t - end_s).collect())
+    }
+
+    /// From `start`, awaits and GETs the w − 1 objects stored at the times `stored` gives in
+    /// turn (every one by `by`): when the last is fetched. Misses go to `polls`.
+    fn fetch(
+        &self,
+        start: f64,
+        by: f64,
+        stored: impl Iterator<Item = f64>,
+        polls: &mut f64,
+    ) -> f64 {
+        let (mut t, mut left) = (start, self.workers - 1);
+        for at in stored {
+            if t >= by {
+                // The rest are there already.
+                break;
+            }
+            let (misses, detect_s) = self.link.polling((at - t).max(0.0));
+            *polls += misses;
+            t = t.max(at) + detect_s + self.piece_s;
+            left -= 1;
+        }
+        t + left as f64 * self.piece_s
+    }
+}

@@ -1,0 +1,187 @@
+//! # ScatterReduce queued at a request limit
+//!
+//! On a channel that limits request units (DynamoDB) every request of every worker waits at the
+//! service's limit, and a merged shard's reads at its key's, in the order the workers ask; at
+//! the same moment, the worker told first goes first (as the simulator's queue does).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::super::RoundComm;
+use super::super::RoundContext;
+use super::super::rhythm::{self, Played, ROUNDS_AVERAGED};
+use super::QUEUED_AT_MOST;
+use crate::model::link::{Link, Op};
+
+/// Every worker of a synchronous round on a channel that limits request units (DynamoDB),
+/// followed round after round: each request waits for the service's limit in the order the
+/// workers ask (and a merged shard's reads for its key's), then moves at the worker's rate.
+pub(super) struct Queued<'a> {
+    link: &'a Link,
+    shard: f64,
+    piece_s: f64,
+    merge_s: f64,
+    workers: usize,
+}
+
+/// The limits' state during a queued round.
+struct Admission {
+    put_free_s: f64,
+    get_free_s: f64,
+    /// When each merged shard's key next admits a read.
+    key_get_free_s: Vec<f64>,
+}
+
+impl<'a> Queued<'a> {
+    pub(super) fn new(ctx: &RoundContext<'a>, shard: f64) -> Option<Self> {
+        let (w, link) = (ctx.workers, ctx.link);
+        let limited = link.put_units_per_s.is_some() || link.get_units_per_s.is_some();
+        let uncontended = link.bytes_per_s(w) >= link.client_bytes_per_s;
+        let workers = w as usize;
+        let applies =
+            ctx.synchronous && limited && uncontended && (2..=QUEUED_AT_MOST).contains(&workers);
+        applies.then(|| Queued {
+            link,
+            shard,
+            piece_s: link.transfer_s(shard, w),
+            merge_s: w * shard / ctx.merge_bytes_per_s,
+            workers,
+        })
+    }
+
+    /// The average of `ROUNDS_AVERAGED` rounds from the workers' invocations.
+    pub(super) fn average(&self, invoke_interval_s: f64) -> RoundComm {
+        let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
+        let (total_s, polls, late_s) =
+            rhythm::play(ROUNDS_AVERAGED, first, |ready| self.round(ready));
+        let rounds = f64::from(ROUNDS_AVERAGED);
+        let mut comm = RoundComm {
+            time_s: (total_s + late_s) / rounds,
+            ..RoundComm::default()
+        };
+        comm.add_polls(polls / rounds);
+        comm
+    }
+
+    /// The object a worker's `step` reads or writes: piece i→j is `i·w + j`, worker i's merged
+    /// shard `w·w + i`. Steps: w − 1 PUTs, w − 1 GETs of its pieces, the merge, the merged
+    /// shard's PUT, w − 1 GETs of the others' merged shards.
+    fn object(&self, j: usize, step: usize) -> Option<(Op, usize)> {
+        let (w, n) = (self.workers, self.workers - 1);
+        let other = |k: usize| k + usize::from(k >= j);
+        match step {
+            s if s < n => Some((Op::Put, j * w + other(s))),
+            s if s < 2 * n => Some((Op::Get, other(s - n) * w + j)),
+            s if s == 2 * n + 1 => Some((Op::Put, w * w + j)),
+            s if s > 2 * n + 1 && s < 3 * n + 2 => Some((Op::Get, w * w + other(s - 2 * n - 2))),
+            _ => None,
+        }
+    }
+
+    /// One round from `ready`, request by request in the order the workers ask.
+    fn round(&self, ready: &[f64]) -> Played {
+        let (w, n) = (self.workers, self.workers - 1);
+        let mut stored: Vec<Option<f64>> = vec![None; w * w + w];
+        let mut waiters: Vec<Vec<usize>> = vec![Vec::new(); w * w + w];
+        let mut step = vec![0usize; w];
+        let mut waiting_since: Vec<Option<f64>> = vec![None; w];
+        let mut limits = Admission {
+            put_free_s: f64::NEG_INFINITY,
+            get_free_s: f64::NEG_INFINITY,
+            key_get_free_s: vec![f64::NEG_INFINITY; w],
+        };
+        let mut done = vec![0.0; w];
+        let mut polls = 0.0;
+        // Workers due to act, earliest first; at the same moment, the first told first.
+        let mut told = 0usize;
+        let mut due: BinaryHeap<Reverse<(Instant, usize, usize)>> = BinaryHeap::new();
+        let mut tell =
+            |due: &mut BinaryHeap<Reverse<(Instant, usize, usize)>>, t: f64, j: usize| {
+                due.push(Reverse((Instant(t), told, j)));
+                told += 1;
+            };
+        for (j, &t) in ready.iter().enumerate() {
+            tell(&mut due, t, j);
+        }
+        while let Some(Reverse((Instant(t), _, j))) = due.pop() {
+            if step[j] == 2 * n {
+                step[j] += 1;
+                tell(&mut due, t + self.merge_s, j);
+                continue;
+            }
+            let Some((op, object)) = self.object(j, step[j]) else {
+                done[j] = t;
+                continue;
+            };
+            if op == Op::Get {
+                let since = waiting_since[j].unwrap_or(t);
+                waiting_since[j] = Some(since);
+                let Some(stored_s) = stored[object] else {
+                    waiters[object].push(j);
+                    continue;
+                };
+                let (misses, detect_s) = self.link.polling((stored_s - since).max(0.0));
+                let found_s = since.max(stored_s) + detect_s;
+                if found_s > t {
+                    tell(&mut due, found_s, j);
+                    continue;
+                }
+                polls += misses;
+                waiting_since[j] = None;
+            }
+            let end_s = self.admit(&mut limits, op, object, t) + self.piece_s;
+            step[j] += 1;
+            tell(&mut due, end_s, j);
+            if op == Op::Put {
+                stored[object] = Some(end_s);
+                for waiter in std::mem::take(&mut waiters[object]) {
+                    tell(&mut due, end_s, waiter);
+                }
+            }
+        }
+        let end_s = done.iter().copied().fold(f64::INFINITY, f64::min);
+        (end_s, polls, done.into_iter().map(|t| t - end_s).collect())
+    }
+
+    /// When a request for `object` asked at `t` is admitted: the service's limit first, then a
+    /// merged shard's key's.
+    fn admit(&self, limits: &mut Admission, op: Op, object: usize, t: f64) -> f64 {
+        let link = self.link;
+        let (rate, free) = match op {
+            Op::Put => (link.put_units_per_s, &mut limits.put_free_s),
+            Op::Get => (link.get_units_per_s, &mut limits.get_free_s),
+        };
+        let units = link.units(op, self.shard);
+        let mut start = t;
+        if let Some(rate) = rate {
+            start = start.max(*free);
+            *free = start + units / rate;
+        }
+        let w = self.workers;
+        let key_rate = link.key_get_units_per_s.and(link.key_rate(op, self.shard));
+        if let (Op::Get, Some(rate), true) = (op, key_rate, object >= w * w) {
+            let free = &mut limits.key_get_free_s[object - w * w];
+            start = start.max(*free);
+            *free = start + units / rate;
+        }
+        start
+    }
+}
+
+/// A moment in a round, ordered for the queue of workers due to act.
+#[derive(Clone, Copy, PartialEq)]
+struct Instant(f64);
+
+impl Eq for Instant {}
+
+impl PartialOrd for Instant {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Instant {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
