@@ -14,7 +14,7 @@
 //! (`tests/simulator.rs` checks the bound).
 
 use super::keys::{Kind, key};
-use super::rhythm::{self, Played, ROUNDS_AVERAGED, Slots, admitted};
+use super::rhythm::{self, Played, Slots, admitted};
 use super::script::{Action, Step, await_then_get};
 use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::{Link, Op};
@@ -76,15 +76,15 @@ impl Exchange for AllReduce {
 pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
     let rhythm = Rhythm::new(ctx);
-    let (comm_s, polls, late_s) = rhythm.play(ROUNDS_AVERAGED);
-    let rounds = f64::from(ROUNDS_AVERAGED);
+    // From a common start: the others are ready when the reducer is.
+    let (time_s, polls) = rhythm::averaged(vec![0.0; rhythm.tracked], |ready| rhythm.round(ready));
     let mut comm = RoundComm {
-        time_s: (comm_s + late_s) / rounds,
+        time_s,
         ..RoundComm::default()
     };
     comm.add(link, Op::Put, w + 1.0, m);
     comm.add(link, Op::Get, w + w, m);
-    comm.add_polls(polls / rounds);
+    comm.add_polls(polls);
     comm
 }
 
@@ -158,12 +158,6 @@ impl<'a> Rhythm<'a> {
             .map(|t| t + self.fetch_s - reducer_end_s)
             .collect();
         (reducer_end_s, polls, next)
-    }
-
-    /// `rounds` rounds from a common start: their summed length and polls, and how long after
-    /// the reducer the last of the others ends.
-    fn play(&self, rounds: u32) -> (f64, f64, f64) {
-        rhythm::play(rounds, vec![0.0; self.tracked], |ready| self.round(ready))
     }
 }
 

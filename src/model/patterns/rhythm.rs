@@ -53,6 +53,15 @@ pub const ROUNDS_AVERAGED: u32 = 16;
 /// next, from the round's end.
 pub type Played = (f64, f64, Vec<f64>);
 
+/// The average round of [`ROUNDS_AVERAGED`] played from the followed workers' `first` ready
+/// times by `round`: its length (the last worker's lateness after the last round spread over
+/// them all) and its polls.
+pub fn averaged(first: Vec<f64>, round: impl Fn(&[f64]) -> Played) -> (f64, f64) {
+    let (total_s, polls, late_s) = play(ROUNDS_AVERAGED, first, round);
+    let rounds = f64::from(ROUNDS_AVERAGED);
+    ((total_s + late_s) / rounds, polls / rounds)
+}
+
 /// `rounds` rounds of the followed workers from their first `ready` times, each played by
 /// `round`: their summed length and polls, and how long after the last round's end the latest
 /// worker is done. Once the rounds cycle (every round alike, or two alternating), the rest

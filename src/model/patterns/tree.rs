@@ -10,7 +10,7 @@
 //! workers on DynamoDB alternate rounds of 0.69 and 0.78 s in the simulator and the model alike).
 
 use super::keys::{Kind, key};
-use super::rhythm::{self, Played, ROUNDS_AVERAGED, Slots, admitted};
+use super::rhythm::{self, Played, Slots, admitted};
 use super::script::{Action, Step, await_then_get};
 use super::{Exchange, RequestPrices, RoundComm, RoundContext};
 use crate::model::link::{Link, Op};
@@ -160,11 +160,9 @@ pub fn round(ctx: &RoundContext, layers: &[u32]) -> RoundComm {
         workers.workers,
         ctx.profile.invoke_interval_s,
     );
-    let (total_s, polls, late_s) =
-        rhythm::play(ROUNDS_AVERAGED, first, |ready| workers.round(ready));
-    let rounds = f64::from(ROUNDS_AVERAGED);
-    comm.time_s = (total_s + late_s) / rounds;
-    comm.add_polls(polls / rounds);
+    let (time_s, polls) = rhythm::averaged(first, |ready| workers.round(ready));
+    comm.time_s = time_s;
+    comm.add_polls(polls);
     comm
 }
 

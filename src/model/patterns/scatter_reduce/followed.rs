@@ -6,7 +6,7 @@
 
 use super::super::RoundComm;
 use super::super::RoundContext;
-use super::super::rhythm::{self, Played, ROUNDS_AVERAGED};
+use super::super::rhythm::{self, Played};
 use super::FOLLOWED_AT_MOST;
 use crate::model::link::Link;
 
@@ -44,14 +44,12 @@ impl<'a> Rhythm<'a> {
     /// `invoke_interval_s` apart.
     pub(super) fn average(&self, invoke_interval_s: f64) -> RoundComm {
         let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
-        let (total_s, polls, late_s) =
-            rhythm::play(ROUNDS_AVERAGED, first, |ready| self.round(ready));
-        let rounds = f64::from(ROUNDS_AVERAGED);
+        let (time_s, polls) = rhythm::averaged(first, |ready| self.round(ready));
         let mut comm = RoundComm {
-            time_s: (total_s + late_s) / rounds,
+            time_s,
             ..RoundComm::default()
         };
-        comm.add_polls(polls / rounds);
+        comm.add_polls(polls);
         comm
     }
 

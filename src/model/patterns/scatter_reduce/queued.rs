@@ -9,7 +9,7 @@ use std::collections::BinaryHeap;
 
 use super::super::RoundComm;
 use super::super::RoundContext;
-use super::super::rhythm::{self, Played, ROUNDS_AVERAGED};
+use super::super::rhythm::{self, Played};
 use super::QUEUED_AT_MOST;
 use crate::model::link::{Link, Op};
 
@@ -52,14 +52,12 @@ impl<'a> Queued<'a> {
     /// The average of `ROUNDS_AVERAGED` rounds from the workers' invocations.
     pub(super) fn average(&self, invoke_interval_s: f64) -> RoundComm {
         let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
-        let (total_s, polls, late_s) =
-            rhythm::play(ROUNDS_AVERAGED, first, |ready| self.round(ready));
-        let rounds = f64::from(ROUNDS_AVERAGED);
+        let (time_s, polls) = rhythm::averaged(first, |ready| self.round(ready));
         let mut comm = RoundComm {
-            time_s: (total_s + late_s) / rounds,
+            time_s,
             ..RoundComm::default()
         };
-        comm.add_polls(polls / rounds);
+        comm.add_polls(polls);
         comm
     }
 
