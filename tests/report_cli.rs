@@ -236,6 +236,30 @@ fn the_simulator_draws_loss_curves_with_bands_over_several_runs() {
 }
 
 #[test]
+fn the_other_algorithms_curve_flips_the_algorithm_the_best_faas_plan_trains_with() {
+    // RCV1 listing GA-SGD first: the best FaaS plan trains with MA-SGD (one exchange an epoch),
+    // so the curve beside it is GA-SGD's, not a second MA-SGD curve.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rcv1");
+    let sets = ["workload.algorithm=[ga-sgd,ma-sgd]", "workload.epochs=2"];
+    let plan = stratus()
+        .args(["plan", "scenarios/rcv1-lr.toml", "--format", "json"])
+        .args(sets.iter().flat_map(|s| ["--set", s]))
+        .assert()
+        .success();
+    let plan: Value = serde_json::from_slice(&plan.get_output().stdout).unwrap();
+    assert_eq!(plan["faas"]["config"]["algorithm"], "ma-sgd");
+    stratus()
+        .args(["report", "scenarios/rcv1-lr.toml", "--out"])
+        .arg(&out)
+        .args(sets.iter().flat_map(|s| ["--set", s]))
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("FaaS, GA-SGD") && !html.contains("FaaS, MA-SGD"));
+}
+
+#[test]
 fn a_one_sided_scenario_says_which_figures_it_cannot_draw() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("feng");

@@ -319,9 +319,12 @@ fn simulated(input: &ReportInput<'_>) -> Result<Vec<Variant>, String> {
     if scenario.iaas.is_some() {
         tries.push((scenario.clone(), Platform::Iaas, "best IaaS".to_string()));
     }
-    for alt in [other_sync(scenario), other_algorithm(scenario)]
-        .into_iter()
-        .flatten()
+    for alt in [
+        other_sync(scenario),
+        other_algorithm(scenario, input.profiles),
+    ]
+    .into_iter()
+    .flatten()
     {
         tries.push((alt.0, Platform::Faas, alt.1));
     }
@@ -380,16 +383,20 @@ fn other_sync(scenario: &Scenario) -> Option<(Scenario, String)> {
     Some((alt, format!("FaaS, {}", other.to_string().to_uppercase())))
 }
 
-/// The scenario's FaaS side with MA-SGD if it trains with GA-SGD, and with GA-SGD otherwise.
-fn other_algorithm(scenario: &Scenario) -> Option<(Scenario, String)> {
+/// The scenario's FaaS side with MA-SGD if its best FaaS plan trains with GA-SGD, and with
+/// GA-SGD otherwise, on the same mini-batch (where the scenario lists several recipes, the one
+/// the best FaaS plan trains with).
+fn other_algorithm(scenario: &Scenario, profiles: &Profiles) -> Option<(Scenario, String)> {
     scenario.faas.as_ref()?;
-    let other = match scenario.workload.algorithm {
+    let trained = crate::optimize::choose::choose_config(scenario, profiles, Platform::Faas)
+        .map_or_else(|_| scenario.workload.recipe(), |(s, _)| s.workload.recipe());
+    let other = match trained.algorithm {
         Algorithm::GaSgd => Algorithm::MaSgd,
         _ => Algorithm::GaSgd,
     };
     let mut alt = scenario.with_recipe(crate::scenario::Recipe {
         algorithm: other,
-        batch_size: scenario.workload.batch_size,
+        batch_size: trained.batch_size,
     });
     alt.iaas = None;
     Some((alt, format!("FaaS, {}", other.name().to_uppercase())))
