@@ -166,6 +166,42 @@ fn scatter_reduce_through_a_busy_node_nic_agrees_with_the_model() {
     }
 }
 
+/// Models of 0.8 and 12.8 MB, whose exchanges take seconds (a cache node's NIC busy with them).
+const LARGE_SHAPE: &str = r#"
+name = "random-large"
+seed = 3
+[workload]
+dataset = { rows = 40000, features = 60, density = 1.0 }
+model = { name = "m", params = PARAMS, flops_per_sample = 1.0e5 }
+batch_size = 8000
+epochs = 2
+[faas]
+workers = 4
+[simulation]
+max_rows = 4000
+"#;
+
+// DynamoDB is left out: an object over its 400 KB item limit is split into items whose write
+// units keep the table's limit busy past the round the model times (AllReduce over 2 workers of
+// a 12.8 MB model: 55 s modelled against 96 s simulated), a gap still open.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    #[test]
+    fn random_large_model_exchanges_agree_with_the_model_within_two_percent(
+        workers in 2u32..40,
+        memory_mb in prop::sample::select(vec![1024u32, 3008]),
+        channel in prop::sample::select(vec![ChannelKind::S3, ChannelKind::Memcached, ChannelKind::Redis]),
+        scatter in any::<bool>(),
+        params in prop::sample::select(vec![200_000u64, 3_200_000]),
+    ) {
+        let (s, p) = scenario(&LARGE_SHAPE.replace("PARAMS", &params.to_string()), &[]);
+        let pattern = if scatter { Pattern::ScatterReduce } else { Pattern::AllReduce };
+        let cfg = Config::Faas(FaasConfig { workers, memory_mb, channel, cache_node: None, pattern, sync: Sync::Bsp });
+        let row = validate_config(&s, &p, &cfg).unwrap();
+        prop_assert!(row.rel_err() < 0.02, "{}: analytic {} simulated {}", cfg.describe(), row.analytic_s, row.simulated_s);
+    }
+}
+
 /// The highest simulated/analytic ratio under request-unit limits, where the model is an upper
 /// bound: the usual 2%.
 const LIMITED_ABOVE: f64 = 1.02;
