@@ -181,9 +181,12 @@ workers = 4
 max_rows = 4000
 "#;
 
-// DynamoDB is left out: an object over its 400 KB item limit is split into items whose write
-// units keep the table's limit busy past the round the model times (AllReduce over 2 workers of
-// a 12.8 MB model: 55 s modelled against 96 s simulated), a gap still open.
+// DynamoDB is left out: an object over its 400 KB item limit is many items, whose units keep
+// the table's limits busy from round to round. The model bounds a round by the time the limits
+// need to admit it (AllReduce over 2 workers of a 12.8 MB model: 98.3 s against 96.4 s
+// simulated, was 55.4 s), but where that bound and the round's own path are close the
+// simulator queues beyond both: AllReduce over 10 and 20 workers of a 0.8 MB model runs 3%
+// slower there than modelled, a gap still open.
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
     #[test]
@@ -199,6 +202,31 @@ proptest! {
         let cfg = Config::Faas(FaasConfig { workers, memory_mb, channel, cache_node: None, pattern, sync: Sync::Bsp });
         let row = validate_config(&s, &p, &cfg).unwrap();
         prop_assert!(row.rel_err() < 0.02, "{}: analytic {} simulated {}", cfg.describe(), row.analytic_s, row.simulated_s);
+    }
+}
+
+#[test]
+fn a_large_model_through_dynamodb_is_paced_by_the_tables_write_limit() {
+    // 12.8 MB objects are 32 items of 400 KB, 12,800 write units each: the table's 4,000 units
+    // a second admit one every 3.2 s, round after round.
+    let (s, p) = scenario(&LARGE_SHAPE.replace("PARAMS", "3200000"), &[]);
+    for pattern in [Pattern::AllReduce, Pattern::ScatterReduce] {
+        let cfg = Config::Faas(FaasConfig {
+            workers: 2,
+            memory_mb: 1024,
+            channel: ChannelKind::DynamoDb,
+            cache_node: None,
+            pattern: pattern.clone(),
+            sync: Sync::Bsp,
+        });
+        let row = validate_config(&s, &p, &cfg).unwrap();
+        assert!(
+            row.rel_err() < 0.02,
+            "{}: analytic {} simulated {}",
+            cfg.describe(),
+            row.analytic_s,
+            row.simulated_s
+        );
     }
 }
 

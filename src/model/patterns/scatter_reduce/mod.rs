@@ -113,8 +113,15 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     } else {
         phases(ctx, shard)
     };
-    comm.add(link, Op::Put, w * (w - 1.0) + w, shard);
-    comm.add(link, Op::Get, 2.0 * w * (w - 1.0), shard);
+    // Round after round, with the workers' compute in between, the service's limits must admit
+    // every round's w² PUTs and 2w(w − 1) GETs.
+    let (puts, gets) = (w * w, 2.0 * w * (w - 1.0));
+    let admission_s = link
+        .throughput_s(Op::Put, puts, shard)
+        .max(link.throughput_s(Op::Get, gets, shard));
+    comm.time_s = comm.time_s.max(admission_s - ctx.compute_s);
+    comm.add(link, Op::Put, puts, shard);
+    comm.add(link, Op::Get, gets, shard);
     comm
 }
 
@@ -230,9 +237,17 @@ mod tests {
         link.put_units_per_s = Some(20.0);
         let comm = super::round(&ctx(&link, &profile, 2.0));
         // Pieces admitted at 0 and 50 ms, merged shards at 100 and 150 ms (the limit is busy
-        // until then), the last stored 15 ms later and fetched 15 ms after that; every round
-        // alike.
-        assert_relative_eq!(comm.time_s, 0.15 + 0.015 + 0.015, epsilon = 1e-12);
+        // until then), the last stored 15 ms later and fetched 15 ms after that: 0.18 s. But
+        // the limit is busy until 0.2 s, so round after round the four PUTs take 0.2 s each.
+        assert_relative_eq!(comm.time_s, 4.0 * 0.05, epsilon = 1e-12);
+        let mut alone = ctx(&link, &profile, 2.0);
+        alone.compute_s = 1.0;
+        // With a second of compute between rounds the limit is free again: 0.18 s.
+        assert_relative_eq!(
+            super::round(&alone).time_s,
+            0.15 + 0.015 + 0.015,
+            epsilon = 1e-12
+        );
         assert_relative_eq!(comm.puts, 4.0);
         assert_relative_eq!(comm.gets, 4.0);
     }
