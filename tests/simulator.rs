@@ -210,13 +210,17 @@ fn a_large_model_through_dynamodb_is_paced_by_the_tables_write_limit() {
     // 12.8 MB objects are 32 items of 400 KB, 12,800 write units each: the table's 4,000 units
     // a second admit one every 3.2 s, round after round.
     let (s, p) = scenario(&LARGE_SHAPE.replace("PARAMS", "3200000"), &[]);
-    for pattern in [Pattern::AllReduce, Pattern::ScatterReduce] {
+    for pattern in [
+        Pattern::AllReduce,
+        Pattern::ScatterReduce,
+        Pattern::tree(vec![1, 2]),
+    ] {
         let cfg = Config::Faas(FaasConfig {
             workers: 2,
             memory_mb: 1024,
             channel: ChannelKind::DynamoDb,
             cache_node: None,
-            pattern: pattern.clone(),
+            pattern,
             sync: Sync::Bsp,
         });
         let row = validate_config(&s, &p, &cfg).unwrap();

@@ -82,22 +82,14 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     // From a common start: the others are ready when the reducer is.
     let (time_s, polls) = rhythm::averaged(vec![0.0; rhythm.tracked], |ready| rhythm.round(ready));
     let mut comm = RoundComm {
-        time_s: time_s.max(admission_s(ctx) - ctx.compute_s),
+        time_s,
         ..RoundComm::default()
     };
     comm.add(link, Op::Put, w + 1.0, m);
     comm.add(link, Op::Get, w + w, m);
+    comm.pace_by_limits(link, ctx.compute_s);
     comm.add_polls(polls);
     comm
-}
-
-/// The time the service's limits need to admit a round's w + 1 PUTs and 2w GETs: round after
-/// round, with the workers' compute in between, a round cannot take less (an object over an
-/// item limit is several items, each billed its units).
-fn admission_s(ctx: &RoundContext) -> f64 {
-    let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
-    link.throughput_s(Op::Put, w + 1.0, m)
-        .max(link.throughput_s(Op::Get, 2.0 * w, m))
 }
 
 /// The reducer and the others round after round, each of the others followed on its own.

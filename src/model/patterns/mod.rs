@@ -185,6 +185,20 @@ impl RoundComm {
         self.bytes_moved += count * bytes;
     }
 
+    /// Lengthens the round to the time `link`'s request limits need to admit the PUT and GET
+    /// units counted so far, less the `compute_s` between rounds: round after round, a limit
+    /// busy with the last round's requests holds the next ones back (an object over DynamoDB's
+    /// item limit is many items). Polls are left out: they wait on the object, not the limit.
+    fn pace_by_limits(&mut self, link: &Link, compute_s: f64) {
+        let put_s = link
+            .put_units_per_s
+            .map_or(0.0, |rate| self.put_units / rate);
+        let get_s = link
+            .get_units_per_s
+            .map_or(0.0, |rate| self.get_units / rate);
+        self.time_s = self.time_s.max(put_s.max(get_s) - compute_s);
+    }
+
     /// Adds polls that found nothing: one GET request and unit each, no payload.
     fn add_polls(&mut self, count: f64) {
         self.gets += count;

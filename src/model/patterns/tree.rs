@@ -162,6 +162,7 @@ pub fn round(ctx: &RoundContext, layers: &[u32]) -> RoundComm {
     );
     let (time_s, polls) = rhythm::averaged(first, |ready| workers.round(ready));
     comm.time_s = time_s;
+    comm.pace_by_limits(link, ctx.compute_s);
     comm.add_polls(polls);
     comm
 }

@@ -4,7 +4,6 @@
 //! pieces stored one transfer after another, its awaits and GETs in worker order, the polls it
 //! loses on pieces and merged shards its neighbours have not stored yet.
 
-use super::super::RoundComm;
 use super::super::RoundContext;
 use super::super::rhythm::{self, Played};
 use super::FOLLOWED_AT_MOST;
@@ -40,17 +39,11 @@ impl<'a> Rhythm<'a> {
         })
     }
 
-    /// The average of `ROUNDS_AVERAGED` rounds from the workers' invocations, one
-    /// `invoke_interval_s` apart.
-    pub(super) fn average(&self, invoke_interval_s: f64) -> RoundComm {
+    /// The average round of `ROUNDS_AVERAGED` from the workers' invocations, one
+    /// `invoke_interval_s` apart: its length and its polls.
+    pub(super) fn average(&self, invoke_interval_s: f64) -> (f64, f64) {
         let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
-        let (time_s, polls) = rhythm::averaged(first, |ready| self.round(ready));
-        let mut comm = RoundComm {
-            time_s,
-            ..RoundComm::default()
-        };
-        comm.add_polls(polls);
-        comm
+        rhythm::averaged(first, |ready| self.round(ready))
     }
 
     /// One round from `ready` (when each worker has its update): the round ends when the first

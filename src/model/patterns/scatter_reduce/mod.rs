@@ -106,27 +106,27 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, link) = (ctx.workers, ctx.link);
     let shard = ctx.bytes / w;
     let stagger_s = ctx.profile.invoke_interval_s;
-    let mut comm = if let Some(rhythm) = Rhythm::new(ctx, shard) {
+    let (time_s, polls) = if let Some(rhythm) = Rhythm::new(ctx, shard) {
         rhythm.average(stagger_s)
     } else if let Some(queued) = Queued::new(ctx, shard) {
         queued.average(stagger_s)
     } else {
         phases(ctx, shard)
     };
-    // Round after round, with the workers' compute in between, the service's limits must admit
-    // every round's w² PUTs and 2w(w − 1) GETs.
-    let (puts, gets) = (w * w, 2.0 * w * (w - 1.0));
-    let admission_s = link
-        .throughput_s(Op::Put, puts, shard)
-        .max(link.throughput_s(Op::Get, gets, shard));
-    comm.time_s = comm.time_s.max(admission_s - ctx.compute_s);
-    comm.add(link, Op::Put, puts, shard);
-    comm.add(link, Op::Get, gets, shard);
+    let mut comm = RoundComm {
+        time_s,
+        ..RoundComm::default()
+    };
+    comm.add(link, Op::Put, w * w, shard);
+    comm.add(link, Op::Get, 2.0 * w * (w - 1.0), shard);
+    comm.pace_by_limits(link, ctx.compute_s);
+    comm.add_polls(polls);
     comm
 }
 
-/// The round timed phase by phase, with the poll a late worker costs (`poll_lag_s`).
-fn phases(ctx: &RoundContext, shard: f64) -> RoundComm {
+/// The round timed phase by phase, with the poll a late worker costs (`poll_lag_s`): its length
+/// and its polls.
+fn phases(ctx: &RoundContext, shard: f64) -> (f64, f64) {
     let (w, link) = (ctx.workers, ctx.link);
     let transfers_s = match through_busy_nic_s(link, shard, w) {
         Some(each_s) => (3.0 * w - 2.0) * each_s,
@@ -144,15 +144,9 @@ fn phases(ctx: &RoundContext, shard: f64) -> RoundComm {
     };
     let merge_s = w * shard / ctx.merge_bytes_per_s;
     let poll_s = poll_lag_s(ctx, shard);
-    let mut comm = RoundComm {
-        time_s: transfers_s + merge_s + poll_s,
-        ..RoundComm::default()
-    };
-    if poll_s > 0.0 {
-        // Each worker, waiting once on the late one, missed a poll.
-        comm.add_polls(w);
-    }
-    comm
+    // Each worker, waiting once on the late one, missed a poll.
+    let polls = if poll_s > 0.0 { w } else { 0.0 };
+    (transfers_s + merge_s + poll_s, polls)
 }
 
 /// One transfer's time when a node's NIC, without request limits, is too narrow for every

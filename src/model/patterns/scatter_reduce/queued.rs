@@ -7,7 +7,6 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::super::RoundComm;
 use super::super::RoundContext;
 use super::super::rhythm::{self, Played};
 use super::QUEUED_AT_MOST;
@@ -49,16 +48,11 @@ impl<'a> Queued<'a> {
         })
     }
 
-    /// The average of `ROUNDS_AVERAGED` rounds from the workers' invocations.
-    pub(super) fn average(&self, invoke_interval_s: f64) -> RoundComm {
+    /// The average round of `ROUNDS_AVERAGED` from the workers' invocations: its length and its
+    /// polls.
+    pub(super) fn average(&self, invoke_interval_s: f64) -> (f64, f64) {
         let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
-        let (time_s, polls) = rhythm::averaged(first, |ready| self.round(ready));
-        let mut comm = RoundComm {
-            time_s,
-            ..RoundComm::default()
-        };
-        comm.add_polls(polls);
-        comm
+        rhythm::averaged(first, |ready| self.round(ready))
     }
 
     /// The object a worker's `step` reads or writes: piece i→j is `i·w + j`, worker i's merged
