@@ -94,6 +94,16 @@ impl Link {
         }
     }
 
+    /// Whether a shared NIC is too narrow for `concurrent` clients each at its own rate.
+    pub fn contended(&self, concurrent: f64) -> bool {
+        self.bytes_per_s(concurrent) < self.client_bytes_per_s
+    }
+
+    /// Whether the service limits the units of PUTs or GETs it admits per second.
+    pub fn limits_requests(&self) -> bool {
+        self.put_units_per_s.is_some() || self.get_units_per_s.is_some()
+    }
+
     /// Seconds to move one object of `bytes` while `concurrent` clients move theirs.
     pub fn transfer_s(&self, bytes: f64, concurrent: f64) -> f64 {
         self.requests(bytes) * self.latency_s + bytes / self.bytes_per_s(concurrent)
@@ -142,12 +152,6 @@ impl Link {
         self.rate(op).map_or(0.0, |rate| {
             (clients - 1.0).max(0.0) * self.units(op, bytes) / rate
         })
-    }
-
-    /// Seconds the service needs to admit `requests` requests of `bytes` (0 without a limit).
-    pub fn throughput_s(&self, op: Op, requests: f64, bytes: f64) -> f64 {
-        self.rate(op)
-            .map_or(0.0, |rate| requests * self.units(op, bytes) / rate)
     }
 
     fn rate(&self, op: Op) -> Option<f64> {

@@ -50,18 +50,14 @@ impl Exchange for SharedModel {
 /// One asynchronous round: read, (compute), write.
 pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
-    let serial_s = link.transfer_s(m, w) + link.transfer_s(m, w);
-    // Every worker reads and writes the one model: its key's limits.
-    let model_key = link.one_key(m);
-    let throughput_s = model_key
-        .throughput_s(Op::Get, w, m)
-        .max(model_key.throughput_s(Op::Put, w, m));
     let mut comm = RoundComm {
-        time_s: serial_s.max(throughput_s),
+        time_s: link.transfer_s(m, w) + link.transfer_s(m, w),
         ..RoundComm::default()
     };
     comm.add(link, Op::Get, w, m);
     comm.add(link, Op::Put, w, m);
+    // Every worker reads and writes the one model: its key's limits pace the rounds.
+    comm.pace_by_limits(&link.one_key(m), 0.0);
     comm
 }
 

@@ -4,52 +4,19 @@
 //! pieces stored one transfer after another, its awaits and GETs in worker order, the polls it
 //! loses on pieces and merged shards its neighbours have not stored yet.
 
-use super::super::RoundContext;
-use super::super::rhythm::{self, Played};
-use super::FOLLOWED_AT_MOST;
-use crate::model::link::Link;
+use super::super::rhythm::Played;
+use super::Shards;
 
 /// Every worker of a synchronous round on a polled channel whose requests no limit spreads and
 /// whose node (if any) carries every worker at its own rate, followed round after round: its
 /// pieces stored one transfer after another, its awaits and GETs in worker order.
-pub(super) struct Rhythm<'a> {
-    link: &'a Link,
-    /// One piece or merged shard moved.
-    piece_s: f64,
-    merge_s: f64,
-    workers: usize,
-}
+pub(super) struct Rhythm<'a>(pub(super) Shards<'a>);
 
-impl<'a> Rhythm<'a> {
-    pub(super) fn new(ctx: &RoundContext<'a>, shard: f64) -> Option<Self> {
-        let (w, link) = (ctx.workers, ctx.link);
-        let unlimited = link.put_units_per_s.is_none() && link.get_units_per_s.is_none();
-        let uncontended = link.bytes_per_s(w) >= link.client_bytes_per_s;
-        let workers = w as usize;
-        let applies = ctx.synchronous
-            && link.poll_interval_s > 0.0
-            && unlimited
-            && uncontended
-            && (2..=FOLLOWED_AT_MOST).contains(&workers);
-        applies.then(|| Rhythm {
-            link,
-            piece_s: link.transfer_s(shard, w),
-            merge_s: w * shard / ctx.merge_bytes_per_s,
-            workers,
-        })
-    }
-
-    /// The average round of `ROUNDS_AVERAGED` from the workers' invocations, one
-    /// `invoke_interval_s` apart: its length and its polls.
-    pub(super) fn average(&self, invoke_interval_s: f64) -> (f64, f64) {
-        let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
-        rhythm::averaged(first, |ready| self.round(ready))
-    }
-
+impl Rhythm<'_> {
     /// One round from `ready` (when each worker has its update): the round ends when the first
     /// worker has every merged shard.
-    fn round(&self, ready: &[f64]) -> Played {
-        let (w, p) = (self.workers, self.piece_s);
+    pub(super) fn round(&self, ready: &[f64]) -> Played {
+        let (w, p) = (self.0.workers, self.0.piece_s);
         let others = |j: usize| (0..w).filter(move |&i| i != j);
         let mut polls = 0.0;
         let latest = ready.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -60,7 +27,7 @@ impl<'a> Rhythm<'a> {
                 let by = latest + (j.min(w - 2) + 1) as f64 * p;
                 let scattered = ready[j] + (w - 1) as f64 * p;
                 let gathered = self.fetch(scattered, by, others(j).map(stored), &mut polls);
-                gathered + self.merge_s + p
+                gathered + self.0.merge_s + p
             })
             .collect();
         let last = published.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -83,17 +50,17 @@ impl<'a> Rhythm<'a> {
         stored: impl Iterator<Item = f64>,
         polls: &mut f64,
     ) -> f64 {
-        let (mut t, mut left) = (start, self.workers - 1);
+        let (mut t, mut left) = (start, self.0.workers - 1);
         for at in stored {
             if t >= by {
                 // The rest are there already.
                 break;
             }
-            let (misses, detect_s) = self.link.polling((at - t).max(0.0));
+            let (misses, detect_s) = self.0.link.polling((at - t).max(0.0));
             *polls += misses;
-            t = t.max(at) + detect_s + self.piece_s;
+            t = t.max(at) + detect_s + self.0.piece_s;
             left -= 1;
         }
-        t + left as f64 * self.piece_s
+        t + left as f64 * self.0.piece_s
     }
 }

@@ -38,6 +38,7 @@ mod followed;
 mod queued;
 
 use super::keys::{Kind, key};
+use super::rhythm::{self, Played};
 use super::script::{Action, Step, await_then_get};
 use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::{Link, Op};
@@ -105,13 +106,20 @@ impl Exchange for ScatterReduce {
 pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, link) = (ctx.workers, ctx.link);
     let shard = ctx.bytes / w;
+    let shards = Shards::of(ctx, shard);
     let stagger_s = ctx.profile.invoke_interval_s;
-    let (time_s, polls) = if let Some(rhythm) = Rhythm::new(ctx, shard) {
-        rhythm.average(stagger_s)
-    } else if let Some(queued) = Queued::new(ctx, shard) {
-        queued.average(stagger_s)
-    } else {
-        phases(ctx, shard)
+    // Followed one by one: a synchronous round whose node carries every worker at its own rate.
+    let followed = ctx.synchronous && !link.contended(w) && shards.workers >= 2;
+    let (time_s, polls) = match (followed, link.limits_requests()) {
+        (true, false) if link.poll_interval_s > 0.0 && shards.workers <= FOLLOWED_AT_MOST => {
+            let rhythm = Rhythm(shards);
+            shards.average(stagger_s, |ready| rhythm.round(ready))
+        }
+        (true, true) if shards.workers <= QUEUED_AT_MOST => {
+            let queued = Queued(shards);
+            shards.average(stagger_s, |ready| queued.round(ready))
+        }
+        _ => phases(ctx, shard),
     };
     let mut comm = RoundComm {
         time_s,
@@ -122,6 +130,36 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     comm.pace_by_limits(link, ctx.compute_s);
     comm.add_polls(polls);
     comm
+}
+
+/// What each worker of a round moves and merges, for the rounds that follow them one by one.
+#[derive(Clone, Copy)]
+struct Shards<'a> {
+    link: &'a Link,
+    /// Bytes of one piece or merged shard, and the seconds to move one.
+    bytes: f64,
+    piece_s: f64,
+    merge_s: f64,
+    workers: usize,
+}
+
+impl<'a> Shards<'a> {
+    fn of(ctx: &RoundContext<'a>, shard: f64) -> Self {
+        Shards {
+            link: ctx.link,
+            bytes: shard,
+            piece_s: ctx.link.transfer_s(shard, ctx.workers),
+            merge_s: ctx.workers * shard / ctx.merge_bytes_per_s,
+            workers: ctx.workers as usize,
+        }
+    }
+
+    /// The average round of `ROUNDS_AVERAGED`, each played by `round`, from the workers'
+    /// invocations one `invoke_interval_s` apart: its length and its polls.
+    fn average(&self, invoke_interval_s: f64, round: impl Fn(&[f64]) -> Played) -> (f64, f64) {
+        let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
+        rhythm::averaged(first, round)
+    }
 }
 
 /// The round timed phase by phase, with the poll a late worker costs (`poll_lag_s`): its length
@@ -155,9 +193,8 @@ fn phases(ctx: &RoundContext, shard: f64) -> (f64, f64) {
 /// for one piece from every worker — or a worker's own request, when that is longer.
 fn through_busy_nic_s(link: &Link, shard: f64, w: f64) -> Option<f64> {
     let nic = link.shared_bytes_per_s?;
-    let limited = link.put_units_per_s.is_some() || link.get_units_per_s.is_some();
-    let contended = link.bytes_per_s(w) < link.client_bytes_per_s;
-    (contended && !limited).then(|| link.transfer_s(shard, 1.0).max(w * shard / nic))
+    (link.contended(w) && !link.limits_requests())
+        .then(|| link.transfer_s(shard, 1.0).max(w * shard / nic))
 }
 
 /// The poll a BSP round loses on a polled channel. The workers were invoked one after another,
@@ -171,8 +208,7 @@ fn through_busy_nic_s(link: &Link, shard: f64, w: f64) -> Option<f64> {
 fn poll_lag_s(ctx: &RoundContext, shard: f64) -> f64 {
     let (link, stagger_s) = (ctx.link, ctx.profile.invoke_interval_s);
     let quick = link.transfer_s(shard, ctx.workers) < stagger_s;
-    let contended = link.bytes_per_s(ctx.workers) < link.client_bytes_per_s;
-    let missed = stagger_s > link.latency_s && (quick || !contended);
+    let missed = stagger_s > link.latency_s && (quick || !link.contended(ctx.workers));
     if ctx.synchronous && ctx.workers > 2.0 && link.poll_interval_s > 0.0 && missed {
         link.poll_interval_s.max(link.latency_s)
     } else {

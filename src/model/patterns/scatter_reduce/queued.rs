@@ -7,21 +7,14 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::super::RoundContext;
-use super::super::rhythm::{self, Played};
-use super::QUEUED_AT_MOST;
-use crate::model::link::{Link, Op};
+use super::super::rhythm::Played;
+use super::Shards;
+use crate::model::link::Op;
 
 /// Every worker of a synchronous round on a channel that limits request units (DynamoDB),
 /// followed round after round: each request waits for the service's limit in the order the
 /// workers ask (and a merged shard's reads for its key's), then moves at the worker's rate.
-pub(super) struct Queued<'a> {
-    link: &'a Link,
-    shard: f64,
-    piece_s: f64,
-    merge_s: f64,
-    workers: usize,
-}
+pub(super) struct Queued<'a>(pub(super) Shards<'a>);
 
 /// The limits' state during a queued round.
 struct Admission {
@@ -31,35 +24,12 @@ struct Admission {
     key_get_free_s: Vec<f64>,
 }
 
-impl<'a> Queued<'a> {
-    pub(super) fn new(ctx: &RoundContext<'a>, shard: f64) -> Option<Self> {
-        let (w, link) = (ctx.workers, ctx.link);
-        let limited = link.put_units_per_s.is_some() || link.get_units_per_s.is_some();
-        let uncontended = link.bytes_per_s(w) >= link.client_bytes_per_s;
-        let workers = w as usize;
-        let applies =
-            ctx.synchronous && limited && uncontended && (2..=QUEUED_AT_MOST).contains(&workers);
-        applies.then(|| Queued {
-            link,
-            shard,
-            piece_s: link.transfer_s(shard, w),
-            merge_s: w * shard / ctx.merge_bytes_per_s,
-            workers,
-        })
-    }
-
-    /// The average round of `ROUNDS_AVERAGED` from the workers' invocations: its length and its
-    /// polls.
-    pub(super) fn average(&self, invoke_interval_s: f64) -> (f64, f64) {
-        let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
-        rhythm::averaged(first, |ready| self.round(ready))
-    }
-
+impl Queued<'_> {
     /// The object a worker's `step` reads or writes: piece i→j is `i·w + j`, worker i's merged
     /// shard `w·w + i`. Steps: w − 1 PUTs, w − 1 GETs of its pieces, the merge, the merged
     /// shard's PUT, w − 1 GETs of the others' merged shards.
     fn object(&self, j: usize, step: usize) -> Option<(Op, usize)> {
-        let (w, n) = (self.workers, self.workers - 1);
+        let (w, n) = (self.0.workers, self.0.workers - 1);
         let other = |k: usize| k + usize::from(k >= j);
         match step {
             s if s < n => Some((Op::Put, j * w + other(s))),
@@ -71,8 +41,8 @@ impl<'a> Queued<'a> {
     }
 
     /// One round from `ready`, request by request in the order the workers ask.
-    fn round(&self, ready: &[f64]) -> Played {
-        let (w, n) = (self.workers, self.workers - 1);
+    pub(super) fn round(&self, ready: &[f64]) -> Played {
+        let (w, n) = (self.0.workers, self.0.workers - 1);
         let mut stored: Vec<Option<f64>> = vec![None; w * w + w];
         let mut waiters: Vec<Vec<usize>> = vec![Vec::new(); w * w + w];
         let mut step = vec![0usize; w];
@@ -98,7 +68,7 @@ impl<'a> Queued<'a> {
         while let Some(Reverse((Instant(t), _, j))) = due.pop() {
             if step[j] == 2 * n {
                 step[j] += 1;
-                tell(&mut due, t + self.merge_s, j);
+                tell(&mut due, t + self.0.merge_s, j);
                 continue;
             }
             let Some((op, object)) = self.object(j, step[j]) else {
@@ -112,7 +82,7 @@ impl<'a> Queued<'a> {
                     waiters[object].push(j);
                     continue;
                 };
-                let (misses, detect_s) = self.link.polling((stored_s - since).max(0.0));
+                let (misses, detect_s) = self.0.link.polling((stored_s - since).max(0.0));
                 let found_s = since.max(stored_s) + detect_s;
                 if found_s > t {
                     tell(&mut due, found_s, j);
@@ -121,7 +91,7 @@ impl<'a> Queued<'a> {
                 polls += misses;
                 waiting_since[j] = None;
             }
-            let end_s = self.admit(&mut limits, op, object, t) + self.piece_s;
+            let end_s = self.admit(&mut limits, op, object, t) + self.0.piece_s;
             step[j] += 1;
             tell(&mut due, end_s, j);
             if op == Op::Put {
@@ -138,19 +108,21 @@ impl<'a> Queued<'a> {
     /// When a request for `object` asked at `t` is admitted: the service's limit first, then a
     /// merged shard's key's.
     fn admit(&self, limits: &mut Admission, op: Op, object: usize, t: f64) -> f64 {
-        let link = self.link;
+        let link = self.0.link;
         let (rate, free) = match op {
             Op::Put => (link.put_units_per_s, &mut limits.put_free_s),
             Op::Get => (link.get_units_per_s, &mut limits.get_free_s),
         };
-        let units = link.units(op, self.shard);
+        let units = link.units(op, self.0.bytes);
         let mut start = t;
         if let Some(rate) = rate {
             start = start.max(*free);
             *free = start + units / rate;
         }
-        let w = self.workers;
-        let key_rate = link.key_get_units_per_s.and(link.key_rate(op, self.shard));
+        let w = self.0.workers;
+        let key_rate = link
+            .key_get_units_per_s
+            .and(link.key_rate(op, self.0.bytes));
         if let (Op::Get, Some(rate), true) = (op, key_rate, object >= w * w) {
             let free = &mut limits.key_get_free_s[object - w * w];
             start = start.max(*free);
