@@ -202,6 +202,37 @@ fn when_faas_is_much_faster_for_lr_on_higgs_it_is_not_much_cheaper() {
 }
 
 #[test]
+fn the_verdicts_fastest_and_cheapest_are_what_the_time_and_cost_objectives_pick() {
+    // One answer to one question: the verdict names as each side's fastest and cheapest plan
+    // the plans `--objective time` and `--objective cost` answer with, so its "FaaS 1.2×
+    // cheaper" does not rest on a plan 4% faster than the pick for several times its bill.
+    let (time, cost) = (
+        planned("higgs-lr", Goal::Time),
+        planned("higgs-lr", Goal::Cost),
+    );
+    let named =
+        |plan: &Plan, platform| format!("({})", plan.best(platform).unwrap().describe(false));
+    for verdict in [&time.verdict, &cost.verdict] {
+        let (cheapest, fastest) = verdict
+            .reason
+            .split_once("fastest of each:")
+            .expect("the verdict names each side's fastest plan");
+        for platform in [Platform::Faas, Platform::Iaas] {
+            assert!(
+                cheapest.contains(&named(&cost, platform)),
+                "{}",
+                verdict.reason
+            );
+            assert!(
+                fastest.contains(&named(&time, platform)),
+                "{}",
+                verdict.reason
+            );
+        }
+    }
+}
+
+#[test]
 fn iaas_with_a_gpu_wins_resnet50_on_time_and_on_cost() {
     for goal in [Goal::Time, Goal::Cost] {
         let plan = planned("cifar10-resnet50", goal);

@@ -55,7 +55,8 @@ pub fn compare(faas: &Outcome, iaas: &Outcome, goal: Goal) -> Verdict {
 }
 
 /// The cheapest plan of each side against each other, and the fastest of each: LambdaML's two
-/// comparisons, so a verdict never rests on one pick alone. Each pair is (cheapest, fastest).
+/// comparisons, so a verdict never rests on one pick alone. Each pair is (cheapest, fastest),
+/// as `select::extremes` picks them (near ties going to the other metric).
 pub fn extremes_clause(
     faas: (&Candidate, &Candidate),
     iaas: (&Candidate, &Candidate),
