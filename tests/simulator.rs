@@ -10,7 +10,7 @@ use stratus::profile::{ChannelKind, Profiles};
 use stratus::scenario::shipped::SHIPPED;
 use stratus::scenario::{Scenario, Sync};
 use stratus::sim::{simulate_config, simulate_schedule};
-use stratus::validate::{validate_config, validate_scenario};
+use stratus::validate::{ValidationRow, validate_config, validate_scenario};
 
 mod common;
 
@@ -37,21 +37,8 @@ fn every_shipped_scenario_agrees_with_the_model_within_two_percent() {
         }
         let (s, p) = scenario(text, &[]);
         for row in validate_scenario(&s, &p).unwrap() {
-            if let Some(lowest) = request_unit_limited(&p, &row.config) {
-                // Documented in model::patterns::scatter_reduce: under request-unit limits the
-                // two time the phases differently, within these bounds.
-                let ratio = row.simulated_s / row.analytic_s;
-                assert!(
-                    (lowest..LIMITED_ABOVE).contains(&ratio),
-                    "{name} {}: {} vs {}",
-                    row.config.describe(),
-                    row.analytic_s,
-                    row.simulated_s
-                );
-                continue;
-            }
             assert!(
-                row.rel_err() < 0.02,
+                agrees(&p, &row),
                 "{name} {}: {} vs {}",
                 row.config.describe(),
                 row.analytic_s,
@@ -107,14 +94,7 @@ proptest! {
         };
         let cfg = Config::Faas(FaasConfig { workers, memory_mb, channel, cache_node: None, pattern, sync });
         let row = validate_config(&s, &p, &cfg).unwrap();
-        if let Some(lowest) = request_unit_limited(&p, &cfg) {
-            // Documented differences (model::patterns::{scatter_reduce, allreduce}): overlap
-            // the model leaves out, so it is an upper bound there.
-            let ratio = row.simulated_s / row.analytic_s;
-            prop_assert!((lowest..LIMITED_ABOVE).contains(&ratio), "{}: analytic {} simulated {}", cfg.describe(), row.analytic_s, row.simulated_s);
-        } else {
-            prop_assert!(row.rel_err() < 0.02, "{}: analytic {} simulated {}", cfg.describe(), row.analytic_s, row.simulated_s);
-        }
+        prop_assert!(agrees(&p, &row), "{}: analytic {} simulated {}", cfg.describe(), row.analytic_s, row.simulated_s);
     }
 }
 
@@ -181,27 +161,45 @@ workers = 4
 max_rows = 4000
 "#;
 
-// DynamoDB is left out: an object over its 400 KB item limit is many items, whose units keep
-// the table's limits busy from round to round. The model bounds a round by the time the limits
-// need to admit it (AllReduce over 2 workers of a 12.8 MB model: 98.3 s against 96.4 s
-// simulated, was 55.4 s), but where that bound and the round's own path are close the
-// simulator queues beyond both: AllReduce over 10 and 20 workers of a 0.8 MB model runs 3%
-// slower there than modelled, a gap still open.
+/// The exchanges the random large-model test draws: AllReduce, ScatterReduce, or a two-layer
+/// tree with about a third of the workers as aggregators.
+fn large_exchange(kind: u8, workers: u32) -> Pattern {
+    match kind {
+        0 => Pattern::AllReduce,
+        1 => Pattern::ScatterReduce,
+        _ => {
+            let middle = workers.div_ceil(3).max(2);
+            match middle < workers {
+                true => Pattern::tree(vec![1, middle, workers]),
+                false => Pattern::tree(vec![1, workers]),
+            }
+        }
+    }
+}
+
+// On DynamoDB an object over its 400 KB item limit is many items, whose units keep the table's
+// limits busy from round to round: a round's last write (a result, a merged object) holds the
+// write limit into the next round, and a tree's aggregators read while the workers' writes are
+// still queued (see `request_unit_limited` for the bands allowed there). AllReduce of such
+// objects is left out there: with 16 to 40 workers the reducer's rounds run up to 6% longer in
+// the simulator than modelled (23 workers of 1024 MB, 0.8 MB: 57.2 s against 53.8 s), a gap
+// still open.
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
     #[test]
     fn random_large_model_exchanges_agree_with_the_model_within_two_percent(
         workers in 2u32..40,
         memory_mb in prop::sample::select(vec![1024u32, 3008]),
-        channel in prop::sample::select(vec![ChannelKind::S3, ChannelKind::Memcached, ChannelKind::Redis]),
-        scatter in any::<bool>(),
+        channel in prop::sample::select(vec![ChannelKind::S3, ChannelKind::Memcached, ChannelKind::Redis, ChannelKind::DynamoDb]),
+        kind in 0u8..3,
         params in prop::sample::select(vec![200_000u64, 3_200_000]),
     ) {
+        prop_assume!(!(channel == ChannelKind::DynamoDb && kind == 0));
         let (s, p) = scenario(&LARGE_SHAPE.replace("PARAMS", &params.to_string()), &[]);
-        let pattern = if scatter { Pattern::ScatterReduce } else { Pattern::AllReduce };
+        let pattern = large_exchange(kind, workers);
         let cfg = Config::Faas(FaasConfig { workers, memory_mb, channel, cache_node: None, pattern, sync: Sync::Bsp });
         let row = validate_config(&s, &p, &cfg).unwrap();
-        prop_assert!(row.rel_err() < 0.02, "{}: analytic {} simulated {}", cfg.describe(), row.analytic_s, row.simulated_s);
+        prop_assert!(agrees(&p, &row), "{}: analytic {} simulated {}", cfg.describe(), row.analytic_s, row.simulated_s);
     }
 }
 
@@ -234,22 +232,29 @@ fn a_large_model_through_dynamodb_is_paced_by_the_tables_write_limit() {
     }
 }
 
-/// The highest simulated/analytic ratio under request-unit limits, where the model is an upper
-/// bound: the usual 2%.
-const LIMITED_ABOVE: f64 = 1.02;
-
-/// On a channel that limits request units per second (DynamoDB) the model is an upper bound
-/// for small shards:
-/// the lowest simulated/analytic ratio allowed for the configuration's pattern, else `None`.
-fn request_unit_limited(p: &Profiles, cfg: &Config) -> Option<f64> {
+/// On a channel that limits request units per second (DynamoDB), the band the simulated over
+/// the analytic time must fall in where the two are known to differ more than the usual 2%,
+/// else `None`. ScatterReduce past `QUEUED_AT_MOST` workers is timed in phases, an upper
+/// bound. In AllReduce the order in which the others' contributions join the write queue
+/// follows the phases of their polls for the last result, which the model replays from a
+/// common start: for small objects it may run up to 3% above the simulator.
+fn request_unit_limited(p: &Profiles, cfg: &Config) -> Option<std::ops::Range<f64>> {
     let Config::Faas(f) = cfg else { return None };
     let channel = p.channels.get(f.channel);
     let limited = channel.get_units_per_s.is_some() && channel.get_unit_bytes.is_some();
     let queued = f.workers as usize <= QUEUED_AT_MOST;
     match f.pattern {
-        Pattern::ScatterReduce if limited && !queued => Some(0.85),
-        Pattern::AllReduce if limited => Some(0.97),
+        Pattern::ScatterReduce if limited && !queued => Some(0.85..1.02),
+        Pattern::AllReduce if limited => Some(0.97..1.02),
         _ => None,
+    }
+}
+
+/// Whether a validated row agrees: within the band its configuration is allowed, else 2%.
+fn agrees(p: &Profiles, row: &ValidationRow) -> bool {
+    match request_unit_limited(p, &row.config) {
+        Some(band) => band.contains(&(row.simulated_s / row.analytic_s)),
+        None => row.rel_err() < 0.02,
     }
 }
 

@@ -5,7 +5,8 @@
 //! between their polls is found at once by some and a whole poll later by others, and the late
 //! ones start the next round that much later. Patterns whose rounds have such a rhythm play a
 //! few rounds from the workers' invocation, following each worker, until the rounds repeat, and
-//! charge the average (the simulator's store polls each worker the same way).
+//! charge the average (the simulator's store polls each worker the same way). A round hands the
+//! next its workers' lateness and when the service's write limit is free again (`Carry`).
 
 use crate::model::link::{Link, Op};
 
@@ -49,34 +50,64 @@ pub fn invoked(tracked: usize, workers: usize, invoke_interval_s: f64) -> Vec<f6
 /// Rounds over which a pattern's rhythm is averaged.
 pub const ROUNDS_AVERAGED: u32 = 16;
 
-/// What one round did: its length, its polls, and when each followed worker is ready for the
-/// next, from the round's end.
-pub type Played = (f64, f64, Vec<f64>);
+/// Where a round leaves the next: when each followed worker is ready, and when the service's
+/// write limit next admits a request (the last PUT of a round, a result or a merged object,
+/// holds the limit for its units' time; the next round's first PUT waits for it, as in the
+/// simulator's channel), both from the round's end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Carry {
+    pub ready: Vec<f64>,
+    /// `NEG_INFINITY` where the limit is free (or there is none).
+    pub put_free_s: f64,
+}
+
+impl Carry {
+    /// Workers ready at `ready` with the write limit free.
+    pub fn ready(ready: Vec<f64>) -> Self {
+        Carry {
+            ready,
+            put_free_s: f64::NEG_INFINITY,
+        }
+    }
+
+    /// Whether `other` is this state (to within rounding).
+    fn same(&self, other: &Carry) -> bool {
+        let close = |x: f64, y: f64| x == y || (x - y).abs() <= 1e-12;
+        close(self.put_free_s, other.put_free_s)
+            && self
+                .ready
+                .iter()
+                .zip(&other.ready)
+                .all(|(&x, &y)| close(x, y))
+    }
+}
+
+/// What one round did: its length, its polls, and where it leaves the next, from its end.
+pub type Played = (f64, f64, Carry);
 
 /// The average round of [`ROUNDS_AVERAGED`] played from the followed workers' `first` ready
 /// times by `round`: its length (the last worker's lateness after the last round spread over
 /// them all) and its polls.
-pub fn averaged(first: Vec<f64>, round: impl Fn(&[f64]) -> Played) -> (f64, f64) {
-    let (total_s, polls, late_s) = play(ROUNDS_AVERAGED, first, round);
+pub fn averaged(first: Vec<f64>, round: impl Fn(&Carry) -> Played) -> (f64, f64) {
+    let (total_s, polls, late_s) = play(ROUNDS_AVERAGED, Carry::ready(first), round);
     let rounds = f64::from(ROUNDS_AVERAGED);
     ((total_s + late_s) / rounds, polls / rounds)
 }
 
-/// `rounds` rounds of the followed workers from their first `ready` times, each played by
-/// `round`: their summed length and polls, and how long after the last round's end the latest
-/// worker is done. Once the rounds cycle (every round alike, or two alternating), the rest
-/// repeat them.
-pub fn play(rounds: u32, ready: Vec<f64>, round: impl Fn(&[f64]) -> Played) -> (f64, f64, f64) {
-    let mut ready = ready;
+/// `rounds` rounds from the state `first`, each played by `round`: their summed length and
+/// polls, and how long after the last round's end the latest worker is done. Once the rounds
+/// cycle (every round alike, or two alternating), the rest repeat them.
+pub fn play(rounds: u32, first: Carry, round: impl Fn(&Carry) -> Played) -> (f64, f64, f64) {
+    let mut state = first;
     let (mut total_s, mut polls) = (0.0, 0.0);
     // The rounds played: the state each began from, how long it took, its polls.
-    let mut played: Vec<(Vec<f64>, f64, f64)> = Vec::new();
+    let mut played: Vec<(Carry, f64, f64)> = Vec::new();
     for done in 1..=rounds {
-        let (end_s, round_polls, next) = round(&ready);
+        let (end_s, round_polls, next) = round(&state);
         total_s += end_s;
         polls += round_polls;
-        played.push((std::mem::replace(&mut ready, next), end_s, round_polls));
-        let Some(period) = cycle(&played, &ready) else {
+        played.push((std::mem::replace(&mut state, next), end_s, round_polls));
+        let Some(period) = cycle(&played, &state) else {
             continue;
         };
         let cycle = &played[played.len() - period..];
@@ -87,19 +118,18 @@ pub fn play(rounds: u32, ready: Vec<f64>, round: impl Fn(&[f64]) -> Played) -> (
         }
         // Part way round the cycle, the state is the one that round began from.
         if !rest.is_multiple_of(period) {
-            ready = cycle[rest % period].0.clone();
+            state = cycle[rest % period].0.clone();
         }
         break;
     }
-    let late_s = ready.iter().copied().fold(0.0_f64, f64::max);
+    let late_s = state.ready.iter().copied().fold(0.0_f64, f64::max);
     (total_s, polls, late_s)
 }
 
 /// The period (1 or 2) with which the rounds `played` repeat, given the state `now` the last
 /// left: `now` is the state a round of the last one or two began from.
-fn cycle(played: &[(Vec<f64>, f64, f64)], now: &[f64]) -> Option<usize> {
-    let same = |a: &[f64]| a.iter().zip(now).all(|(x, y)| (x - y).abs() <= 1e-12);
-    (1..=2).find(|&period| played.len() >= period && same(&played[played.len() - period].0))
+fn cycle(played: &[(Carry, f64, f64)], now: &Carry) -> Option<usize> {
+    (1..=2).find(|&period| played.len() >= period && played[played.len() - period].0.same(now))
 }
 
 /// When requests wanting to start at `wants` are admitted by a limit of one every `slot_s`
@@ -121,6 +151,24 @@ pub fn admitted(wants: &[f64], slot_s: f64, free_s: f64) -> Vec<f64> {
     out
 }
 
+/// A moment in a round, ordered for a queue of what is due to act.
+#[derive(Clone, Copy, PartialEq)]
+pub struct Instant(pub f64);
+
+impl Eq for Instant {}
+
+impl PartialOrd for Instant {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Instant {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,11 +185,11 @@ mod tests {
     #[test]
     fn alternating_rounds_are_repeated_as_a_pair() {
         // Rounds of 1 s and 3 s alternate: 16 rounds take 32 s whatever is played out.
-        let (total_s, _, late_s) = play(16, vec![0.0], |ready| {
-            if ready[0] == 0.0 {
-                (1.0, 0.0, vec![0.5])
+        let (total_s, _, late_s) = play(16, Carry::ready(vec![0.0]), |state| {
+            if state.ready[0] == 0.0 {
+                (1.0, 0.0, Carry::ready(vec![0.5]))
             } else {
-                (3.0, 0.0, vec![0.0])
+                (3.0, 0.0, Carry::ready(vec![0.0]))
             }
         });
         assert_relative_eq!(total_s + late_s, 32.0);

@@ -62,6 +62,18 @@ pub fn children_of(index: u32, aggregators: u32, children: u32) -> std::ops::Ran
     start..start + base + u32::from(index < extra)
 }
 
+/// The aggregator of `parents` that child `child` of `children` belongs to (the inverse of
+/// [`children_of`]).
+pub fn parent_of(child: u32, parents: u32, children: u32) -> u32 {
+    let (base, extra) = (children / parents, children % parents);
+    let boundary = extra * (base + 1);
+    if child < boundary {
+        child / (base + 1)
+    } else {
+        extra + (child - boundary) / base.max(1)
+    }
+}
+
 /// Awaits then gets `key` of `bytes`: the step pair of every object a worker waits for, at
 /// `offset` steps into the pairs.
 pub fn await_then_get(offset: usize, key: u64, bytes: f64) -> Action {
@@ -84,5 +96,16 @@ mod tests {
         assert_eq!(sizes.iter().sum::<u32>(), 100);
         assert_eq!(*sizes.iter().max().unwrap(), 5);
         assert_eq!(children_of(21, 22, 100).end, 100);
+    }
+
+    #[test]
+    fn parent_of_inverts_children_of() {
+        for (parents, children) in [(22, 100), (5, 22), (1, 7), (3, 3)] {
+            for p in 0..parents {
+                for c in children_of(p, parents, children) {
+                    assert_eq!(parent_of(c, parents, children), p);
+                }
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! pieces stored one transfer after another, its awaits and GETs in worker order, the polls it
 //! loses on pieces and merged shards its neighbours have not stored yet.
 
-use super::super::rhythm::Played;
+use super::super::rhythm::{Carry, Played};
 use super::Shards;
 
 /// Every worker of a synchronous round on a polled channel whose requests no limit spreads and
@@ -13,9 +13,10 @@ use super::Shards;
 pub(super) struct Rhythm<'a>(pub(super) Shards<'a>);
 
 impl Rhythm<'_> {
-    /// One round from `ready` (when each worker has its update): the round ends when the first
-    /// worker has every merged shard.
-    pub(super) fn round(&self, ready: &[f64]) -> Played {
+    /// One round from `state` (when each worker has its update; no limit to carry): the round
+    /// ends when the first worker has every merged shard.
+    pub(super) fn round(&self, state: &Carry) -> Played {
+        let ready = &state.ready;
         let (w, p) = (self.0.workers, self.0.piece_s);
         let others = |j: usize| (0..w).filter(move |&i| i != j);
         let mut polls = 0.0;
@@ -38,7 +39,8 @@ impl Rhythm<'_> {
             })
             .collect();
         let end_s = done.iter().copied().fold(f64::INFINITY, f64::min);
-        (end_s, polls, done.into_iter().map(|t| t - end_s).collect())
+        let next = done.into_iter().map(|t| t - end_s).collect();
+        (end_s, polls, Carry::ready(next))
     }
 
     /// From `start`, awaits and GETs the w − 1 objects stored at the times `stored` gives in

@@ -38,7 +38,7 @@ mod followed;
 mod queued;
 
 use super::keys::{Kind, key};
-use super::rhythm::{self, Played};
+use super::rhythm::{self, Carry, Played};
 use super::script::{Action, Step, await_then_get};
 use super::{Exchange, RoundComm, RoundContext};
 use crate::model::link::{Link, Op};
@@ -140,6 +140,8 @@ struct Shards<'a> {
     bytes: f64,
     piece_s: f64,
     merge_s: f64,
+    /// The compute between rounds, during which the limits clear.
+    compute_s: f64,
     workers: usize,
 }
 
@@ -150,13 +152,14 @@ impl<'a> Shards<'a> {
             bytes: shard,
             piece_s: ctx.link.transfer_s(shard, ctx.workers),
             merge_s: ctx.workers * shard / ctx.merge_bytes_per_s,
+            compute_s: ctx.compute_s,
             workers: ctx.workers as usize,
         }
     }
 
     /// The average round of `ROUNDS_AVERAGED`, each played by `round`, from the workers'
     /// invocations one `invoke_interval_s` apart: its length and its polls.
-    fn average(&self, invoke_interval_s: f64, round: impl Fn(&[f64]) -> Played) -> (f64, f64) {
+    fn average(&self, invoke_interval_s: f64, round: impl Fn(&Carry) -> Played) -> (f64, f64) {
         let first = rhythm::invoked(self.workers, self.workers, invoke_interval_s);
         rhythm::averaged(first, round)
     }

@@ -7,7 +7,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::super::rhythm::Played;
+use super::super::rhythm::{Carry, Instant, Played};
 use super::Shards;
 use crate::model::link::Op;
 
@@ -40,15 +40,16 @@ impl Queued<'_> {
         }
     }
 
-    /// One round from `ready`, request by request in the order the workers ask.
-    pub(super) fn round(&self, ready: &[f64]) -> Played {
+    /// One round from `state`, request by request in the order the workers ask.
+    pub(super) fn round(&self, state: &Carry) -> Played {
+        let ready = &state.ready;
         let (w, n) = (self.0.workers, self.0.workers - 1);
         let mut stored: Vec<Option<f64>> = vec![None; w * w + w];
         let mut waiters: Vec<Vec<usize>> = vec![Vec::new(); w * w + w];
         let mut step = vec![0usize; w];
         let mut waiting_since: Vec<Option<f64>> = vec![None; w];
         let mut limits = Admission {
-            put_free_s: f64::NEG_INFINITY,
+            put_free_s: state.put_free_s,
             get_free_s: f64::NEG_INFINITY,
             key_get_free_s: vec![f64::NEG_INFINITY; w],
         };
@@ -102,7 +103,11 @@ impl Queued<'_> {
             }
         }
         let end_s = done.iter().copied().fold(f64::INFINITY, f64::min);
-        (end_s, polls, done.into_iter().map(|t| t - end_s).collect())
+        let next = Carry {
+            ready: done.into_iter().map(|t| t - end_s).collect(),
+            put_free_s: limits.put_free_s - end_s - self.0.compute_s,
+        };
+        (end_s, polls, next)
     }
 
     /// When a request for `object` asked at `t` is admitted: the service's limit first, then a
@@ -129,23 +134,5 @@ impl Queued<'_> {
             *free = start + units / rate;
         }
         start
-    }
-}
-
-/// A moment in a round, ordered for the queue of workers due to act.
-#[derive(Clone, Copy, PartialEq)]
-struct Instant(f64);
-
-impl Eq for Instant {}
-
-impl PartialOrd for Instant {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Instant {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
     }
 }

@@ -7,7 +7,9 @@ use super::*;
 
 impl FaasRun<'_> {
     /// Whether worker `j` should checkpoint before its next round: the round (as long as its
-    /// last one, or the model's estimate before any) and a checkpoint would pass the limit. An
+    /// last one, or the model's estimate before any) and a checkpoint (every worker's, queued
+    /// at the service's write limit, as the model times it; none after the last round) would
+    /// pass the limit. An
     /// invocation always runs at least one round, so a round longer than the limit cannot loop.
     pub(super) fn must_checkpoint(&self, j: u32, now: SimTime) -> bool {
         let worker = &self.workers[j as usize];
@@ -19,10 +21,18 @@ impl FaasRun<'_> {
         } else {
             self.estimated_round_s()
         };
-        let put_s = self
-            .channel
-            .link()
-            .transfer_s(self.model.facts().model_bytes, self.workers.len() as f64);
+        // Every worker checkpoints at about the same moment: the PUTs queue at a limit. After
+        // its last round a worker returns instead.
+        let last = worker.round + 1 >= self.settings.rounds;
+        let put_s = match last {
+            true => 0.0,
+            false => self.channel.link().phase_s(
+                Op::Put,
+                1.0,
+                self.model.facts().model_bytes,
+                self.workers.len() as f64,
+            ),
+        };
         let elapsed_s = now - worker.invocation_start;
         elapsed_s + round_s + put_s > self.model.profile().max_duration_s
     }

@@ -24,7 +24,7 @@ use tree::aggregators;
 use super::scripts::Layout;
 use crate::model::link::Op;
 use crate::model::patterns::keys::{Kind, decode, key};
-use crate::model::patterns::script::{Action, children_of};
+use crate::model::patterns::script::{Action, children_of, parent_of};
 use crate::model::{FaasConfig, FaasCost, FaasModel, Pattern, TimeBreakdown};
 use crate::profile::faas::FunctionSize;
 use crate::scenario::Sync;

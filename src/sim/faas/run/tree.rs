@@ -60,31 +60,3 @@ pub(super) fn aggregators(pattern: &Pattern) -> (Vec<AggregatorState>, Vec<u32>)
     }
     (states, offsets)
 }
-
-/// The aggregator of `parents` that child `child` of `children` belongs to (the inverse of
-/// [`children_of`]).
-pub(super) fn parent_of(child: u32, parents: u32, children: u32) -> u32 {
-    let (base, extra) = (children / parents, children % parents);
-    let boundary = extra * (base + 1);
-    if child < boundary {
-        child / (base + 1)
-    } else {
-        extra + (child - boundary) / base.max(1)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    pub(super) fn parent_of_inverts_children_of() {
-        for (parents, children) in [(22, 100), (5, 22), (1, 7), (3, 3)] {
-            for p in 0..parents {
-                for c in children_of(p, parents, children) {
-                    assert_eq!(parent_of(c, parents, children), p);
-                }
-            }
-        }
-    }
-}
