@@ -16,6 +16,8 @@ use crate::model::link::{Link, Op};
 pub struct Slots {
     pub put_s: f64,
     pub get_s: f64,
+    /// The service's own read limit's slot (any key).
+    pub table_get_s: f64,
 }
 
 impl Slots {
@@ -24,6 +26,7 @@ impl Slots {
         Slots {
             put_s: link.stagger_s(Op::Put, 2.0, bytes),
             get_s: link.one_key(bytes).stagger_s(Op::Get, 2.0, bytes),
+            table_get_s: link.stagger_s(Op::Get, 2.0, bytes),
         }
     }
 
@@ -50,15 +53,19 @@ pub fn invoked(tracked: usize, workers: usize, invoke_interval_s: f64) -> Vec<f6
 /// Rounds over which a pattern's rhythm is averaged.
 pub const ROUNDS_AVERAGED: u32 = 16;
 
-/// Where a round leaves the next: when each followed worker is ready, and when the service's
-/// write limit next admits a request (the last PUT of a round, a result or a merged object,
-/// holds the limit for its units' time; the next round's first PUT waits for it, as in the
-/// simulator's channel), both from the round's end.
+/// Where a round leaves the next, all from the round's end: when each followed worker is
+/// ready, when the service's write limit next admits a request (the last PUT of a round, a
+/// result or a merged object, holds it for its units' time), and when the reads of a result
+/// every worker fetches were asked for (each holds the read limit for its units' time; a
+/// request of the next round asked after some of them waits for those, as in the simulator's
+/// channel, which admits requests in the order they come).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Carry {
     pub ready: Vec<f64>,
     /// `NEG_INFINITY` where the limit is free (or there is none).
     pub put_free_s: f64,
+    /// Ascending; empty where nothing is carried.
+    pub reads_s: Vec<f64>,
 }
 
 impl Carry {
@@ -67,13 +74,27 @@ impl Carry {
         Carry {
             ready,
             put_free_s: f64::NEG_INFINITY,
+            reads_s: Vec::new(),
         }
+    }
+
+    /// When a read asked at `at` is admitted by a read limit of one every `slot_s`, behind the
+    /// carried reads asked before it.
+    pub fn read_admitted(&self, at: f64, slot_s: f64) -> f64 {
+        self.reads_s
+            .iter()
+            .take_while(|&&r| r < at)
+            .fold(f64::NEG_INFINITY, |free, &r| free.max(r) + slot_s)
+            .max(at)
     }
 
     /// Whether `other` is this state (to within rounding).
     fn same(&self, other: &Carry) -> bool {
         let close = |x: f64, y: f64| x == y || (x - y).abs() <= 1e-12;
+        let all_close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(&x, &y)| close(x, y));
         close(self.put_free_s, other.put_free_s)
+            && self.reads_s.len() == other.reads_s.len()
+            && all_close(&self.reads_s, &other.reads_s)
             && self
                 .ready
                 .iter()
@@ -180,6 +201,23 @@ mod tests {
         assert_relative_eq!(out[1], 0.05);
         assert_relative_eq!(out[2], 0.15);
         assert_relative_eq!(out[0], 0.3);
+    }
+
+    #[test]
+    fn a_read_waits_behind_the_carried_reads_asked_before_it_only() {
+        let carry = Carry {
+            reads_s: vec![-0.05, 0.0, 0.3],
+            ..Carry::ready(vec![0.0])
+        };
+        // Reads at −50 and 0 ms hold a 40 ms limit until 40 ms; the one at 300 ms comes later.
+        assert_relative_eq!(carry.read_admitted(0.01, 0.04), 0.04, epsilon = 1e-12);
+        let crowded = Carry {
+            reads_s: vec![0.0, 0.0, 0.0],
+            ..Carry::ready(vec![0.0])
+        };
+        assert_relative_eq!(crowded.read_admitted(0.01, 0.04), 0.12, epsilon = 1e-12);
+        assert_relative_eq!(carry.read_admitted(0.2, 0.04), 0.2);
+        assert_relative_eq!(Carry::ready(vec![0.0]).read_admitted(0.01, 0.04), 0.01);
     }
 
     #[test]

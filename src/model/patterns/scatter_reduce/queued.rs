@@ -106,6 +106,7 @@ impl Queued<'_> {
         let next = Carry {
             ready: done.into_iter().map(|t| t - end_s).collect(),
             put_free_s: limits.put_free_s - end_s - self.0.compute_s,
+            reads_s: Vec::new(),
         };
         (end_s, polls, next)
     }

@@ -157,3 +157,41 @@ impl<'c, 'a> Climb<'c, 'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::test_support::{ctx, link, profile};
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn without_limits_the_climb_is_fengs_layer_sum() {
+        let (link, profile) = (link(), profile());
+        let c = ctx(&link, &profile, 4.0);
+        let (result_s, stored, _) = Climb::new(&c, &[1, 2, 4], f64::NEG_INFINITY).run(&[0.0; 4]);
+        // Contributions stored after 20 ms; each layer: invocation 0.1 s, GETs of 20 ms per
+        // child, merge 1 ms per MB, PUT 20 ms.
+        let layer = |fan_in: f64| 0.1 + fan_in * 0.02 + fan_in * 0.001 + 0.02;
+        assert_relative_eq!(result_s, 0.02 + layer(2.0) + layer(2.0), epsilon = 1e-12);
+        assert!(stored.iter().all(|&t| (t - 0.02).abs() < 1e-12));
+    }
+
+    #[test]
+    fn under_a_write_limit_an_aggregator_starts_while_later_contributions_queue() {
+        let mut limited = link();
+        limited.put_unit_bytes = Some(1e6);
+        limited.put_units_per_s = Some(20.0); // one 1 MB object admitted every 50 ms
+        let profile = profile();
+        let c = ctx(&limited, &profile, 4.0);
+        let (result_s, stored, put_free_s) =
+            Climb::new(&c, &[1, 2, 4], f64::NEG_INFINITY).run(&[0.0; 4]);
+        // Contributions admitted at 0, 50, 100, 150 ms, stored 20 ms later. Aggregator 0 has
+        // its children at 70 ms, starts at 170 ms, reads them (40 ms), merges (2 ms) and writes
+        // at 212 ms; aggregator 1 writes at 312 ms; the root starts at 432 ms and stores the
+        // result at 494 ms. Layer after layer (each once the one below is stored, its writes a
+        // slot apart) it would be 170 + 142 + 50 + 20 + 162 = 544 ms.
+        assert_relative_eq!(stored[3], 0.17, epsilon = 1e-12);
+        assert_relative_eq!(result_s, 0.494, epsilon = 1e-12);
+        assert_relative_eq!(put_free_s, 0.524, epsilon = 1e-12);
+    }
+}

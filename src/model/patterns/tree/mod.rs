@@ -232,6 +232,9 @@ impl<'c, 'a> Workers<'c, 'a> {
                 true => put_free_s - end_s - self.ctx.compute_s,
                 false => f64::NEG_INFINITY,
             },
+            // The next round's first read is an aggregator's, an invocation after its
+            // children's writes: the workers' reads of the result have cleared the limit.
+            reads_s: Vec::new(),
         };
         (end_s, polls, next)
     }

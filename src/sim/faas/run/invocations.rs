@@ -6,21 +6,18 @@
 use super::*;
 
 impl FaasRun<'_> {
-    /// Whether worker `j` should checkpoint before its next round: the round (as long as its
-    /// last one, or the model's estimate before any) and a checkpoint (every worker's, queued
-    /// at the service's write limit, as the model times it; none after the last round) would
-    /// pass the limit. An
+    /// Whether worker `j` should checkpoint before its next round: the round (as long as the
+    /// model's average round, the rule the model splits a run by: a worker's own last round
+    /// differs from it by its place in the round's queues, which would move a checkpoint a
+    /// round either way where the split is close) and a checkpoint (every worker's, queued at
+    /// the service's write limit; none after the last round) would pass the limit. An
     /// invocation always runs at least one round, so a round longer than the limit cannot loop.
     pub(super) fn must_checkpoint(&self, j: u32, now: SimTime) -> bool {
         let worker = &self.workers[j as usize];
         if worker.rounds_in_invocation == 0 {
             return false;
         }
-        let round_s = if worker.last_round_s > 0.0 {
-            worker.last_round_s
-        } else {
-            self.estimated_round_s()
-        };
+        let round_s = self.round_estimate_s;
         // Every worker checkpoints at about the same moment: the PUTs queue at a limit. After
         // its last round a worker returns instead.
         let last = worker.round + 1 >= self.settings.rounds;
@@ -35,13 +32,6 @@ impl FaasRun<'_> {
         };
         let elapsed_s = now - worker.invocation_start;
         elapsed_s + round_s + put_s > self.model.profile().max_duration_s
-    }
-
-    pub(super) fn estimated_round_s(&self) -> f64 {
-        match self.model.predict(&self.settings.cfg) {
-            Ok(p) => p.detail.compute_per_round_s + p.detail.comm_per_round_s,
-            Err(_) => 0.0,
-        }
     }
 
     pub(super) fn close_invocation(&mut self, actor: u32, now: SimTime) {
@@ -70,7 +60,6 @@ impl FaasRun<'_> {
         }
         self.count_round(actor, now, s);
         let worker = &mut self.workers[actor as usize];
-        worker.last_round_s = now - worker.round_start;
         worker.round += 1;
         worker.rounds_in_invocation += 1;
         self.begin_round(actor, now, s);

@@ -81,7 +81,6 @@ struct WorkerState {
     compute_s: f64,
     pending_bytes: f64,
     round_start: SimTime,
-    last_round_s: f64,
     snapshot: Option<Arc<Vec<f32>>>,
     outgoing: Option<Vec<f32>>,
     loss_sum: f64,
@@ -141,6 +140,8 @@ pub struct FaasRun<'a> {
     link_check_at: Option<SimTime>,
     /// Where finished rounds are counted and a stop may be asked for.
     watch: &'a Watch,
+    /// The model's average round (compute and communication), which times checkpoints.
+    round_estimate_s: f64,
 }
 
 impl<'a> FaasRun<'a> {
@@ -189,6 +190,9 @@ impl<'a> FaasRun<'a> {
             step_overhead_s: model.step_overhead_s(&size),
             link_check_at: None,
             watch,
+            round_estimate_s: model.predict(cfg).map_or(0.0, |p| {
+                p.detail.compute_per_round_s + p.detail.comm_per_round_s
+            }),
             arithmetic,
             settings,
             model,
