@@ -34,9 +34,9 @@ enum Request {
 pub(super) struct Climb<'c, 'a> {
     ctx: &'c RoundContext<'a>,
     layers: &'c [u32],
-    /// Children still to be stored, per aggregator, layer by layer (the workers' layer last).
+    /// Children still to be stored, per aggregator, layer by layer from the root.
     waiting: Vec<Vec<u32>>,
-    /// When each node's object is stored, layer by layer.
+    /// When each node's object is stored, layer by layer from the root (the workers last).
     stored: Vec<Vec<f64>>,
     put_free_s: f64,
     get_free_s: f64,
