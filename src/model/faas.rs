@@ -263,6 +263,16 @@ impl FaasModel {
         self.facts.batching_s(&self.runtime, workers) / single_thread_share(size.vcpus)
     }
 
+    /// Seconds every one of `workers` workers' checkpoint takes through `link`, written and read
+    /// back: all checkpoint at about the same moment, so a limit queues them.
+    pub fn checkpoint_s(&self, link: &Link, workers: f64) -> (f64, f64) {
+        let bytes = self.facts.model_bytes;
+        (
+            link.phase_s(Op::Put, 1.0, bytes, workers),
+            link.phase_s(Op::Get, 1.0, bytes, workers),
+        )
+    }
+
     /// Seconds one of `workers` functions of `size` parses its shard once it has arrived.
     pub fn parse_s(&self, workers: u32, size: &FunctionSize) -> f64 {
         let rate = self.runtime.parse_bytes_per_s(self.facts.stored_format)
@@ -374,10 +384,7 @@ impl FaasModel {
         } else {
             0.0
         };
-        let checkpoint = (
-            link.phase_s(Op::Put, 1.0, self.facts.model_bytes, w),
-            link.phase_s(Op::Get, 1.0, self.facts.model_bytes, w),
-        );
+        let checkpoint = self.checkpoint_s(&link, w);
         let segments = limits::split(&Work {
             limit_s: self.profile.max_duration_s,
             load_s,

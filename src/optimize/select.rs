@@ -99,8 +99,8 @@ pub fn best<'a>(
 
 /// The cheapest and the fastest candidate of one platform within the limits: the plans
 /// `best` picks under `cost` and under `time`, near ties included, so the verdict's "cheapest"
-/// and "fastest" are the plans `--objective cost` and `--objective time` answer with (10 ×
-/// a plan 4% faster for 7× the bill is not the fastest worth naming).
+/// and "fastest" are the plans `--objective cost` and `--objective time` answer with (a plan
+/// 4% faster for 7× the bill is not the fastest worth naming).
 pub fn extremes<'a>(
     candidates: &'a [Candidate],
     platform: Platform,

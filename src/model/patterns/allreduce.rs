@@ -188,10 +188,9 @@ impl<'a> Rhythm<'a> {
             .into_iter()
             .map(|t| t + self.fetch_s - reducer_end_s)
             .collect();
-        let put_free_s = match self.slots.put_s > 0.0 {
-            true => publish_at + self.slots.put_s - reducer_end_s - self.compute_s,
-            false => f64::NEG_INFINITY,
-        };
+        let put_free_s =
+            self.slots
+                .put_free_after(publish_at + self.slots.put_s, reducer_end_s, self.compute_s);
         let reads_s = match self.slots.table_get_s > 0.0 {
             true => self.result_reads(result_s, found, reducer_end_s),
             false => Vec::new(),

@@ -30,6 +30,16 @@ impl Slots {
         }
     }
 
+    /// When the write limit, free at `free_s`, is free for the next round, which starts
+    /// `compute_s` after this one ends at `end_s`: never busy where no limit spaces the writes.
+    pub fn put_free_after(&self, free_s: f64, end_s: f64, compute_s: f64) -> f64 {
+        if self.put_s > 0.0 {
+            free_s - end_s - compute_s
+        } else {
+            f64::NEG_INFINITY
+        }
+    }
+
     /// Workers to follow among `workers`: all where a limit spreads them, else one standing
     /// for all (from a common start they stay in step).
     pub fn followed(&self, workers: usize) -> usize {
@@ -95,11 +105,7 @@ impl Carry {
         close(self.put_free_s, other.put_free_s)
             && self.reads_s.len() == other.reads_s.len()
             && all_close(&self.reads_s, &other.reads_s)
-            && self
-                .ready
-                .iter()
-                .zip(&other.ready)
-                .all(|(&x, &y)| close(x, y))
+            && all_close(&self.ready, &other.ready)
     }
 }
 

@@ -228,10 +228,9 @@ impl<'c, 'a> Workers<'c, 'a> {
         let end_s = done.iter().copied().fold(f64::INFINITY, f64::min);
         let next = Carry {
             ready: done.into_iter().map(|t| t - end_s).collect(),
-            put_free_s: match self.slots.put_s > 0.0 {
-                true => put_free_s - end_s - self.ctx.compute_s,
-                false => f64::NEG_INFINITY,
-            },
+            put_free_s: self
+                .slots
+                .put_free_after(put_free_s, end_s, self.ctx.compute_s),
             // The next round's first read is an aggregator's, an invocation after its
             // children's writes: the workers' reads of the result have cleared the limit.
             reads_s: Vec::new(),

@@ -17,21 +17,11 @@ impl FaasRun<'_> {
         if worker.rounds_in_invocation == 0 {
             return false;
         }
-        let round_s = self.round_estimate_s;
-        // Every worker checkpoints at about the same moment: the PUTs queue at a limit. After
-        // its last round a worker returns instead.
+        // After its last round a worker returns instead.
         let last = worker.round + 1 >= self.settings.rounds;
-        let put_s = match last {
-            true => 0.0,
-            false => self.channel.link().phase_s(
-                Op::Put,
-                1.0,
-                self.model.facts().model_bytes,
-                self.workers.len() as f64,
-            ),
-        };
+        let put_s = if last { 0.0 } else { self.checkpoint_put_s };
         let elapsed_s = now - worker.invocation_start;
-        elapsed_s + round_s + put_s > self.model.profile().max_duration_s
+        elapsed_s + self.round_estimate_s + put_s > self.model.profile().max_duration_s
     }
 
     pub(super) fn close_invocation(&mut self, actor: u32, now: SimTime) {

@@ -140,8 +140,10 @@ pub struct FaasRun<'a> {
     link_check_at: Option<SimTime>,
     /// Where finished rounds are counted and a stop may be asked for.
     watch: &'a Watch,
-    /// The model's average round (compute and communication), which times checkpoints.
+    /// The model's average round (compute and communication) and every worker's checkpoint
+    /// write, which time checkpoints.
     round_estimate_s: f64,
+    checkpoint_put_s: f64,
 }
 
 impl<'a> FaasRun<'a> {
@@ -193,6 +195,7 @@ impl<'a> FaasRun<'a> {
             round_estimate_s: model.predict(cfg).map_or(0.0, |p| {
                 p.detail.compute_per_round_s + p.detail.comm_per_round_s
             }),
+            checkpoint_put_s: model.checkpoint_s(&link, w as f64).0,
             arithmetic,
             settings,
             model,
