@@ -361,12 +361,13 @@ impl<'a> Problem<'a> {
             let name = &scenario.workload.runtime;
             let runtime = builtin.runtime(name).map_err(|e| fail(e.to_string()))?;
             let neural = scenario.workload.model.is_neural();
-            if let Some(rate) = runtime.gflops_per_vcpu(neural) {
-                let key = if neural {
-                    "network_gflops_per_vcpu"
-                } else {
-                    "linear_gflops_per_vcpu"
-                };
+            // The knob a fit scales: a network's rate is the probe network's times a speed.
+            let (key, rate) = if neural {
+                ("network_gflops_per_vcpu", runtime.network_gflops_per_vcpu)
+            } else {
+                ("linear_gflops_per_vcpu", runtime.linear_gflops_per_vcpu)
+            };
+            if let Some(rate) = rate {
                 runtime_rates.insert((name.clone(), key), rate);
             }
         }

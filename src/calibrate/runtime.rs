@@ -4,9 +4,11 @@
 //! which times LambdaML's own training loop in PyTorch and a NumPy port on one thread, and fits
 //! what the model needs of each framework: `step = overhead + FLOPs / rate` by least squares
 //! weighted to relative error (every point counts alike, small batches as much as large ones),
+//! each network's speed against the probe's own network at its counted arithmetic intensity,
 //! the DataLoader's cost per row as the slope of batch time against rows, text parsing and
 //! (de)serialisation throughput. The result is a `[runtimes.NAME]` calibration overlay.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -55,6 +57,9 @@ pub struct Step {
     pub batch: f64,
     pub flops: f64,
     pub seconds: f64,
+    /// A network's arithmetic intensity, counted by the probe from its layers.
+    #[serde(default)]
+    pub flops_per_byte: Option<f64>,
 }
 
 /// Text of one format parsed.
@@ -82,6 +87,8 @@ pub struct RuntimeFit {
     pub row_overhead_s: f64,
     pub linear_gflops_per_vcpu: Option<f64>,
     pub network_gflops_per_vcpu: Option<f64>,
+    /// `[FLOPs per byte, speed relative to the probe's network]` of each network timed.
+    pub network_speed_by_intensity: Vec<[f64; 2]>,
     pub parse_csv_mb_s: Option<f64>,
     pub parse_libsvm_mb_s: Option<f64>,
     pub serialize_mb_s: Option<f64>,
@@ -166,6 +173,7 @@ fn fit_one(name: &str, m: &Measurements) -> RuntimeFit {
     };
     let linear = intercept_and_slope(&of_model("lr"));
     let network = intercept_and_slope(&of_model("cnn"));
+    let network_gflops_per_vcpu = network.map(|(_, b)| 1e-9 / b);
     let parse = |format: &str| {
         m.parse
             .iter()
@@ -180,7 +188,10 @@ fn fit_one(name: &str, m: &Measurements) -> RuntimeFit {
         step_overhead_s: linear.map_or(0.0, |(a, _)| a),
         row_overhead_s: row_overhead_s(&m.loader),
         linear_gflops_per_vcpu: linear.map(|(_, b)| 1e-9 / b),
-        network_gflops_per_vcpu: network.map(|(_, b)| 1e-9 / b),
+        network_gflops_per_vcpu,
+        network_speed_by_intensity: network_gflops_per_vcpu.map_or_else(Vec::new, |reference| {
+            speed_by_intensity(&m.steps, reference)
+        }),
         parse_csv_mb_s: parse("csv"),
         parse_libsvm_mb_s: parse("libsvm"),
         serialize_mb_s: m
@@ -190,6 +201,30 @@ fn fit_one(name: &str, m: &Measurements) -> RuntimeFit {
             .max_by(|a, b| a.bytes.total_cmp(&b.bytes))
             .map(|s| s.bytes / s.seconds / 1e6),
     }
+}
+
+/// Each timed network's rate relative to `reference` GFLOP/s, by its arithmetic intensity
+/// (increasing): the points the model interpolates a network's rate between.
+fn speed_by_intensity(steps: &[Step], reference: f64) -> Vec<[f64; 2]> {
+    let mut intensity_of = BTreeMap::new();
+    let mut points_of: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    for step in steps {
+        if let Some(intensity) = step.flops_per_byte.filter(|v| v.is_finite() && *v > 0.0) {
+            intensity_of.insert(step.model.as_str(), intensity);
+            let points = points_of.entry(&step.model).or_default();
+            points.push((step.flops, step.seconds));
+        }
+    }
+    let mut curve: Vec<[f64; 2]> = points_of
+        .into_iter()
+        .filter_map(|(net, points)| {
+            let (_, b) = intercept_and_slope(&points)?;
+            Some([round4(intensity_of[net]), round4(1e-9 / b / reference)])
+        })
+        .collect();
+    curve.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    curve.dedup_by(|a, b| a[0] == b[0]);
+    curve
 }
 
 /// `y = a + b·x` by least squares on relative error (weights 1/y²), with `a` and `b` kept
@@ -244,6 +279,14 @@ pub fn patch(fits: &[RuntimeFit]) -> toml::Table {
         put("parse_csv_mb_s", fit.parse_csv_mb_s);
         put("parse_libsvm_mb_s", fit.parse_libsvm_mb_s);
         put("serialize_mb_s", fit.serialize_mb_s);
+        if !fit.network_speed_by_intensity.is_empty() {
+            let point = |p: &[f64; 2]| toml::Value::Array(p.map(toml::Value::Float).to_vec());
+            let curve = fit.network_speed_by_intensity.iter().map(point).collect();
+            t.insert(
+                "network_speed_by_intensity".into(),
+                toml::Value::Array(curve),
+            );
+        }
         runtimes.insert(fit.name.clone(), toml::Value::Table(t));
     }
     let mut root = toml::Table::new();
@@ -304,8 +347,41 @@ mod tests {
     }
 
     #[test]
+    fn each_network_timed_gives_its_speed_at_its_intensity() {
+        // Three networks at 100, 50 and 200 GFLOP/s beyond a fixed overhead each.
+        let steps: Vec<Step> = [
+            ("cnn", 10.0, 100e9),
+            ("mobilenet", 8.0, 50e9),
+            ("resnet50", 22.7, 200e9),
+        ]
+        .into_iter()
+        .flat_map(|(net, intensity, rate)| {
+            [1e9, 4e9, 16e9].map(|flops| Step {
+                model: net.into(),
+                batch: flops / 1e9,
+                flops,
+                seconds: 0.01 + flops / rate,
+                flops_per_byte: Some(intensity),
+            })
+        })
+        .collect();
+        let curve = speed_by_intensity(&steps, 100.0);
+        assert_eq!(curve, vec![[8.0, 0.5], [10.0, 1.0], [22.7, 2.0]]);
+        // The linear model's steps carry no intensity and stay out of it.
+        let lr = Step {
+            model: "lr".into(),
+            batch: 1.0,
+            flops: 1e6,
+            seconds: 1e-4,
+            flops_per_byte: None,
+        };
+        assert!(speed_by_intensity(&[lr], 100.0).is_empty());
+    }
+
+    #[test]
     fn the_row_cost_is_the_median_per_row_cost_of_whole_passes() {
         let pass = |batch: f64, seconds: f64| Step {
+            flops_per_byte: None,
             model: "lr".into(),
             batch,
             flops: 0.0,

@@ -12,8 +12,11 @@ What is timed mirrors DS3Lab/LambdaML:
     (examples/lambda/s3/linear_s3_ga_ma.py, model/linear_models.py).
   * LR step (numpy): the same step written by hand in numpy (sigmoid, X^T(h-y),
     update); LambdaML itself has no numpy LR, this is the "numpy port" baseline.
-  * CNN step (pytorch): conv/BN/ReLU net on 32x32x3 images, F.cross_entropy,
-    backward, SGD step, on the CPU (examples/lambda/s3/dl_s3.py).
+  * CNN steps (pytorch): a small conv/BN/ReLU net and LambdaML's CIFAR
+    MobileNet and ResNet50 (model/deep_models.py) on 32x32x3 images,
+    F.cross_entropy, backward, SGD step, on the CPU (examples/lambda/s3/dl_s3.py);
+    each network's arithmetic intensity is counted from the modules it runs, so
+    Stratus can interpolate a network's rate by its intensity.
   * parse: text decoded from bytes, split into lines, each line split in pure
     Python; pytorch builds one tensor per row (dense) or a torch.sparse tensor
     per row (libsvm), as data_loader/libsvm_dataset.py does.
@@ -139,24 +142,16 @@ def lr_flops(batch, features):
 # layer. Shapes of the LambdaML MobileNet/ResNet CIFAR nets, scaled down.
 CNN_CONVS = [(3, 16, 3, 1, 1), (16, 32, 3, 2, 1), (32, 32, 3, 1, 1), (32, 64, 3, 2, 1)]
 CNN_IMAGE = 32
-
-
-def cnn_forward_macs():
-    h = w = CNN_IMAGE
-    macs = 0
-    channels = 3
-    for cin, cout, k, stride, pad in CNN_CONVS:
-        h = (h + 2 * pad - k) // stride + 1
-        w = (w + 2 * pad - k) // stride + 1
-        macs += cout * h * w * cin * k * k
-        channels = cout
-    macs += channels * CNN_CLASSES
-    return macs
-
-
-def cnn_flops(batch):
-    # forward + backward ~ 3x the forward multiply-adds, 2 FLOPs each.
-    return 3 * cnn_forward_macs() * 2 * batch
+# LambdaML's CIFAR MobileNet (model/deep_models.py): a stride-1 3x3 stem, then
+# depthwise-separable blocks, (channels, stride) where the stride is not 1.
+MOBILENET_CFG = [64, (128, 2), 128, (256, 2), 256, (512, 2), 512, 512, 512, 512, 512,
+                 (1024, 2), 1024]
+# LambdaML's CIFAR ResNet50: Bottleneck blocks [3, 4, 6, 3] after a stride-1 3x3 stem,
+# (planes, blocks, first stride) per stage.
+RESNET50_STAGES = [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)]
+# Weights are read once a mini-batch; LambdaML's 256 images a worker amortise them.
+WEIGHTS_AMORTISED_OVER = 256
+F32 = 4
 
 
 # --------------------------------------------------------------------------
@@ -398,23 +393,104 @@ def torch_lr_step_fn(torch, np, batch, features, n_workers=1):
     return step
 
 
-def torch_cnn(torch):
+def torch_networks(torch):
+    """The networks timed, by name: builders of fresh torch modules."""
     nn = torch.nn
-    layers = []
-    for cin, cout, k, stride, pad in CNN_CONVS:
-        layers += [nn.Conv2d(cin, cout, kernel_size=k, stride=stride, padding=pad, bias=False),
-                   nn.BatchNorm2d(cout), nn.ReLU()]
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(CNN_CONVS[-1][1], CNN_CLASSES)]
-    return nn.Sequential(*layers)
+
+    def small():
+        layers = []
+        for cin, cout, k, stride, pad in CNN_CONVS:
+            layers += [nn.Conv2d(cin, cout, kernel_size=k, stride=stride, padding=pad,
+                                 bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                   nn.Linear(CNN_CONVS[-1][1], CNN_CLASSES)]
+        return nn.Sequential(*layers)
+
+    def conv_bn_relu(cin, cout, k, stride, groups=1):
+        return [nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False),
+                nn.BatchNorm2d(cout), nn.ReLU()]
+
+    def mobilenet():
+        layers, cin = conv_bn_relu(3, 32, 3, 1), 32
+        for x in MOBILENET_CFG:
+            cout, stride = (x, 1) if isinstance(x, int) else x
+            layers += conv_bn_relu(cin, cin, 3, stride, groups=cin) + conv_bn_relu(cin, cout, 1, 1)
+            cin = cout
+        layers += [nn.AvgPool2d(2), nn.Flatten(), nn.Linear(1024, CNN_CLASSES)]
+        return nn.Sequential(*layers)
+
+    class Bottleneck(nn.Module):
+        def __init__(self, cin, planes, stride):
+            super().__init__()
+            self.body = nn.Sequential(*(conv_bn_relu(cin, planes, 1, 1)
+                                        + conv_bn_relu(planes, planes, 3, stride)),
+                                      nn.Conv2d(planes, 4 * planes, 1, bias=False),
+                                      nn.BatchNorm2d(4 * planes))
+            self.shortcut = nn.Sequential()
+            if stride != 1 or cin != 4 * planes:
+                self.shortcut = nn.Sequential(nn.Conv2d(cin, 4 * planes, 1, stride, bias=False),
+                                              nn.BatchNorm2d(4 * planes))
+            self.relu = nn.ReLU()
+
+        def forward(self, x):
+            return self.relu(self.body(x) + self.shortcut(x))
+
+    def resnet50():
+        layers, cin = conv_bn_relu(3, 64, 3, 1), 64
+        for planes, blocks, first_stride in RESNET50_STAGES:
+            for b in range(blocks):
+                layers.append(Bottleneck(cin, planes, first_stride if b == 0 else 1))
+                cin = 4 * planes
+        layers += [nn.AvgPool2d(4), nn.Flatten(), nn.Linear(2048, CNN_CLASSES)]
+        return nn.Sequential(*layers)
+
+    return {"cnn": small, "mobilenet": mobilenet, "resnet50": resnet50}
 
 
-def torch_cnn_step_fn(torch, batch):
+def count_network(torch, net):
+    """(forward multiply-adds, bytes of memory traffic) of one sample through `net`.
+
+    Counted from the modules a forward pass runs, for eager PyTorch in fp32 (each
+    layer its own pass over memory): a convolution or linear layer reads its input,
+    writes its output and reads its weights once a mini-batch (WEIGHTS_AMORTISED_OVER
+    images); a training-mode BatchNorm reads its input twice (statistics, then
+    normalisation) and writes its output; a ReLU reads and writes; a residual sum
+    (a Bottleneck's) reads two and writes one. The backward pass moves twice the
+    forward traffic and does twice the FLOPs, so training's intensity is 2 FLOPs a
+    multiply-add over the forward bytes.
+    """
+    nn = torch.nn
+    totals = {"macs": 0, "bytes": 0.0}
+
+    def hook(module, inputs, output):
+        n_in, n_out = inputs[0][0].numel(), output[0].numel()
+        if isinstance(module, (nn.Conv2d, nn.Linear)):
+            weights = module.weight.numel()
+            per_output = weights // (module.out_channels if isinstance(module, nn.Conv2d)
+                                     else module.out_features)
+            totals["macs"] += n_out * per_output
+            totals["bytes"] += F32 * (n_in + n_out + weights / WEIGHTS_AMORTISED_OVER)
+        elif isinstance(module, nn.BatchNorm2d):
+            totals["bytes"] += F32 * 3 * n_in
+        elif isinstance(module, nn.ReLU):
+            totals["bytes"] += F32 * 2 * n_in
+        elif type(module).__name__ == "Bottleneck":
+            totals["bytes"] += F32 * 3 * n_out
+
+    handles = [m.register_forward_hook(hook) for m in net.modules()]
+    net.eval()
+    with torch.no_grad():
+        net(torch.zeros(1, 3, CNN_IMAGE, CNN_IMAGE))
+    for h in handles:
+        h.remove()
+    return totals["macs"], totals["bytes"]
+
+
+def torch_cnn_step_fn(torch, net, batch):
     import torch.nn.functional as F
-    torch.manual_seed(SEED)
     gen = torch.Generator().manual_seed(SEED + batch)
     inputs = torch.randn(batch, 3, CNN_IMAGE, CNN_IMAGE, generator=gen)
     targets = torch.randint(0, CNN_CLASSES, (batch,), generator=gen)
-    net = torch_cnn(torch)
     net.train()
     optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
 
@@ -441,7 +517,12 @@ def lr_grid(quick):
     return [(b, d) for d in features for b in batches if b * d <= 2e7]
 
 
-def cnn_batches(quick):
+def network_batches(name, quick):
+    """Batch sizes timed for each network: a wide range where a step is cheap."""
+    if name == "resnet50":
+        return [2, 4] if quick else [2, 8, 32]
+    if name == "mobilenet":
+        return [4, 16] if quick else [4, 16, 64]
     return [8, 32] if quick else [2, 8, 32, 128]
 
 
@@ -457,16 +538,23 @@ def measure_lr_steps(make_step, quick, budget):
     return out
 
 
-def measure_cnn_steps(torch, quick, budget):
+def measure_network_steps(torch, quick, budget):
+    """Training steps of each network across batch sizes, with its counted intensity."""
     out = []
-    for batch in cnn_batches(quick):
-        step = torch_cnn_step_fn(torch, batch)
-        seconds = time_repeated(step, budget, min_samples=3, warmup=2)
-        flops = cnn_flops(batch)
-        out.append({"model": "cnn", "batch": batch,
-                    "features": 3 * CNN_IMAGE * CNN_IMAGE,
-                    "flops": flops, "seconds": seconds})
-        log("  cnn B=%-6d %20d flop: %.3e s" % (batch, flops, seconds))
+    for name, build in torch_networks(torch).items():
+        torch.manual_seed(SEED)
+        net = build()
+        macs, traffic = count_network(torch, net)
+        intensity = 2 * macs / traffic
+        log("  %-9s %.1fM multiply-adds, %.2f MB a sample forward: %.1f FLOPs/byte"
+            % (name, macs / 1e6, traffic / 1e6, intensity))
+        for batch in network_batches(name, quick):
+            step = torch_cnn_step_fn(torch, net, batch)
+            seconds = time_repeated(step, budget, min_samples=3, warmup=2)
+            flops = 6 * macs * batch  # forward + backward ~ 3x the forward, 2 FLOPs a MAC
+            out.append({"model": name, "batch": batch, "features": 3 * CNN_IMAGE * CNN_IMAGE,
+                        "flops": flops, "flops_per_byte": intensity, "seconds": seconds})
+            log("  %-9s B=%-4d %16d flop: %.3e s" % (name, batch, flops, seconds))
     return out
 
 
@@ -644,7 +732,7 @@ def probe_torch(texts, quick, budget, loader):
     import_s = subprocess_seconds("import torch")
     log("  import: %.3f s" % import_s)
     steps = measure_lr_steps(lambda b, d: torch_lr_step_fn(torch, np, b, d), quick, budget)
-    steps += measure_cnn_steps(torch, quick, budget)
+    steps += measure_network_steps(torch, quick, budget)
     parse_csv, parse_libsvm = make_torch_parsers(torch, np)
     parse = measure_parse([("csv", parse_csv), ("libsvm", parse_libsvm)],
                           texts, 1 if quick else 3)
@@ -654,6 +742,19 @@ def probe_torch(texts, quick, budget, loader):
     if loader:
         entry["loader"] = measure_torch_loader(torch, quick)
     return entry
+
+
+def print_network_counts():
+    """The counts `profiles/workloads.toml` takes its CNNs' intensity from."""
+    import torch
+    for name, build in torch_networks(torch).items():
+        net = build()
+        macs, traffic = count_network(torch, net)
+        params = sum(p.numel() for p in net.parameters() if p.dim() > 1)
+        print("%s: %.2fM weights, %.1fM multiply-adds forward, %.2f MB forward traffic a "
+              "sample, %.1f FLOPs per byte" % (name, params / 1e6, macs / 1e6, traffic / 1e6,
+                                               2 * macs / traffic))
+    return 0
 
 
 def processor_name():
@@ -679,13 +780,18 @@ def processor_name():
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Stratus runtime probe")
     parser.add_argument("--quick", action="store_true",
-                        help="fewer points, shorter timing (well under 20 s)")
+                        help="fewer points, shorter timing (under about 30 s)")
     parser.add_argument("--seconds-per-point", type=float, default=None,
                         help="timing budget per training-step point")
     parser.add_argument("--no-loader", dest="loader", action="store_false",
                         help="skip timing LambdaML's DataLoader batching (the "
                              "'loader' list under pytorch)")
+    parser.add_argument("--count-networks", action="store_true",
+                        help="print each network's counted multiply-adds, traffic and "
+                             "FLOPs per byte, and stop")
     args = parser.parse_args(argv)
+    if args.count_networks:
+        return print_network_counts()
     budget = args.seconds_per_point
     if budget is None:
         budget = 0.1 if args.quick else 0.5

@@ -17,7 +17,7 @@ pub struct RuntimeArgs {
     /// The Python whose numpy and torch are measured.
     #[arg(long, value_name = "PATH", default_value = "python3")]
     pub python: PathBuf,
-    /// A fast look (under about 20 s): fewer points, shorter timing.
+    /// A fast look (under about 30 s): fewer points, shorter timing.
     #[arg(long)]
     pub quick: bool,
     /// Where to write the calibration (TOML).

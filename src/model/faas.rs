@@ -221,7 +221,10 @@ impl FaasModel {
     /// hardware's roofline.
     pub fn size(&self, memory_mb: u32) -> FunctionSize {
         let mut size = self.profile.size(memory_mb, self.facts.flops_per_byte);
-        if let Some(gflops) = self.runtime.gflops_per_vcpu(self.facts.neural) {
+        if let Some(gflops) = self
+            .runtime
+            .gflops_per_vcpu(self.facts.neural, self.facts.layer_intensity)
+        {
             size.flops_per_s = gflops * 1e9 * size.vcpus;
         }
         size

@@ -22,6 +22,8 @@ pub struct WorkloadFacts {
     pub flops_per_sample: f64,
     /// Arithmetic intensity of the training kernel.
     pub flops_per_byte: f64,
+    /// A network's intensity counted from its layers, which a framework's rate follows.
+    pub layer_intensity: Option<f64>,
     /// Whether the model is a neural network (runs on a GPU where there is one).
     pub neural: bool,
     /// Bytes of the dataset in storage, read once by all workers together.
@@ -107,6 +109,7 @@ impl WorkloadFacts {
             },
             flops_per_sample: workload.model.flops_per_sample,
             flops_per_byte: workload.model.flops_per_byte,
+            layer_intensity: workload.model.layer_intensity,
             neural: workload.model.is_neural(),
             stored_bytes: workload.dataset.stored_bytes,
             memory_bytes: workload.dataset.memory_bytes(),

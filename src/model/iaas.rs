@@ -249,7 +249,10 @@ impl IaasModel {
     /// runtime without one).
     pub fn flops_per_s(&self, instance: &InstanceType) -> f64 {
         let on_gpu = instance.gpu.is_some() && self.facts.neural;
-        match self.runtime.gflops_per_vcpu(self.facts.neural) {
+        match self
+            .runtime
+            .gflops_per_vcpu(self.facts.neural, self.facts.layer_intensity)
+        {
             Some(gflops) if !on_gpu => gflops * 1e9 * instance.vcpus,
             _ => instance.flops_per_s(self.facts.flops_per_byte, self.facts.neural),
         }

@@ -31,8 +31,15 @@ pub struct Runtime {
     pub row_overhead_s: f64,
     /// FLOP rate per vCPU on a linear model's step beyond the overhead (absent: the hardware's).
     pub linear_gflops_per_vcpu: Option<f64>,
-    /// FLOP rate per vCPU on a neural network's step beyond the overhead (absent: the hardware's).
+    /// FLOP rate per vCPU on a neural network's step beyond the overhead (absent: the hardware's),
+    /// as measured on the probe's own small network.
     pub network_gflops_per_vcpu: Option<f64>,
+    /// How a network's rate follows its arithmetic intensity: `[FLOPs per byte, speed]` points,
+    /// the speed relative to `network_gflops_per_vcpu`, measured on networks of different
+    /// intensity (in increasing order); linear between them, the nearest beyond (absent: one
+    /// rate for every network).
+    #[serde(default)]
+    pub network_speed_by_intensity: Vec<[f64; 2]>,
     /// MB/s of dense CSV text parsed into arrays on one vCPU (absent: free).
     pub parse_csv_mb_s: Option<f64>,
     /// MB/s of LIBSVM text parsed on one vCPU (absent: free).
@@ -50,13 +57,33 @@ pub enum StoredFormat {
 }
 
 impl Runtime {
-    /// FLOP/s per vCPU this runtime reaches, for a neural network or a linear model.
-    pub fn gflops_per_vcpu(&self, neural: bool) -> Option<f64> {
+    /// GFLOP/s per vCPU this runtime reaches, for a neural network of `layer_intensity` (FLOPs
+    /// per byte counted from its layers; unknown: the probe network's rate) or a linear model.
+    pub fn gflops_per_vcpu(&self, neural: bool, layer_intensity: Option<f64>) -> Option<f64> {
         if neural {
-            self.network_gflops_per_vcpu
+            let speed = layer_intensity.map_or(1.0, |i| self.network_speed(i));
+            self.network_gflops_per_vcpu.map(|rate| rate * speed)
         } else {
             self.linear_gflops_per_vcpu
         }
+    }
+
+    /// A network's speed relative to the probe's own at `flops_per_byte` (1 without a curve).
+    fn network_speed(&self, flops_per_byte: f64) -> f64 {
+        let curve = &self.network_speed_by_intensity;
+        let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
+            return 1.0;
+        };
+        if flops_per_byte <= first[0] {
+            return first[1];
+        }
+        curve
+            .windows(2)
+            .find(|pair| flops_per_byte <= pair[1][0])
+            .map_or(last[1], |pair| {
+                let ([x0, y0], [x1, y1]) = (pair[0], pair[1]);
+                y0 + (y1 - y0) * (flops_per_byte - x0) / (x1 - x0)
+            })
     }
 
     /// Bytes per second one vCPU turns stored data of `format` into arrays (infinite: free);
@@ -97,6 +124,24 @@ impl Runtime {
         for (key, value) in rates {
             if let Some(v) = value.filter(|&v| !is_positive(v)) {
                 return Err(format!("{key} must be a positive number (got {v})"));
+            }
+        }
+        self.check_speed_curve()
+    }
+
+    fn check_speed_curve(&self) -> Result<(), String> {
+        let curve = &self.network_speed_by_intensity;
+        for (i, &[intensity, speed]) in curve.iter().enumerate() {
+            if !is_positive(intensity) || !is_positive(speed) {
+                return Err(format!(
+                    "network_speed_by_intensity[{i}] must be two positive numbers (got [{intensity}, {speed}])"
+                ));
+            }
+            if i > 0 && intensity <= curve[i - 1][0] {
+                return Err(format!(
+                    "network_speed_by_intensity[{i}] must come after a lower intensity (got {intensity} after {})",
+                    curve[i - 1][0]
+                ));
             }
         }
         Ok(())
@@ -151,6 +196,58 @@ mod tests {
         };
         let err = parse(&source).unwrap_err().to_string();
         assert!(err.contains("slow.step_overhead_s"), "{err}");
+    }
+
+    fn with_curve(curve: &str) -> Result<BTreeMap<String, Runtime>, ProfileError> {
+        let text = format!(
+            "[torch]\ndescription = \"x\"\nimport_s = 1.0\nstep_overhead_s = 0.0\n\
+             network_gflops_per_vcpu = 40.0\nnetwork_speed_by_intensity = {curve}\n"
+        );
+        parse(&Source {
+            file: "profiles/runtimes.toml".into(),
+            table: text.parse().unwrap(),
+        })
+    }
+
+    #[test]
+    fn a_networks_rate_follows_its_intensity_between_the_measured_ones() {
+        let runtimes = with_curve("[[8.0, 0.5], [10.0, 1.0], [20.0, 2.0]]").unwrap();
+        let torch = &runtimes["torch"];
+        let rate = |intensity| torch.gflops_per_vcpu(true, Some(intensity)).unwrap();
+        assert_eq!(rate(10.0), 40.0);
+        assert_eq!(rate(15.0), 60.0);
+        assert_eq!(rate(9.0), 30.0);
+        // Beyond the measured networks, the nearest one's speed.
+        assert_eq!(rate(2.0), 20.0);
+        assert_eq!(rate(100.0), 80.0);
+        // A network whose layers were not counted runs at the probe network's rate.
+        assert_eq!(torch.gflops_per_vcpu(true, None), Some(40.0));
+        // A linear model's rate is not a network's.
+        assert_eq!(torch.gflops_per_vcpu(false, Some(20.0)), None);
+    }
+
+    #[test]
+    fn pytorch_trains_the_dense_resnet_faster_per_flop_than_the_depthwise_mobilenet() {
+        // As measured: LambdaML's ResNet50 (22.7 FLOPs/byte) at about twice MobileNet's rate.
+        let profiles = Profiles::builtin().unwrap();
+        let torch = &profiles.runtimes["pytorch"];
+        let rate = |intensity| torch.gflops_per_vcpu(true, Some(intensity)).unwrap();
+        assert!(
+            rate(22.7) > 1.5 * rate(8.0),
+            "{} vs {}",
+            rate(22.7),
+            rate(8.0)
+        );
+    }
+
+    #[test]
+    fn rejects_a_speed_curve_out_of_order_naming_the_point() {
+        let err = with_curve("[[10.0, 1.0], [8.0, 0.5]]")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("torch.network_speed_by_intensity[1]"), "{err}");
+        let err = with_curve("[[10.0, 0.0]]").unwrap_err().to_string();
+        assert!(err.contains("network_speed_by_intensity[0]"), "{err}");
     }
 
     #[test]

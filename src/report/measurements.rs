@@ -217,11 +217,23 @@ fn runtime_line(f: &RuntimeFit) -> String {
         f.step_overhead_s * 1e6,
         f.row_overhead_s * 1e6,
         opt(f.linear_gflops_per_vcpu, "GFLOP/s"),
-        opt(f.network_gflops_per_vcpu, "GFLOP/s"),
+        opt(f.network_gflops_per_vcpu, "GFLOP/s") + &speeds(&f.network_speed_by_intensity),
         opt(f.parse_csv_mb_s, "MB/s"),
         opt(f.parse_libsvm_mb_s, "MB/s"),
         opt(f.serialize_mb_s, "MB/s"),
     )
+}
+
+/// A network rate's speeds by intensity, as ` (×0.91 at 8.0 FLOPs/byte, …)`; empty without.
+fn speeds(curve: &[[f64; 2]]) -> String {
+    if curve.is_empty() {
+        return String::new();
+    }
+    let points: Vec<String> = curve
+        .iter()
+        .map(|[intensity, speed]| format!("×{speed:.2} at {intensity:.1} FLOPs/byte"))
+        .collect();
+    format!(" ({})", points.join(", "))
 }
 
 /// Serialisable rows as CSV, with a header from their fields.

@@ -160,6 +160,10 @@ pub struct Model {
     pub flops_per_sample: f64,
     /// Arithmetic intensity (FLOPs per byte of memory traffic) for the roofline rate.
     pub flops_per_byte: f64,
+    /// A network's intensity counted from its layers (the catalogue's, or given as
+    /// `flops_per_byte`), which a framework's network rate follows; absent where it is only
+    /// FLOPs over the input's bytes.
+    pub layer_intensity: Option<f64>,
 }
 
 impl Model {
@@ -654,6 +658,7 @@ fn named_model(
                 params: entry.params,
                 flops_per_sample: entry.flops_per_sample * area,
                 flops_per_byte: entry.flops_per_byte,
+                layer_intensity: Some(entry.flops_per_byte),
             });
         }
     };
@@ -663,6 +668,7 @@ fn named_model(
         params: params as u64,
         flops_per_sample: flops,
         flops_per_byte: flops / dataset.row_bytes(),
+        layer_intensity: None,
     })
 }
 
@@ -695,6 +701,10 @@ fn custom_model(table: &toml::Table, dataset: &Dataset) -> Checked<Model> {
         .get("flops_per_sample")
         .ok_or_else(|| KeyProblem::new("workload.model.flops_per_sample", Problem::Missing))?;
     let flops_per_sample = positive("workload.model.flops_per_sample", flops)?;
+    let layer_intensity = table
+        .get("flops_per_byte")
+        .map(|v| positive("workload.model.flops_per_byte", v))
+        .transpose()?;
     Ok(Model {
         name: match table.get("name") {
             Some(v) => string("workload.model.name", v)?,
@@ -703,10 +713,8 @@ fn custom_model(table: &toml::Table, dataset: &Dataset) -> Checked<Model> {
         kind: ModelKind::Network,
         params: positive_integer("workload.model.params", params)?,
         flops_per_sample,
-        flops_per_byte: match table.get("flops_per_byte") {
-            Some(v) => positive("workload.model.flops_per_byte", v)?,
-            None => flops_per_sample / dataset.row_bytes(),
-        },
+        flops_per_byte: layer_intensity.unwrap_or(flops_per_sample / dataset.row_bytes()),
+        layer_intensity,
     })
 }
 
