@@ -285,6 +285,15 @@ def make_torch_parsers(torch, np):
             np.array(labels).reshape(len(labels), 1)
         return ins_list, labels
 
+    # torch.sparse.FloatTensor(i, v, size) in LambdaML (legacy, unchecked); PyTorch before
+    # 2.0 has no check_invariants and does not check either.
+    try:
+        torch.sparse_coo_tensor(torch.zeros(2, 0, dtype=torch.int64), torch.zeros(0), (1, 1),
+                                check_invariants=False)
+        unchecked = {"check_invariants": False}
+    except TypeError:
+        unchecked = {}
+
     def parse_libsvm(data):
         # SparseDatasetWithLines: one torch sparse [1, dim] tensor per row.
         ins_list = []
@@ -308,8 +317,7 @@ def make_torch_parsers(torch, np):
                 values.append(float(tup[1]))
             i = torch.tensor([indices_row, indices_col], dtype=torch.int64)
             v = torch.tensor(values, dtype=torch.float32)
-            # torch.sparse.FloatTensor(i, v, size) in LambdaML (legacy, unchecked)
-            ins_list.append(torch.sparse_coo_tensor(i, v, size, check_invariants=False))
+            ins_list.append(torch.sparse_coo_tensor(i, v, size, **unchecked))
             labels.append(label)
         return ins_list, labels
 
@@ -397,12 +405,16 @@ def torch_networks(torch):
     """The networks timed, by name: builders of fresh torch modules."""
     nn = torch.nn
 
+    class Flatten(nn.Module):  # nn.Flatten arrived in PyTorch 1.2; LambdaML ran 1.0.1
+        def forward(self, x):
+            return x.view(x.size(0), -1)
+
     def small():
         layers = []
         for cin, cout, k, stride, pad in CNN_CONVS:
             layers += [nn.Conv2d(cin, cout, kernel_size=k, stride=stride, padding=pad,
                                  bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
-        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        layers += [nn.AdaptiveAvgPool2d(1), Flatten(),
                    nn.Linear(CNN_CONVS[-1][1], CNN_CLASSES)]
         return nn.Sequential(*layers)
 
@@ -416,7 +428,7 @@ def torch_networks(torch):
             cout, stride = (x, 1) if isinstance(x, int) else x
             layers += conv_bn_relu(cin, cin, 3, stride, groups=cin) + conv_bn_relu(cin, cout, 1, 1)
             cin = cout
-        layers += [nn.AvgPool2d(2), nn.Flatten(), nn.Linear(1024, CNN_CLASSES)]
+        layers += [nn.AvgPool2d(2), Flatten(), nn.Linear(1024, CNN_CLASSES)]
         return nn.Sequential(*layers)
 
     class Bottleneck(nn.Module):
@@ -441,7 +453,7 @@ def torch_networks(torch):
             for b in range(blocks):
                 layers.append(Bottleneck(cin, planes, first_stride if b == 0 else 1))
                 cin = 4 * planes
-        layers += [nn.AvgPool2d(4), nn.Flatten(), nn.Linear(2048, CNN_CLASSES)]
+        layers += [nn.AvgPool2d(4), Flatten(), nn.Linear(2048, CNN_CLASSES)]
         return nn.Sequential(*layers)
 
     return {"cnn": small, "mobilenet": mobilenet, "resnet50": resnet50}
@@ -725,7 +737,7 @@ def probe_torch(texts, quick, budget, loader):
     torch.set_num_threads(1)
     try:
         torch.set_num_interop_threads(1)
-    except RuntimeError:
+    except (RuntimeError, AttributeError):  # already set, or a PyTorch before 1.2
         pass  # already set, or parallel work already started
     version = torch.__version__
     log("pytorch %s (%d thread)" % (version, torch.get_num_threads()))

@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn the_builtin_runtimes_include_the_frameworks_lambdaml_ran() {
         let profiles = Profiles::builtin().unwrap();
-        for name in ["pytorch", "numpy", "native"] {
+        for name in ["pytorch", "lambdaml-pytorch", "numpy", "native"] {
             assert!(profiles.runtimes.contains_key(name), "{name}");
         }
         let native = &profiles.runtimes["native"];
