@@ -339,10 +339,16 @@ def measure_parse(parsers, texts, reps):
 # LR steps
 # --------------------------------------------------------------------------
 
+def float32_normals(np, seed, shape):
+    """Seeded standard normals in float32 (NumPy before 1.17 has no default_rng)."""
+    if hasattr(np.random, "default_rng"):
+        return np.random.default_rng(seed).standard_normal(shape, dtype=np.float32)
+    return np.random.RandomState(seed).standard_normal(shape).astype(np.float32)
+
+
 def numpy_lr_step_fn(np, batch, features):
-    rng = np.random.default_rng(SEED + batch * 7 + features)
-    x = rng.standard_normal((batch, features), dtype=np.float32)
-    y = (rng.random(batch) < 0.5).astype(np.float32)
+    x = float32_normals(np, SEED + batch * 7 + features, (batch, features))
+    y = (float32_normals(np, SEED + batch, batch) < 0.0).astype(np.float32)
     state = {"w": np.zeros(features, dtype=np.float32), "b": np.float32(0.0)}
     lr = np.float32(0.01)
     eps = np.float32(1e-7)
@@ -662,7 +668,7 @@ def measure_numpy_serialize(np, quick):
     # Linear-model channel: vector.tobytes() then np.frombuffer(...).reshape().
     out = []
     for n in serialize_sizes(quick):
-        vec = np.random.default_rng(SEED).standard_normal(n, dtype=np.float32)
+        vec = float32_normals(np, SEED, n)
         shape = vec.shape
         dtype = vec.dtype
 
