@@ -538,9 +538,9 @@ def lr_grid(quick):
 def network_batches(name, quick):
     """Batch sizes timed for each network: a wide range where a step is cheap."""
     if name == "resnet50":
-        return [2, 4] if quick else [2, 8, 32]
+        return [2, 8] if quick else [2, 8, 32]
     if name == "mobilenet":
-        return [4, 16] if quick else [4, 16, 64]
+        return [4, 32] if quick else [4, 16, 64]
     return [8, 32] if quick else [2, 8, 32, 128]
 
 
