@@ -206,20 +206,21 @@ fn fit_one(name: &str, m: &Measurements) -> RuntimeFit {
 /// Each timed network's rate relative to `reference` GFLOP/s, by its arithmetic intensity
 /// (increasing): the points the model interpolates a network's rate between.
 fn speed_by_intensity(steps: &[Step], reference: f64) -> Vec<[f64; 2]> {
-    let mut intensity_of = BTreeMap::new();
-    let mut points_of: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut by_net: BTreeMap<&str, Vec<&Step>> = BTreeMap::new();
     for step in steps {
-        if let Some(intensity) = step.flops_per_byte.filter(|v| v.is_finite() && *v > 0.0) {
-            intensity_of.insert(step.model.as_str(), intensity);
-            let points = points_of.entry(&step.model).or_default();
-            points.push((step.flops, step.seconds));
+        if step
+            .flops_per_byte
+            .is_some_and(|v| v.is_finite() && v > 0.0)
+        {
+            by_net.entry(&step.model).or_default().push(step);
         }
     }
-    let mut curve: Vec<[f64; 2]> = points_of
-        .into_iter()
-        .filter_map(|(net, points)| {
+    let mut curve: Vec<[f64; 2]> = by_net
+        .into_values()
+        .filter_map(|net| {
+            let points: Vec<(f64, f64)> = net.iter().map(|s| (s.flops, s.seconds)).collect();
             let (_, b) = intercept_and_slope(&points)?;
-            Some([round4(intensity_of[net]), round4(1e-9 / b / reference)])
+            Some([round4(net[0].flops_per_byte?), round4(1e-9 / b / reference)])
         })
         .collect();
     curve.sort_by(|a, b| a[0].total_cmp(&b[0]));

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::spread::piecewise_linear;
 use super::{ProfileError, from_table, invalid, sources::Source};
 use crate::units::{BYTES_PER_MB, is_positive};
 
@@ -71,19 +72,10 @@ impl Runtime {
     /// A network's speed relative to the probe's own at `flops_per_byte` (1 without a curve).
     fn network_speed(&self, flops_per_byte: f64) -> f64 {
         let curve = &self.network_speed_by_intensity;
-        let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
+        if curve.is_empty() {
             return 1.0;
-        };
-        if flops_per_byte <= first[0] {
-            return first[1];
         }
-        curve
-            .windows(2)
-            .find(|pair| flops_per_byte <= pair[1][0])
-            .map_or(last[1], |pair| {
-                let ([x0, y0], [x1, y1]) = (pair[0], pair[1]);
-                y0 + (y1 - y0) * (flops_per_byte - x0) / (x1 - x0)
-            })
+        piecewise_linear(curve, flops_per_byte)
     }
 
     /// Bytes per second one vCPU turns stored data of `format` into arrays (infinite: free);
