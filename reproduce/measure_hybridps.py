@@ -9,11 +9,19 @@ applies it to the numpy model, and encodes the model again for that worker's pul
 times exactly that work with the same library (pip: thrift, numpy) and prints the rate in MB/s
 of float32 model bytes, the median of 3 runs for each model size.
 
-    python3 reproduce/measure_hybridps.py
+With --install it also times what the server's fresh VM does before it serves: a new virtual
+environment and `pip install --no-cache-dir` of thrift and numpy at the versions imported here,
+from the package registry (the probe's own measurement, src/calibrate/runtime_probe.py), the
+`vm-ps` start-up in profiles/channels.toml.
+
+    python3 reproduce/measure_hybridps.py [--install]
 """
 
+import os
 import statistics
+import sys
 import time
+from importlib.metadata import version
 
 import numpy as np
 from thrift.protocol import TBinaryProtocol
@@ -63,5 +71,20 @@ def main():
         print(f"{n} parameters: {seconds:.3f} s an update, {4 * n / seconds / 1e6:.2f} MB/s of float32 model")
 
 
+def measure_install():
+    """The runtime probe's fresh-environment install of what the server imports."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src", "calibrate"))
+    from runtime_probe import measure_install as install
+
+    result = install([f"thrift=={version('thrift')}", f"numpy=={np.__version__}"])
+    if "absent" in result:
+        print(f"install not timed: {result['absent']}")
+    else:
+        print(f"install {' '.join(result['requirements'])}: {result['seconds']:.1f} s, "
+              f"{result['bytes'] / 1e6:.0f} MB")
+
+
 if __name__ == "__main__":
     main()
+    if "--install" in sys.argv[1:]:
+        measure_install()

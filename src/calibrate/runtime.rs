@@ -6,7 +6,8 @@
 //! weighted to relative error (every point counts alike, small batches as much as large ones),
 //! each network's speed against the probe's own network at its counted arithmetic intensity,
 //! the DataLoader's cost per row as the slope of batch time against rows, text parsing and
-//! (de)serialisation throughput. The result is a `[runtimes.NAME]` calibration overlay.
+//! (de)serialisation throughput and, when asked, the time a fresh machine takes to install the
+//! framework. The result is a `[runtimes.NAME]` calibration overlay.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -48,6 +49,23 @@ pub struct Measurements {
     pub serialize: Vec<Serialize>,
     #[serde(default)]
     pub loader: Vec<Step>,
+    /// Setting the framework up on a fresh machine (`--install` only).
+    #[serde(default)]
+    pub install: Option<Install>,
+}
+
+/// A fresh virtual environment and `pip install` of the framework, or why it was not timed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Install {
+    Absent {
+        absent: String,
+    },
+    Timed {
+        seconds: f64,
+        bytes: f64,
+        requirements: Vec<String>,
+    },
 }
 
 /// One timed training step (or one DataLoader batch).
@@ -83,6 +101,8 @@ pub struct RuntimeFit {
     pub name: String,
     pub version: String,
     pub import_s: f64,
+    /// Seconds to install the framework on a fresh machine, where it was timed.
+    pub install_s: Option<f64>,
     pub step_overhead_s: f64,
     pub row_overhead_s: f64,
     pub linear_gflops_per_vcpu: Option<f64>,
@@ -185,6 +205,12 @@ fn fit_one(name: &str, m: &Measurements) -> RuntimeFit {
         name: name.to_string(),
         version: m.version.clone(),
         import_s: m.import_s,
+        install_s: match m.install {
+            Some(Install::Timed { seconds, .. }) if seconds.is_finite() && seconds >= 0.0 => {
+                Some(seconds)
+            }
+            _ => None,
+        },
         step_overhead_s: linear.map_or(0.0, |(a, _)| a),
         row_overhead_s: row_overhead_s(&m.loader),
         linear_gflops_per_vcpu: linear.map(|(_, b)| 1e-9 / b),
@@ -273,6 +299,7 @@ pub fn patch(fits: &[RuntimeFit]) -> toml::Table {
             }
         };
         put("import_s", Some(fit.import_s));
+        put("install_s", fit.install_s);
         put("step_overhead_s", Some(fit.step_overhead_s));
         put("row_overhead_s", Some(fit.row_overhead_s));
         put("linear_gflops_per_vcpu", fit.linear_gflops_per_vcpu);
@@ -393,6 +420,31 @@ mod tests {
         let passes = [pass(1e3, 2e-3), pass(1e4, 3e-2), pass(1e5, 0.4)];
         assert!((row_overhead_s(&passes) - 3e-6).abs() < 1e-12);
         assert_eq!(row_overhead_s(&[]), 0.0);
+    }
+
+    #[test]
+    fn a_timed_install_goes_into_the_overlay_and_an_untimed_one_stays_out() {
+        let report = |install: &str| {
+            format!(
+                r#"{{"python": "3.7", "machine": "x86_64", "processor": null, "frameworks": {{
+                  "numpy": {{"version": "1.16.6", "import_s": 0.1, "install": {install}}}}}}}"#
+            )
+        };
+        let timed =
+            report(r#"{"seconds": 18.2, "bytes": 1.2e9, "requirements": ["numpy==1.16.6"]}"#);
+        let fits = fit(&parse_report(&timed).unwrap());
+        assert_eq!(fits[0].install_s, Some(18.2));
+        let numpy = &patch(&fits)["runtimes"]["numpy"];
+        assert_eq!(numpy["install_s"].as_float(), Some(18.2));
+        let untimed = report(r#"{"absent": "`-m pip install` exited with 1: no network"}"#);
+        let fits = fit(&parse_report(&untimed).unwrap());
+        assert_eq!(fits[0].install_s, None);
+        assert!(
+            !patch(&fits)["runtimes"]["numpy"]
+                .as_table()
+                .unwrap()
+                .contains_key("install_s")
+        );
     }
 
     #[test]

@@ -24,9 +24,15 @@ What is timed mirrors DS3Lab/LambdaML:
     communicator/s3_primitive.py); pickle of a list of per-layer numpy arrays
     (deep-model channel, communicator/s3_primitive_nn.py, dl_s3.py).
 
-Standalone: stdlib plus numpy/torch when importable. Writes no files, uses no
-network, inputs are deterministic. One JSON object goes to stdout; progress
-goes to stderr.
+  * install (only with --install): a fresh virtual environment from this
+    interpreter and `pip install --no-cache-dir` of the framework at the
+    versions imported here, from the package registry, as a fresh VM sets up
+    before it trains; timed whole, then deleted.
+
+Standalone: stdlib plus numpy/torch when importable. Inputs are deterministic.
+Without --install it writes no files and uses no network; with it, it writes
+a temporary environment and downloads from the package registry. One JSON
+object goes to stdout; progress goes to stderr.
 """
 
 import os
@@ -43,9 +49,11 @@ import json
 import pickle
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 SEED = 20240611
@@ -115,6 +123,51 @@ def subprocess_seconds(code, reps=3):
             raise RuntimeError("python -c %r exited with %d" % (code, proc.returncode))
         samples.append(elapsed)
     return statistics.median(samples)
+
+
+def release(version):
+    """A version as the package registry names it: without a local `+cpu` tag."""
+    return str(version).split("+")[0]
+
+
+def tree_bytes(root):
+    total = 0
+    for folder, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                total += os.path.getsize(path)
+    return total
+
+
+def measure_install(requirements):
+    """Wall time to set up `requirements` on a fresh machine: a new virtual
+    environment from this interpreter, then `pip install --no-cache-dir` from
+    the package registry. Deleted afterwards. {"absent": why} when pip fails."""
+    log("  install %s: a fresh environment and pip, no cache" % " ".join(requirements))
+    root = tempfile.mkdtemp(prefix="stratus-install-")
+    env = os.path.join(root, "env")
+    python = os.path.join(env, "Scripts" if os.name == "nt" else "bin", "python")
+    steps = [[sys.executable, "-m", "venv", env],
+             [python, "-m", "pip", "install", "--no-cache-dir", "--quiet",
+              "--disable-pip-version-check"] + requirements]
+    try:
+        t0 = time.perf_counter()
+        for command in steps:
+            proc = subprocess.run(command, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if proc.returncode != 0:
+                tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+                return {"absent": "`%s` exited with %d: %s" % (
+                    " ".join(command[1:4]), proc.returncode, " ".join(tail))}
+        seconds = time.perf_counter() - t0
+        size = tree_bytes(env)
+        log("  install: %.1f s, %.0f MB" % (seconds, size / 1e6))
+        return {"seconds": seconds, "bytes": size, "requirements": requirements}
+    except OSError as exc:
+        return {"absent": "cannot create an environment: %s" % exc}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def import_error(module):
@@ -720,7 +773,7 @@ def probe_python(texts, quick):
             "steps": [], "parse": parse, "serialize": []}
 
 
-def probe_numpy(texts, quick, budget):
+def probe_numpy(texts, quick, budget, install):
     import numpy as np
     log("numpy %s" % np.__version__)
     import_s = subprocess_seconds("import numpy")
@@ -730,11 +783,14 @@ def probe_numpy(texts, quick, budget):
     parse = measure_parse([("csv", parse_csv), ("libsvm", parse_libsvm)],
                           texts, 1 if quick else 3)
     serialize = measure_numpy_serialize(np, quick)
-    return {"version": np.__version__, "import_s": import_s, "steps": steps,
-            "parse": parse, "serialize": serialize}
+    entry = {"version": np.__version__, "import_s": import_s, "steps": steps,
+             "parse": parse, "serialize": serialize}
+    if install:
+        entry["install"] = measure_install(["numpy==%s" % release(np.__version__)])
+    return entry
 
 
-def probe_torch(texts, quick, budget, loader):
+def probe_torch(texts, quick, budget, loader, install):
     import torch
     try:
         import numpy as np
@@ -759,6 +815,12 @@ def probe_torch(texts, quick, budget, loader):
              "parse": parse, "serialize": serialize}
     if loader:
         entry["loader"] = measure_torch_loader(torch, quick)
+    if install:
+        # LambdaML's workers import numpy beside torch (the gradient goes through it).
+        requirements = ["torch==%s" % release(version)]
+        if np is not None:
+            requirements.append("numpy==%s" % release(np.__version__))
+        entry["install"] = measure_install(requirements)
     return entry
 
 
@@ -804,6 +866,10 @@ def main(argv=None):
     parser.add_argument("--no-loader", dest="loader", action="store_false",
                         help="skip timing LambdaML's DataLoader batching (the "
                              "'loader' list under pytorch)")
+    parser.add_argument("--install", action="store_true",
+                        help="also time setting each framework up on a fresh machine: "
+                             "a new virtual environment and pip install from the package "
+                             "registry, no cache (downloads; minutes for PyTorch)")
     parser.add_argument("--count-networks", action="store_true",
                         help="print each network's counted multiply-adds, traffic and "
                              "FLOPs per byte, and stop")
@@ -821,9 +887,10 @@ def main(argv=None):
 
     frameworks = {}
     probes = [("python", None, lambda: probe_python(texts, args.quick)),
-              ("numpy", "numpy", lambda: probe_numpy(texts, args.quick, budget)),
+              ("numpy", "numpy",
+               lambda: probe_numpy(texts, args.quick, budget, args.install)),
               ("pytorch", "torch",
-               lambda: probe_torch(texts, args.quick, budget, args.loader))]
+               lambda: probe_torch(texts, args.quick, budget, args.loader, args.install))]
     for key, module, probe in probes:
         if module is not None:
             err = import_error(module)

@@ -11,7 +11,7 @@ use crate::report::{Format, Output, print};
 /// Flags of `stratus profile runtime`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  stratus profile runtime\n  stratus profile runtime --python .venv/bin/python -o runtime.toml\n  stratus profile runtime --quick --format json\n  stratus plan --calibration runtime.toml"
+    after_help = "Examples:\n  stratus profile runtime\n  stratus profile runtime --python .venv/bin/python -o runtime.toml\n  stratus profile runtime --quick --format json\n  stratus profile runtime --install -o runtime.toml\n  stratus plan --calibration runtime.toml"
 )]
 pub struct RuntimeArgs {
     /// The Python whose numpy and torch are measured.
@@ -20,6 +20,11 @@ pub struct RuntimeArgs {
     /// A fast look (under about 30 s): fewer points, shorter timing.
     #[arg(long)]
     pub quick: bool,
+    /// Also time a fresh VM's set-up of each framework: a new virtual environment and `pip
+    /// install` of the versions found, from the package registry, no cache (downloads; about a
+    /// minute for PyTorch). The IaaS start-up adds it.
+    #[arg(long)]
+    pub install: bool,
     /// Where to write the calibration (TOML).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -34,13 +39,23 @@ pub fn run(args: &RuntimeArgs) -> anyhow::Result<()> {
         "profile: timing LambdaML's training loop, parsing and serialisation on one thread with {}",
         args.python.display()
     );
-    let quick: &[&str] = if args.quick { &["--quick"] } else { &[] };
-    let report = runtime::run_probe(&args.python, quick)?;
+    let flags: Vec<&str> = [(args.quick, "--quick"), (args.install, "--install")]
+        .into_iter()
+        .filter_map(|(on, flag)| on.then_some(flag))
+        .collect();
+    let report = runtime::run_probe(&args.python, &flags)?;
     for (name, framework) in &report.frameworks {
-        if let FrameworkReport::Absent { absent } = framework {
-            eprintln!(
+        match framework {
+            FrameworkReport::Absent { absent } => eprintln!(
                 "profile: {name} is absent ({absent}); its runtime keeps the built-in figures"
-            );
+            ),
+            FrameworkReport::Present(m) => {
+                if let Some(runtime::Install::Absent { absent }) = &m.install {
+                    eprintln!(
+                        "profile: {name}'s install was not timed ({absent}); its runtime keeps the built-in install_s"
+                    );
+                }
+            }
         }
     }
     let fits = runtime::fit(&report);

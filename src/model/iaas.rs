@@ -238,10 +238,10 @@ impl IaasModel {
         }
     }
 
-    /// Seconds from asking for the VMs to the framework running on them: boot, set-up and the
-    /// runtime's import.
+    /// Seconds from asking for the VMs to the framework running on them: boot, the runtime's
+    /// install and import, and the workers meeting.
     pub fn startup_s(&self, instance: &InstanceType) -> f64 {
-        instance.boot_s + instance.setup_s + self.runtime.import_s
+        instance.boot_s + self.runtime.install_s + self.runtime.import_s + instance.setup_s
     }
 
     /// FLOP/s of `instance` for this workload: the GPU for neural networks where there is one,

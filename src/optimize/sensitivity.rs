@@ -220,9 +220,15 @@ fn profile_keys(scenario: &Scenario, plan: &Plan) -> Vec<(String, String)> {
     }
     if scenario.iaas.is_some() {
         keys.push(("VM boot".into(), "ec2.defaults.boot_s".into()));
-        keys.push(("VM framework set-up".into(), "ec2.defaults.setup_s".into()));
+        keys.push(("VM workers meeting".into(), "ec2.defaults.setup_s".into()));
     }
     let runtime = &scenario.workload.runtime;
+    if scenario.iaas.is_some() {
+        keys.push((
+            format!("{runtime} install on a VM"),
+            format!("runtimes.{runtime}.install_s"),
+        ));
+    }
     let rate = if scenario.workload.model.is_neural() {
         "network_gflops_per_vcpu"
     } else {

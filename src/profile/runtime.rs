@@ -24,6 +24,11 @@ pub struct Runtime {
     pub description: String,
     /// Seconds to import the framework in a fresh process, on one vCPU.
     pub import_s: f64,
+    /// Seconds a fresh VM takes to install the framework before it trains: a new environment
+    /// and `pip install` of its packages from the registry (absent: nothing to install, as on
+    /// an image with the framework baked in). Functions ship it in their package instead.
+    #[serde(default)]
+    pub install_s: f64,
     /// Seconds of fixed work per mini-batch step on one vCPU, whatever its size.
     pub step_overhead_s: f64,
     /// Seconds per row to gather a mini-batch on one vCPU (PyTorch's DataLoader collates rows
@@ -98,6 +103,7 @@ impl Runtime {
     fn check(&self) -> Result<(), String> {
         let non_negative = [
             ("import_s", self.import_s),
+            ("install_s", self.install_s),
             ("step_overhead_s", self.step_overhead_s),
             ("row_overhead_s", self.row_overhead_s),
         ];

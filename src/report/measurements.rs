@@ -210,10 +210,12 @@ fn runtime_line(f: &RuntimeFit) -> String {
     let opt =
         |v: Option<f64>, unit: &str| v.map_or("—".to_string(), |v| format!("{v:.3} {unit}"));
     format!(
-        "{} {}: import {:.2} s, step overhead {:.1} µs + {:.2} µs a row, linear {}, network {}, parse csv {} libsvm {}, serialise {}\n",
+        "{} {}: import {:.2} s{}, step overhead {:.1} µs + {:.2} µs a row, linear {}, network {}, parse csv {} libsvm {}, serialise {}\n",
         f.name,
         f.version,
         f.import_s,
+        f.install_s
+            .map_or_else(String::new, |s| format!(", install {s:.1} s")),
         f.step_overhead_s * 1e6,
         f.row_overhead_s * 1e6,
         opt(f.linear_gflops_per_vcpu, "GFLOP/s"),
