@@ -7,8 +7,8 @@ has booted (`ec2.defaults.boot_s`, published) and its training process has impor
 over a TCP store, gloo's pairwise connections, a first all-reduce and a barrier. This script
 times exactly that on this host over loopback: w processes each import torch, wait until all w
 have (so the imports' own start-up is not counted twice), then rendezvous; the figure is the
-slowest rank's time, the median of 3 runs for each w: the part of `ec2.defaults.setup_s` the
-framework itself takes. Installing the framework on a fresh VM is `stratus profile runtime --install`.
+slowest rank's time, the median of 3 runs for each w: `ec2.defaults.setup_s`. Installing the
+framework on a fresh VM is the runtime's `install_s` (`stratus profile runtime --install`).
 
     python3 -m venv /tmp/tv && /tmp/tv/bin/pip install torch numpy \
         && /tmp/tv/bin/python3 reproduce/measure_vm_setup.py

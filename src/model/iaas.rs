@@ -1,9 +1,10 @@
 //! # IaaS model
 //!
-//! Times and prices training on w VMs of one instance type: boot and set-up, each VM reading its
-//! shard from S3 over its NIC, computing on its vCPUs (or its GPU for neural networks), and a
-//! ring AllReduce per round over the VM network, or a parameter server on one more VM. VMs
-//! are billed per second with a minimum.
+//! Times and prices training on w VMs of one instance type: boot, the training framework's
+//! install and import, the workers meeting; each VM reading its shard from S3 over its NIC,
+//! computing on its vCPUs (or its GPU for neural networks), and a ring AllReduce per round over
+//! the VM network, or a parameter server on one more VM. VMs are billed per second with a
+//! minimum.
 
 use crate::model::facts::{FactsError, WorkloadFacts};
 use crate::model::link::{Link, Op};
