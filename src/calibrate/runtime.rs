@@ -54,18 +54,13 @@ pub struct Measurements {
     pub install: Option<Install>,
 }
 
-/// A fresh virtual environment and `pip install` of the framework, or why it was not timed.
+/// A fresh virtual environment and `pip install` of the framework, or why it was not timed
+/// (the probe also reports the bytes installed and the requirements, for its log alone).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum Install {
-    Absent {
-        absent: String,
-    },
-    Timed {
-        seconds: f64,
-        bytes: f64,
-        requirements: Vec<String>,
-    },
+    Absent { absent: String },
+    Timed { seconds: f64 },
 }
 
 /// One timed training step (or one DataLoader batch).
@@ -206,7 +201,7 @@ fn fit_one(name: &str, m: &Measurements) -> RuntimeFit {
         version: m.version.clone(),
         import_s: m.import_s,
         install_s: match m.install {
-            Some(Install::Timed { seconds, .. }) if seconds.is_finite() && seconds >= 0.0 => {
+            Some(Install::Timed { seconds }) if seconds.is_finite() && seconds >= 0.0 => {
                 Some(seconds)
             }
             _ => None,
