@@ -14,13 +14,13 @@ use argmin::core::{CostFunction, Executor};
 use argmin::solver::brent::BrentOpt;
 use serde::Serialize;
 
-use super::estimate::{EstimateError, estimate};
-use super::search::faas_candidates;
-use super::select::best;
+use super::estimate::EstimateError;
+use super::plan::{PlanError, to_sweep_through};
+use super::select::{NEAR_TIE, top_score};
 use crate::model::faas::FaasModelError;
 use crate::model::{Config, FaasConfig, FaasModel, Platform};
 use crate::profile::{FaasProfile, Profiles};
-use crate::scenario::{Goal, Objective, Scenario};
+use crate::scenario::{FaasSpace, Goal, Objective, Scenario};
 use crate::units::{format_seconds, format_usd};
 
 /// One memory size and what it gives.
@@ -88,7 +88,7 @@ fn keys(point: &MemoryPoint, goal: Goal) -> (f64, f64) {
     match goal {
         Goal::Time => (point.time_s, point.cost_usd),
         Goal::Cost => (point.cost_usd, point.time_s),
-        Goal::Balanced => (point.time_s * point.cost_usd, point.cost_usd),
+        Goal::Balanced => (point.time_s * point.cost_usd, point.time_s),
     }
 }
 
@@ -105,6 +105,18 @@ pub fn choose(
     objective: &Objective,
     work_flops: f64,
 ) -> Result<MemoryChoice, MemoryError> {
+    choose_against(sizes, eval, objective, work_flops, None)
+}
+
+/// As [`choose`], the near tie measured from `reference` where it beats the curve's own best
+/// (the best score of the plan the curve runs through, as `select::best_against`).
+fn choose_against(
+    sizes: &[u32],
+    eval: impl Fn(u32) -> Result<(f64, f64), String>,
+    objective: &Objective,
+    work_flops: f64,
+    reference: Option<f64>,
+) -> Result<MemoryChoice, MemoryError> {
     let point = |memory_mb: u32| {
         eval(memory_mb).map(|(time_s, cost_usd)| MemoryPoint {
             memory_mb,
@@ -114,7 +126,7 @@ pub fn choose(
         })
     };
     let (curve, infeasible) = evaluate(sizes, point);
-    let best = pick(&curve, objective)?;
+    let best = pick(&curve, objective, reference)?;
     let qualifying = |mb: u32| point(mb).ok().filter(|p| within(p, objective));
     let (lo, hi) = match (curve.first(), curve.last()) {
         (Some(first), Some(last)) => (first.memory_mb, last.memory_mb),
@@ -151,25 +163,28 @@ fn evaluate(
     (curve, infeasible)
 }
 
-fn pick(curve: &[MemoryPoint], objective: &Objective) -> Result<MemoryPoint, MemoryError> {
-    // Time saturates once a function has all the vCPUs the work can use while the bill keeps
-    // growing with memory, so under `time` a size within NEAR_TIE of the fastest wins on cost
-    // (as `select::best` picks plans). Cost and balanced curves have no such plateau.
-    let tie = if objective.goal == Goal::Time {
-        super::select::NEAR_TIE
-    } else {
-        0.0
-    };
-    let top = curve
+fn pick(
+    curve: &[MemoryPoint],
+    objective: &Objective,
+    reference: Option<f64>,
+) -> Result<MemoryPoint, MemoryError> {
+    // Sizes within NEAR_TIE of the best score are as good as it, and the best of them on the
+    // other metric wins, as `select::best` picks plans: time saturates once a function has
+    // all the vCPUs the work can use, and a bill proportional to the work is flat in memory.
+    let own = curve
         .iter()
         .filter(|p| within(p, objective))
         .map(|p| keys(p, objective.goal).0)
         .fold(f64::INFINITY, f64::min);
+    let top = match reference {
+        Some(r) if r < own && own <= r * (1.0 + NEAR_TIE) => r,
+        _ => own,
+    };
     let order = |a: &&MemoryPoint, b: &&MemoryPoint| {
         let (ka, kb) = (keys(a, objective.goal), keys(b, objective.goal));
         ka.1.total_cmp(&kb.1).then(ka.0.total_cmp(&kb.0))
     };
-    let near_best = |p: &&MemoryPoint| keys(p, objective.goal).0 <= top * (1.0 + tie);
+    let near_best = |p: &&MemoryPoint| keys(p, objective.goal).0 <= top * (1.0 + NEAR_TIE);
     if let Some(best) = curve
         .iter()
         .filter(|p| within(p, objective))
@@ -264,8 +279,9 @@ pub struct ScenarioMemory {
     pub profile: String,
 }
 
-/// Chooses the memory of `scenario`'s FaaS configuration: its other choices as `estimate` fixes
-/// them, or, where the scenario leaves several, as its best FaaS plan has them.
+/// Chooses the memory of `scenario`'s FaaS configuration, its other choices as its best FaaS
+/// plan has them (those `estimate` fixes, where the scenario names one of each), over the
+/// sizes [`sweep_sizes`] lists: the sweep `plan` refines its best with, so both answer alike.
 pub fn for_scenario(
     scenario: &Scenario,
     profiles: &Profiles,
@@ -274,8 +290,15 @@ pub fn for_scenario(
     let space = scenario.faas.as_ref().ok_or_else(|| MemoryError::NoFaas {
         file: scenario.file.clone(),
     })?;
-    let model = FaasModel::new(scenario, profiles)?;
-    let (base, basis) = base_config(scenario, profiles, &model, objective)?;
+    let (planned, best) = to_sweep_through(scenario, profiles, objective, Platform::Faas)
+        .map_err(|e| match e {
+            PlanError::Faas(model) => MemoryError::Model(model),
+            other => MemoryError::NoneRuns {
+                reason: other.to_string(),
+            },
+        })?;
+    let base = faas_config(&best.config)?;
+    let model = FaasModel::new(&scenario.with_recipe(best.recipe), profiles)?;
     let facts = model.facts();
     let work_flops = facts.rounds * facts.samples_per_round * facts.flops_per_sample;
     let eval = |memory_mb: u32| {
@@ -288,69 +311,61 @@ pub fn for_scenario(
             .map(|p| (p.time.total_s(), p.cost.total_usd()))
             .map_err(|e| e.to_string())
     };
-    let choice = choose(
-        &model.profile().all_memory_sizes(),
-        eval,
-        objective,
-        work_flops,
-    )?;
-    let config = FaasConfig {
-        memory_mb: choice.best.memory_mb,
-        ..base
+    let reference = top_score(&planned.candidates, Platform::Faas, objective);
+    let sizes = sweep_sizes(model.profile(), space);
+    let choice = choose_against(&sizes, eval, objective, work_flops, reference)?;
+    let basis = if fixed_but_memory(scenario, space) {
+        "the scenario fixes the workers, channel, pattern and sync".to_string()
+    } else {
+        format!(
+            "the scenario lists several choices: those of its best FaaS plan by {} ({})",
+            objective.goal,
+            best.config.describe()
+        )
     };
     Ok(ScenarioMemory {
+        config: FaasConfig {
+            memory_mb: choice.best.memory_mb,
+            ..base
+        },
         choice,
-        config,
         basis,
         profile: space.profile.clone(),
     })
 }
 
-fn base_config(
-    scenario: &Scenario,
-    profiles: &Profiles,
-    model: &FaasModel,
-    objective: &Objective,
-) -> Result<(FaasConfig, String), MemoryError> {
-    let mut narrowed = scenario.clone();
-    if let Some(faas) = narrowed.faas.as_mut() {
-        faas.memory_mb.truncate(1);
-    }
-    match estimate(&narrowed, profiles, Some(Platform::Faas)) {
-        Ok(candidate) => {
-            let basis = "the scenario fixes the workers, channel, pattern and sync";
-            Ok((faas_config(&candidate.config)?, basis.into()))
-        }
-        Err(EstimateError::NotNarrowed(_)) => best_plan_config(scenario, model, objective.goal),
-        Err(e) => Err(e.into()),
-    }
+/// Whether the scenario names one of each FaaS choice but memory.
+fn fixed_but_memory(scenario: &Scenario, space: &FaasSpace) -> bool {
+    [
+        space.workers.len(),
+        space.channels.len(),
+        space.patterns.len(),
+        space.sync.len(),
+        space.cache_nodes.len().max(1),
+        scenario.workload.recipes.len(),
+    ]
+    .iter()
+    .all(|&n| n == 1)
 }
 
-/// The configuration of the scenario's best FaaS plan by `goal` (limits apply to the memory
-/// choice, not to this one).
-fn best_plan_config(
-    scenario: &Scenario,
-    model: &FaasModel,
-    goal: Goal,
-) -> Result<(FaasConfig, String), MemoryError> {
-    let space = scenario.faas.as_ref().ok_or_else(|| MemoryError::NoFaas {
-        file: scenario.file.clone(),
-    })?;
-    let candidates = faas_candidates(model, space);
-    let goal_only = Objective {
-        goal,
-        budget_usd: None,
-        deadline_s: None,
+/// The memory sizes swept for a scenario: the profile's sweep from the smallest size the
+/// scenario lists to the largest (`plan` refines its grid between them) and the listed sizes,
+/// or the whole sweep where it names one size.
+pub fn sweep_sizes(profile: &FaasProfile, space: &FaasSpace) -> Vec<u32> {
+    let listed = &space.memory_mb;
+    let (lo, hi) = match (listed.iter().min(), listed.iter().max()) {
+        (Some(&lo), Some(&hi)) if listed.len() > 1 => (lo, hi),
+        _ => (0, u32::MAX),
     };
-    let chosen =
-        best(&candidates, Platform::Faas, &goal_only).map_err(|e| MemoryError::NoneRuns {
-            reason: e.to_string(),
-        })?;
-    let basis = format!(
-        "the scenario lists several choices: those of its best FaaS plan by {goal} ({})",
-        chosen.config.describe()
-    );
-    Ok((faas_config(&chosen.config)?, basis))
+    let mut sizes: Vec<u32> = profile
+        .sweep_memory_sizes()
+        .into_iter()
+        .filter(|mb| (lo..=hi).contains(mb))
+        .collect();
+    sizes.extend(listed.iter().filter(|&&mb| profile.check_memory(mb).is_ok()));
+    sizes.sort_unstable();
+    sizes.dedup();
+    sizes
 }
 
 fn faas_config(config: &Config) -> Result<FaasConfig, MemoryError> {

@@ -10,6 +10,7 @@ pub mod estimate;
 pub mod memory;
 pub mod pareto;
 pub mod plan;
+pub mod refine;
 pub mod schedule;
 pub mod search;
 pub mod select;

@@ -11,6 +11,7 @@ use crate::profile::Profiles;
 use crate::scenario::{Objective, Scenario};
 
 use super::convergence::{self, MeasuredEpochs};
+use super::refine::refine;
 use super::search::{faas_candidates, iaas_candidates};
 use super::select::{NoFeasiblePlan, best, extremes};
 use super::verdict::{Verdict, compare, extremes_clause, limits_clause};
@@ -56,6 +57,34 @@ impl Plan {
     }
 }
 
+/// The plan a one-dimensional sweep runs through on `platform`, and its best candidate there:
+/// the plan under `objective`, or, where nothing of the platform meets its budget and
+/// deadline, the plan without them (the sweep then says how near it comes).
+pub fn to_sweep_through(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    objective: &Objective,
+    platform: Platform,
+) -> Result<(Plan, Candidate), PlanError> {
+    let limited = plan(scenario, profiles, objective)?;
+    if let Some(best) = limited.best(platform).cloned() {
+        return Ok((limited, best));
+    }
+    let unconstrained = Objective {
+        budget_usd: None,
+        deadline_s: None,
+        ..objective.clone()
+    };
+    let base = plan(scenario, profiles, &unconstrained)?;
+    let best = base.best(platform).cloned().ok_or_else(|| {
+        PlanError::NothingQualifies(format!(
+            "the scenario has no runnable {} plan",
+            platform.label()
+        ))
+    })?;
+    Ok((base, best))
+}
+
 /// Plans `scenario` under `objective` (the scenario's own, possibly overridden by flags), over
 /// every algorithm and mini-batch it lists.
 pub fn plan(
@@ -72,6 +101,9 @@ pub fn plan(
         };
         candidates.extend(found);
         measured_epochs.extend(measured);
+    }
+    if measured_epochs.is_empty() {
+        refine(scenario, profiles, objective, &mut candidates)?;
     }
     let pick = |platform: Platform, present: bool| {
         present.then(|| {

@@ -68,6 +68,29 @@ pub fn best<'a>(
     platform: Platform,
     objective: &Objective,
 ) -> Result<&'a Candidate, NoFeasiblePlan> {
+    best_against(candidates, platform, objective, None)
+}
+
+/// The best score among a platform's candidates within the objective's limits.
+pub fn top_score(candidates: &[Candidate], platform: Platform, objective: &Objective) -> Option<f64> {
+    candidates
+        .iter()
+        .filter(|c| c.platform() == platform)
+        .filter_map(Candidate::feasible)
+        .filter(|o| within_limits(o, objective))
+        .map(|o| score(o, objective.goal))
+        .min_by(f64::total_cmp)
+}
+
+/// As [`best`], with the near tie measured from `reference` where it beats the candidates'
+/// own best score: a one-dimensional sweep through a plan then picks what the plan picked
+/// among the same points, though the plan also saw points the sweep does not.
+pub fn best_against<'a>(
+    candidates: &'a [Candidate],
+    platform: Platform,
+    objective: &Objective,
+    reference: Option<f64>,
+) -> Result<&'a Candidate, NoFeasiblePlan> {
     let feasible: Vec<(&Candidate, &Outcome)> = candidates
         .iter()
         .filter(|c| c.platform() == platform)
@@ -77,10 +100,15 @@ pub fn best<'a>(
         .iter()
         .filter(|(_, o)| within_limits(o, objective))
         .collect();
-    let top = within
+    let own = within
         .iter()
         .map(|(_, o)| score(o, objective.goal))
         .fold(f64::INFINITY, f64::min);
+    // A reference no candidate comes near (a sweep through another plan) does not apply.
+    let top = match reference {
+        Some(r) if r < own && own <= r * (1.0 + NEAR_TIE) => r,
+        _ => own,
+    };
     let tie = match objective.goal {
         Goal::Time => Goal::Cost,
         _ => Goal::Time,

@@ -12,8 +12,10 @@ use crate::model::{
 use crate::profile::Profiles;
 use crate::scenario::{Objective, Scenario};
 
-use super::plan::{PlanError, plan};
-use super::select::{NoFeasiblePlan, best};
+use rayon::prelude::*;
+
+use super::plan::{PlanError, plan, to_sweep_through};
+use super::select::{NoFeasiblePlan, best_against, top_score};
 use super::tree::{TreeGoal, model_tree};
 
 /// One point of the sweep.
@@ -45,78 +47,149 @@ pub enum WorkersError {
     NoneQualifies(#[from] NoFeasiblePlan),
 }
 
-/// Sweeps 1..=`max_workers` on `platform`, the other choices taken from the scenario's best plan.
+/// The largest worker count a sweep tries unless told otherwise (Lambda's default account
+/// concurrency, `concurrency_limit` in the profiles).
+pub const DEFAULT_MAX_WORKERS: u32 = 1000;
+
+/// A sweep stops at the first count, past the fastest, that is this much slower than the
+/// fastest and dearer than the cheapest count before it: beyond the point where communication
+/// stops the speed-up both only grow, and no count that far off is near a tie.
+pub const PAST_THE_KNEE: f64 = 1.25;
+
+/// Sweeps the worker counts on `platform` — 1..=`max_workers`, or without it the counts
+/// [`scenario_range`] gives — the other choices taken from the scenario's best plan, and picks
+/// among them as `plan` would (so the plan's best wins here too).
 pub fn optimize_workers(
     scenario: &Scenario,
     profiles: &Profiles,
     objective: &Objective,
     platform: Platform,
-    max_workers: u32,
+    max_workers: Option<u32>,
 ) -> Result<WorkersChoice, WorkersError> {
-    if max_workers > crate::scenario::MAX_WORKERS {
-        return Err(WorkersError::TooMany(max_workers));
+    if let Some(max) = max_workers.filter(|&m| m > crate::scenario::MAX_WORKERS) {
+        return Err(WorkersError::TooMany(max));
     }
-    let unconstrained = Objective {
-        budget_usd: None,
-        deadline_s: None,
-        ..objective.clone()
-    };
-    let base = plan(scenario, profiles, &unconstrained)?;
-    let template = base
-        .best(platform)
-        .ok_or_else(|| {
-            PlanError::NothingQualifies(format!(
-                "the scenario has no runnable {} plan",
-                platform.label()
-            ))
-        })?
-        .config
-        .clone();
-    let counts = sweep_counts(&template, max_workers);
-    let candidates: Vec<Candidate> = match &template {
-        Config::Faas(cfg) => {
-            let model = FaasModel::new(scenario, profiles).map_err(PlanError::from)?;
-            counts.iter().map(|&w| faas_point(&model, cfg, w)).collect()
+    let range = max_workers.map_or_else(|| scenario_range(scenario, platform), |max| (1, max));
+    let (base, chosen) = to_sweep_through(scenario, profiles, objective, platform)?;
+    let template = chosen.config;
+    let one = scenario.with_recipe(chosen.recipe);
+    let curve = match &template {
+        Config::Faas(_) => {
+            let model = FaasModel::new(&one, profiles).map_err(PlanError::from)?;
+            sweep(&template, &Evaluator::Faas(&model), range)
         }
-        Config::Iaas(cfg) => {
-            let model = IaasModel::new(scenario, profiles).map_err(PlanError::from)?;
-            let instance = profiles
-                .instance(&cfg.instance)
-                .expect("the plan's instance is known");
-            counts
-                .iter()
-                .map(|&w| Candidate {
-                    recipe: model.facts().recipe,
-                    config: Config::Iaas(IaasConfig {
-                        instance: cfg.instance.clone(),
-                        workers: w,
-                        pattern: cfg.pattern,
-                    }),
-                    outcome: model.predict(instance, w, cfg.pattern).map(|p| Outcome {
-                        time: p.time,
-                        bill: Bill::Iaas(p.cost),
-                    }),
-                })
-                .collect()
+        Config::Iaas(_) => {
+            let model = IaasModel::new(&one, profiles).map_err(PlanError::from)?;
+            sweep(&template, &Evaluator::Iaas(&model, profiles), range)
         }
     };
-    let chosen = best(&candidates, platform, objective)?;
+    let reference = top_score(&base.candidates, platform, objective);
+    let candidates: Vec<Candidate> = curve.iter().map(|p| p.candidate.clone()).collect();
+    let chosen = best_against(&candidates, platform, objective, reference)?;
     let best_index = candidates
         .iter()
         .position(|c| std::ptr::eq(c, chosen))
         .expect("from the list");
     let fastest_workers = fastest(&candidates).unwrap_or(1);
-    let curve = counts
-        .into_iter()
-        .zip(candidates)
-        .map(|(workers, candidate)| WorkerPoint { workers, candidate })
-        .collect();
     Ok(WorkersChoice {
         platform,
         curve,
         best: best_index,
         fastest_workers,
     })
+}
+
+/// The model a sweep predicts with.
+pub enum Evaluator<'a> {
+    Faas(&'a FaasModel),
+    Iaas(&'a IaasModel, &'a Profiles),
+}
+
+impl Evaluator<'_> {
+    /// The candidate `template` becomes with `workers` workers.
+    fn point(&self, template: &Config, workers: u32) -> Candidate {
+        match (self, template) {
+            (Evaluator::Faas(model), Config::Faas(cfg)) => faas_point(model, cfg, workers),
+            (Evaluator::Iaas(model, profiles), Config::Iaas(cfg)) => {
+                iaas_point(model, profiles, cfg, workers)
+            }
+            _ => unreachable!("a sweep evaluates its template's platform"),
+        }
+    }
+}
+
+/// The worker counts a scenario leaves to choose on `platform`: from the fewest it lists to
+/// the most (`plan` refines its grid between them), or 1 to [`DEFAULT_MAX_WORKERS`] where it
+/// names one count.
+pub fn scenario_range(scenario: &Scenario, platform: Platform) -> (u32, u32) {
+    let listed = match platform {
+        Platform::Faas => scenario.faas.as_ref().map(|s| &s.workers[..]),
+        Platform::Iaas => scenario.iaas.as_ref().map(|s| &s.workers[..]),
+    };
+    match listed {
+        Some(counts) if counts.len() > 1 => (
+            counts.iter().copied().min().unwrap_or(1),
+            counts.iter().copied().max().unwrap_or(1),
+        ),
+        _ => (1, DEFAULT_MAX_WORKERS),
+    }
+}
+
+/// `template` at every count of [`sweep_counts`] in `range`, in ascending order, until the
+/// counts are [`PAST_THE_KNEE`]; chunks of counts are predicted in parallel and the stop is
+/// found in order, so the curve is the same on any number of threads.
+pub fn sweep(template: &Config, model: &Evaluator, range: (u32, u32)) -> Vec<WorkerPoint> {
+    const CHUNK: usize = 32;
+    let counts = sweep_counts(template, range);
+    let mut curve = Vec::new();
+    let (mut fastest_s, mut cheapest_usd) = (f64::INFINITY, f64::INFINITY);
+    for chunk in counts.chunks(CHUNK) {
+        let points: Vec<WorkerPoint> = chunk
+            .par_iter()
+            .map(|&workers| WorkerPoint {
+                workers,
+                candidate: model.point(template, workers),
+            })
+            .collect();
+        for point in points {
+            let outcome = point.candidate.feasible().map(|o| (o.total_s(), o.total_usd()));
+            curve.push(point);
+            let Some((time_s, cost_usd)) = outcome else {
+                continue;
+            };
+            if time_s > PAST_THE_KNEE * fastest_s && cost_usd > PAST_THE_KNEE * cheapest_usd {
+                return curve;
+            }
+            fastest_s = fastest_s.min(time_s);
+            cheapest_usd = cheapest_usd.min(cost_usd);
+        }
+    }
+    curve
+}
+
+/// The IaaS candidate `template` becomes with `workers` VMs.
+fn iaas_point(
+    model: &IaasModel,
+    profiles: &Profiles,
+    template: &IaasConfig,
+    workers: u32,
+) -> Candidate {
+    let cfg = IaasConfig {
+        workers,
+        ..template.clone()
+    };
+    let instance = profiles
+        .instance(&cfg.instance)
+        .expect("a plan's instance is in the profiles");
+    let outcome = model.predict(instance, workers, cfg.pattern).map(|p| Outcome {
+        time: p.time,
+        bill: Bill::Iaas(p.cost),
+    });
+    Candidate {
+        recipe: model.facts().recipe,
+        config: Config::Iaas(cfg),
+        outcome,
+    }
 }
 
 /// The best plan's configuration on `platform` (ignoring budget and deadline): the choices a
@@ -143,8 +216,10 @@ pub fn best_template(
         })
 }
 
-/// Every count up to `max` — or, for trees (each count solves a DP), a ladder of about 60.
-fn sweep_counts(template: &Config, max: u32) -> Vec<u32> {
+/// Every count from `lo` to `hi` — or, for trees (each count solves a DP), a ladder of about 60
+/// and both ends.
+fn sweep_counts(template: &Config, (lo, hi): (u32, u32)) -> Vec<u32> {
+    let (lo, hi) = (lo.max(1), hi.max(lo.max(1)));
     let is_tree = matches!(
         template,
         Config::Faas(FaasConfig {
@@ -153,13 +228,13 @@ fn sweep_counts(template: &Config, max: u32) -> Vec<u32> {
         })
     );
     if !is_tree {
-        return (1..=max.max(1)).collect();
+        return (lo..=hi).collect();
     }
     let mut counts: Vec<u32> = (0..64)
         .map(|i| (1.13f64.powi(i)).round() as u32)
-        .filter(|&w| w <= max)
+        .filter(|&w| (lo..=hi).contains(&w))
         .collect();
-    counts.push(max.max(1));
+    counts.extend([lo, hi]);
     counts.sort_unstable();
     counts.dedup();
     counts
@@ -226,7 +301,7 @@ mod tests {
                 goal,
                 ..Objective::default()
             };
-            let choice = optimize_workers(&s, &p, &objective, Platform::Faas, 200).unwrap();
+            let choice = optimize_workers(&s, &p, &objective, Platform::Faas, Some(200)).unwrap();
             let score = |c: &Candidate| super::super::select::score(c.feasible().unwrap(), goal);
             let chosen = score(&choice.curve[choice.best].candidate);
             for point in choice
@@ -246,7 +321,7 @@ mod tests {
     #[test]
     fn communication_stops_the_speed_up_before_the_largest_count() {
         let (s, p) = scenario();
-        let choice = optimize_workers(&s, &p, &Objective::default(), Platform::Faas, 1000).unwrap();
+        let choice = optimize_workers(&s, &p, &Objective::default(), Platform::Faas, Some(1000)).unwrap();
         assert!(
             choice.fastest_workers > 1 && choice.fastest_workers < 1000,
             "{}",
@@ -261,7 +336,7 @@ mod tests {
             deadline_s: Some(0.5),
             ..Objective::default()
         };
-        let err = optimize_workers(&s, &p, &objective, Platform::Faas, 50)
+        let err = optimize_workers(&s, &p, &objective, Platform::Faas, Some(50))
             .unwrap_err()
             .to_string();
         assert!(err.contains("fastest takes"), "{err}");

@@ -10,6 +10,11 @@ use serde::Deserialize;
 use super::spread::Spread;
 use crate::units::{BYTES_PER_MB, MEMORY_MB_PER_GB, is_positive, round_up_to_increment};
 
+/// The step of a memory sweep: Lambda's own increment before its 1 MB steps of December 2020
+/// (`aws-lambda-2018.toml`). Sweeping every megabyte costs 64 times as long for answers that
+/// differ by a step's share of the memory.
+pub const SWEEP_STEP_MB: u32 = 64;
+
 /// The memory sizes a platform allows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MemorySizes {
@@ -294,6 +299,26 @@ impl FaasProfile {
             } => (*min_mb..=*max_mb).step_by(*step_mb as usize).collect(),
             MemorySizes::List(sizes) => sizes.clone(),
         }
+    }
+
+    /// The sizes a memory sweep tries: every allowed size at a step of [`SWEEP_STEP_MB`] (or the
+    /// profile's own, if coarser) and the search ladder's.
+    pub fn sweep_memory_sizes(&self) -> Vec<u32> {
+        let mut sizes = match &self.memory {
+            MemorySizes::List(sizes) => sizes.clone(),
+            MemorySizes::Range {
+                min_mb,
+                max_mb,
+                step_mb,
+            } => {
+                let step = SWEEP_STEP_MB.div_ceil(*step_mb) * step_mb;
+                (*min_mb..=*max_mb).step_by(step as usize).collect()
+            }
+        };
+        sizes.extend(self.search_memory_sizes());
+        sizes.sort_unstable();
+        sizes.dedup();
+        sizes
     }
 
     /// A coarse grid of memory sizes for searches ("auto"): the listed sizes, or a standard

@@ -31,9 +31,10 @@ pub struct WorkersArgs {
     /// Only worker counts that finish within this many seconds.
     #[arg(long, value_name = "SECONDS", value_parser = crate::cli::common::positive)]
     pub deadline_s: Option<f64>,
-    /// Largest worker count to try.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
-    pub max_workers: u32,
+    /// Sweep 1 to this many workers [default: the range the scenario lists (the counts `plan`
+    /// searches), or 1 to 1000 where it names one count].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_workers: Option<u32>,
     /// Only this platform (default: both).
     #[arg(long, value_enum)]
     pub platform: Option<PlatformArg>,

@@ -1,0 +1,252 @@
+//! # Refining the grid's best
+//!
+//! A scenario lists a few values of each choice and `plan` predicts their grid. It then refines
+//! the best plan of each platform, under the objective and under cost and time (the verdict
+//! names the cheapest and the fastest), with the optimisers' own sweeps through it: every
+//! worker count (`workers::sweep`) and, for functions, every memory size at the sweep step
+//! (`memory::sweep_sizes`). The best of everything seen is swept through again until a sweep
+//! adds nothing, so the best plan is also the best of each sweep through it: `optimize
+//! workers` and `optimize memory`, which sweep through the plan's best and judge their points
+//! against its score, name the same plan. A choice the scenario pins to one value stays as
+//! it is; with `epochs = "auto"` the grid is kept (each worker count would need its own
+//! measured epochs).
+
+use rayon::prelude::*;
+
+use super::memory::sweep_sizes;
+use super::plan::PlanError;
+use super::select::best;
+use super::workers::{Evaluator, scenario_range, sweep};
+use crate::model::{Bill, Candidate, Config, FaasConfig, FaasModel, IaasModel, Outcome, Pattern};
+use crate::model::Platform;
+use crate::profile::Profiles;
+use crate::scenario::{Goal, Objective, Recipe, Scenario};
+
+/// Sweeps through successive best plans of one platform and goal, at most: each moves the best
+/// to a point its sweep found, and the best settles after two or three.
+const MAX_PASSES: usize = 6;
+
+/// A dimension swept.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Dimension {
+    Workers,
+    Memory,
+}
+
+/// The sweeps done so far and the models they used, per recipe.
+struct Refinery<'a> {
+    scenario: &'a Scenario,
+    profiles: &'a Profiles,
+    faas: Vec<(Recipe, FaasModel)>,
+    iaas: Vec<(Recipe, IaasModel)>,
+    /// Each sweep done: the recipe, the configuration with the swept choice blanked, and it.
+    swept: Vec<(Recipe, Config, Dimension)>,
+}
+
+/// Adds to `candidates` the sweeps through the best plans of each platform (see the module
+/// documentation).
+pub fn refine(
+    scenario: &Scenario,
+    profiles: &Profiles,
+    objective: &Objective,
+    candidates: &mut Vec<Candidate>,
+) -> Result<(), PlanError> {
+    let mut refinery = Refinery {
+        scenario,
+        profiles,
+        faas: Vec::new(),
+        iaas: Vec::new(),
+        swept: Vec::new(),
+    };
+    for platform in [Platform::Faas, Platform::Iaas] {
+        for goal in goals(objective.goal) {
+            let objective = Objective {
+                goal,
+                ..objective.clone()
+            };
+            for _ in 0..MAX_PASSES {
+                let Ok(chosen) = best(candidates, platform, &objective) else {
+                    break;
+                };
+                let (recipe, config) = (chosen.recipe, chosen.config.clone());
+                let found = refinery.sweep_through(recipe, &config)?;
+                let before = candidates.len();
+                for point in found {
+                    let seen = candidates
+                        .iter()
+                        .any(|c| c.recipe == point.recipe && c.config == point.config);
+                    if !seen {
+                        candidates.push(point);
+                    }
+                }
+                if candidates.len() == before {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The objective's goal, then cost and time.
+fn goals(first: Goal) -> Vec<Goal> {
+    let mut goals = vec![first];
+    for goal in [Goal::Cost, Goal::Time] {
+        if !goals.contains(&goal) {
+            goals.push(goal);
+        }
+    }
+    goals
+}
+
+impl Refinery<'_> {
+    /// The points of every sweep through `config` not done before.
+    fn sweep_through(
+        &mut self,
+        recipe: Recipe,
+        config: &Config,
+    ) -> Result<Vec<Candidate>, PlanError> {
+        let mut points = Vec::new();
+        let open = self.open(config);
+        for dimension in [Dimension::Workers, Dimension::Memory] {
+            if !open.contains(&dimension) {
+                continue;
+            }
+            let key = (recipe, blank(config, dimension), dimension);
+            if self.swept.contains(&key) {
+                continue;
+            }
+            self.swept.push(key);
+            points.extend(self.sweep(recipe, config, dimension)?);
+        }
+        Ok(points)
+    }
+
+    /// The dimensions of `config`'s platform that the scenario lists several values of.
+    fn open(&self, config: &Config) -> Vec<Dimension> {
+        let several = |n: usize| n > 1;
+        match config {
+            Config::Faas(_) => {
+                let space = self.scenario.faas.as_ref();
+                let mut open = Vec::new();
+                if space.is_some_and(|s| several(s.workers.len())) {
+                    open.push(Dimension::Workers);
+                }
+                if space.is_some_and(|s| several(s.memory_mb.len())) {
+                    open.push(Dimension::Memory);
+                }
+                open
+            }
+            Config::Iaas(_) => match self.scenario.iaas.as_ref() {
+                Some(s) if several(s.workers.len()) => vec![Dimension::Workers],
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    fn sweep(
+        &mut self,
+        recipe: Recipe,
+        config: &Config,
+        dimension: Dimension,
+    ) -> Result<Vec<Candidate>, PlanError> {
+        let points = match (config, dimension) {
+            (Config::Faas(cfg), Dimension::Memory) => {
+                let scenario = self.scenario;
+                let space = scenario.faas.as_ref().expect("a FaaS plan has a space");
+                let model = self.faas_model(recipe)?;
+                memory_sweep(model, cfg, &sweep_sizes(model.profile(), space))
+            }
+            (Config::Faas(_), Dimension::Workers) => {
+                let range = scenario_range(self.scenario, Platform::Faas);
+                let model = self.faas_model(recipe)?;
+                workers_sweep(config, &Evaluator::Faas(model), range)
+            }
+            (Config::Iaas(_), _) => {
+                let profiles = self.profiles;
+                let range = scenario_range(self.scenario, Platform::Iaas);
+                let model = self.iaas_model(recipe)?;
+                workers_sweep(config, &Evaluator::Iaas(model, profiles), range)
+            }
+        };
+        Ok(points)
+    }
+
+    fn faas_model(&mut self, recipe: Recipe) -> Result<&FaasModel, PlanError> {
+        if let Some(i) = self.faas.iter().position(|(r, _)| *r == recipe) {
+            return Ok(&self.faas[i].1);
+        }
+        let model = FaasModel::new(&self.scenario.with_recipe(recipe), self.profiles)?;
+        self.faas.push((recipe, model));
+        Ok(&self.faas.last().expect("just pushed").1)
+    }
+
+    fn iaas_model(&mut self, recipe: Recipe) -> Result<&IaasModel, PlanError> {
+        if let Some(i) = self.iaas.iter().position(|(r, _)| *r == recipe) {
+            return Ok(&self.iaas[i].1);
+        }
+        let model = IaasModel::new(&self.scenario.with_recipe(recipe), self.profiles)?;
+        self.iaas.push((recipe, model));
+        Ok(&self.iaas.last().expect("just pushed").1)
+    }
+}
+
+fn workers_sweep(config: &Config, model: &Evaluator, range: (u32, u32)) -> Vec<Candidate> {
+    sweep(config, model, range)
+        .into_iter()
+        .map(|point| point.candidate)
+        .collect()
+}
+
+/// `template` at each of `sizes`.
+fn memory_sweep(model: &FaasModel, template: &FaasConfig, sizes: &[u32]) -> Vec<Candidate> {
+    sizes
+        .par_iter()
+        .map(|&memory_mb| {
+            let cfg = FaasConfig {
+                memory_mb,
+                ..template.clone()
+            };
+            let outcome = model.predict(&cfg).map(|p| Outcome {
+                time: p.time,
+                bill: Bill::Faas(p.cost),
+            });
+            Candidate {
+                config: Config::Faas(cfg),
+                recipe: model.facts().recipe,
+                outcome,
+            }
+        })
+        .collect()
+}
+
+/// `config` with the choice a sweep varies blanked (a tree's structure goes with its workers).
+fn blank(config: &Config, dimension: Dimension) -> Config {
+    let mut config = config.clone();
+    match (&mut config, dimension) {
+        (Config::Faas(cfg), Dimension::Workers) => {
+            cfg.workers = 0;
+            if let Pattern::Tree(_) = cfg.pattern {
+                cfg.pattern = Pattern::tree(Vec::new());
+            }
+        }
+        (Config::Faas(cfg), Dimension::Memory) => cfg.memory_mb = 0,
+        (Config::Iaas(cfg), _) => cfg.workers = 0,
+    }
+    config
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_goal_is_refined_once_the_objectives_first() {
+        assert_eq!(goals(Goal::Time), vec![Goal::Time, Goal::Cost]);
+        assert_eq!(goals(Goal::Cost), vec![Goal::Cost, Goal::Time]);
+        assert_eq!(
+            goals(Goal::Balanced),
+            vec![Goal::Balanced, Goal::Cost, Goal::Time]
+        );
+    }
+}
