@@ -35,7 +35,14 @@ fn bench_optimisers(c: &mut Criterion) {
     });
     group.bench_function("workers-higgs-to-1000", |b| {
         b.iter(|| {
-            optimize_workers(&higgs, &profiles, &higgs.objective, Platform::Faas, Some(1000)).unwrap()
+            optimize_workers(
+                &higgs,
+                &profiles,
+                &higgs.objective,
+                Platform::Faas,
+                Some(1000),
+            )
+            .unwrap()
         })
     });
     group.bench_function("tuning-16-configs-200-functions", |b| {

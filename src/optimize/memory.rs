@@ -105,17 +105,28 @@ pub fn choose(
     objective: &Objective,
     work_flops: f64,
 ) -> Result<MemoryChoice, MemoryError> {
-    choose_against(sizes, eval, objective, work_flops, None)
+    choose_against(sizes, eval, objective, work_flops, Tie::UnderTime)
 }
 
-/// As [`choose`], the near tie measured from `reference` where it beats the curve's own best
-/// (the best score of the plan the curve runs through, as `select::best_against`).
+/// Which sizes count as tied with the best.
+#[derive(Debug, Clone, Copy)]
+enum Tie {
+    /// Within NEAR_TIE of the fastest under `time`, where time saturates with memory; the
+    /// exact optimum under cost and balanced (Feng's z* = b/a).
+    UnderTime,
+    /// Within NEAR_TIE under every goal, measured from the reference score where it beats the
+    /// curve's own best: the rule by which `plan` picks (`select::best_against`), so a sweep
+    /// through its best plan picks that plan.
+    AsPlan { reference: Option<f64> },
+}
+
+/// As [`choose`], sizes near the best tied as `tie` says.
 fn choose_against(
     sizes: &[u32],
     eval: impl Fn(u32) -> Result<(f64, f64), String>,
     objective: &Objective,
     work_flops: f64,
-    reference: Option<f64>,
+    tie: Tie,
 ) -> Result<MemoryChoice, MemoryError> {
     let point = |memory_mb: u32| {
         eval(memory_mb).map(|(time_s, cost_usd)| MemoryPoint {
@@ -126,7 +137,7 @@ fn choose_against(
         })
     };
     let (curve, infeasible) = evaluate(sizes, point);
-    let best = pick(&curve, objective, reference)?;
+    let best = pick(&curve, objective, tie)?;
     let qualifying = |mb: u32| point(mb).ok().filter(|p| within(p, objective));
     let (lo, hi) = match (curve.first(), curve.last()) {
         (Some(first), Some(last)) => (first.memory_mb, last.memory_mb),
@@ -166,25 +177,28 @@ fn evaluate(
 fn pick(
     curve: &[MemoryPoint],
     objective: &Objective,
-    reference: Option<f64>,
+    tie: Tie,
 ) -> Result<MemoryPoint, MemoryError> {
-    // Sizes within NEAR_TIE of the best score are as good as it, and the best of them on the
-    // other metric wins, as `select::best` picks plans: time saturates once a function has
-    // all the vCPUs the work can use, and a bill proportional to the work is flat in memory.
+    // Sizes within the tie of the best score are as good as it, and the best of them on the
+    // other metric wins, as `select::best` picks plans.
     let own = curve
         .iter()
         .filter(|p| within(p, objective))
         .map(|p| keys(p, objective.goal).0)
         .fold(f64::INFINITY, f64::min);
-    let top = match reference {
-        Some(r) if r < own && own <= r * (1.0 + NEAR_TIE) => r,
-        _ => own,
+    let (top, tie) = match tie {
+        Tie::AsPlan { reference: Some(r) } if r < own && own <= r * (1.0 + NEAR_TIE) => {
+            (r, NEAR_TIE)
+        }
+        Tie::AsPlan { .. } => (own, NEAR_TIE),
+        Tie::UnderTime if objective.goal == Goal::Time => (own, NEAR_TIE),
+        Tie::UnderTime => (own, 0.0),
     };
     let order = |a: &&MemoryPoint, b: &&MemoryPoint| {
         let (ka, kb) = (keys(a, objective.goal), keys(b, objective.goal));
         ka.1.total_cmp(&kb.1).then(ka.0.total_cmp(&kb.0))
     };
-    let near_best = |p: &&MemoryPoint| keys(p, objective.goal).0 <= top * (1.0 + NEAR_TIE);
+    let near_best = |p: &&MemoryPoint| keys(p, objective.goal).0 <= top * (1.0 + tie);
     if let Some(best) = curve
         .iter()
         .filter(|p| within(p, objective))
@@ -290,8 +304,8 @@ pub fn for_scenario(
     let space = scenario.faas.as_ref().ok_or_else(|| MemoryError::NoFaas {
         file: scenario.file.clone(),
     })?;
-    let (planned, best) = to_sweep_through(scenario, profiles, objective, Platform::Faas)
-        .map_err(|e| match e {
+    let (planned, best) =
+        to_sweep_through(scenario, profiles, objective, Platform::Faas).map_err(|e| match e {
             PlanError::Faas(model) => MemoryError::Model(model),
             other => MemoryError::NoneRuns {
                 reason: other.to_string(),
@@ -313,7 +327,13 @@ pub fn for_scenario(
     };
     let reference = top_score(&planned.candidates, Platform::Faas, objective);
     let sizes = sweep_sizes(model.profile(), space);
-    let choice = choose_against(&sizes, eval, objective, work_flops, reference)?;
+    let choice = choose_against(
+        &sizes,
+        eval,
+        objective,
+        work_flops,
+        Tie::AsPlan { reference },
+    )?;
     let basis = if fixed_but_memory(scenario, space) {
         "the scenario fixes the workers, channel, pattern and sync".to_string()
     } else {
@@ -362,7 +382,11 @@ pub fn sweep_sizes(profile: &FaasProfile, space: &FaasSpace) -> Vec<u32> {
         .into_iter()
         .filter(|mb| (lo..=hi).contains(mb))
         .collect();
-    sizes.extend(listed.iter().filter(|&&mb| profile.check_memory(mb).is_ok()));
+    sizes.extend(
+        listed
+            .iter()
+            .filter(|&&mb| profile.check_memory(mb).is_ok()),
+    );
     sizes.sort_unstable();
     sizes.dedup();
     sizes

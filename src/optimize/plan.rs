@@ -21,8 +21,10 @@ use super::verdict::{Verdict, compare, extremes_clause, limits_clause};
 pub struct Plan {
     pub scenario: String,
     pub objective: Objective,
-    /// Every candidate searched, FaaS first.
+    /// Every candidate searched: the listed grid, FaaS first, then the refinement's.
     pub candidates: Vec<Candidate>,
+    /// How many of the candidates the refinement added (`refine`).
+    pub refined: usize,
     /// Index of the best FaaS candidate, or why there is none.
     pub faas: Option<Result<usize, NoFeasiblePlan>>,
     pub iaas: Option<Result<usize, NoFeasiblePlan>>,
@@ -66,9 +68,14 @@ pub fn to_sweep_through(
     objective: &Objective,
     platform: Platform,
 ) -> Result<(Plan, Candidate), PlanError> {
-    let limited = plan(scenario, profiles, objective)?;
-    if let Some(best) = limited.best(platform).cloned() {
-        return Ok((limited, best));
+    match plan(scenario, profiles, objective) {
+        Ok(limited) => {
+            if let Some(best) = limited.best(platform).cloned() {
+                return Ok((limited, best));
+            }
+        }
+        Err(PlanError::NothingQualifies(_)) => {}
+        Err(e) => return Err(e),
     }
     let unconstrained = Objective {
         budget_usd: None,
@@ -102,9 +109,11 @@ pub fn plan(
         candidates.extend(found);
         measured_epochs.extend(measured);
     }
+    let grid = candidates.len();
     if measured_epochs.is_empty() {
         refine(scenario, profiles, objective, &mut candidates)?;
     }
+    let refined = candidates.len() - grid;
     let pick = |platform: Platform, present: bool| {
         present.then(|| {
             best(&candidates, platform, objective).map(|c| {
@@ -124,6 +133,7 @@ pub fn plan(
         objective: objective.clone(),
         measured_epochs,
         candidates,
+        refined,
         faas,
         iaas,
         verdict,

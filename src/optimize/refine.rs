@@ -17,8 +17,8 @@ use super::memory::sweep_sizes;
 use super::plan::PlanError;
 use super::select::best;
 use super::workers::{Evaluator, scenario_range, sweep};
-use crate::model::{Bill, Candidate, Config, FaasConfig, FaasModel, IaasModel, Outcome, Pattern};
 use crate::model::Platform;
+use crate::model::{Bill, Candidate, Config, FaasConfig, FaasModel, IaasModel, Outcome, Pattern};
 use crate::profile::Profiles;
 use crate::scenario::{Goal, Objective, Recipe, Scenario};
 

@@ -72,7 +72,11 @@ pub fn best<'a>(
 }
 
 /// The best score among a platform's candidates within the objective's limits.
-pub fn top_score(candidates: &[Candidate], platform: Platform, objective: &Objective) -> Option<f64> {
+pub fn top_score(
+    candidates: &[Candidate],
+    platform: Platform,
+    objective: &Objective,
+) -> Option<f64> {
     candidates
         .iter()
         .filter(|c| c.platform() == platform)

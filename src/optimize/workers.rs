@@ -152,7 +152,10 @@ pub fn sweep(template: &Config, model: &Evaluator, range: (u32, u32)) -> Vec<Wor
             })
             .collect();
         for point in points {
-            let outcome = point.candidate.feasible().map(|o| (o.total_s(), o.total_usd()));
+            let outcome = point
+                .candidate
+                .feasible()
+                .map(|o| (o.total_s(), o.total_usd()));
             curve.push(point);
             let Some((time_s, cost_usd)) = outcome else {
                 continue;
@@ -181,10 +184,12 @@ fn iaas_point(
     let instance = profiles
         .instance(&cfg.instance)
         .expect("a plan's instance is in the profiles");
-    let outcome = model.predict(instance, workers, cfg.pattern).map(|p| Outcome {
-        time: p.time,
-        bill: Bill::Iaas(p.cost),
-    });
+    let outcome = model
+        .predict(instance, workers, cfg.pattern)
+        .map(|p| Outcome {
+            time: p.time,
+            bill: Bill::Iaas(p.cost),
+        });
     Candidate {
         recipe: model.facts().recipe,
         config: Config::Iaas(cfg),
@@ -321,7 +326,8 @@ mod tests {
     #[test]
     fn communication_stops_the_speed_up_before_the_largest_count() {
         let (s, p) = scenario();
-        let choice = optimize_workers(&s, &p, &Objective::default(), Platform::Faas, Some(1000)).unwrap();
+        let choice =
+            optimize_workers(&s, &p, &Objective::default(), Platform::Faas, Some(1000)).unwrap();
         assert!(
             choice.fastest_workers > 1 && choice.fastest_workers < 1000,
             "{}",

@@ -149,9 +149,13 @@ pub fn plan(plan: &Plan) -> String {
         .filter(|c| c.feasible().is_none())
         .count();
     let count = |p: Platform| plan.candidates.iter().filter(|c| c.platform() == p).count();
+    let refined = match plan.refined {
+        0 => String::new(),
+        n => format!(", {n} of them between the listed values around the best plans"),
+    };
     let _ = writeln!(
         out,
-        "Searched {} FaaS and {} IaaS configurations ({infeasible} cannot run); --format csv lists them all.",
+        "Searched {} FaaS and {} IaaS configurations ({infeasible} cannot run{refined}); --format csv lists them all.",
         count(Platform::Faas),
         count(Platform::Iaas),
     );
