@@ -1,10 +1,11 @@
 //! # Refining the grid's best
 //!
 //! A scenario lists a few values of each choice and `plan` predicts their grid. It then refines
-//! the best plan of each platform, under the objective and under cost and time (the verdict
-//! names the cheapest and the fastest), with the optimisers' own sweeps through it: every
-//! worker count (`workers::sweep`) and, for functions, every memory size at the sweep step
-//! (`memory::sweep_sizes`). The best of everything seen is swept through again until a sweep
+//! the best plan of each platform — under the objective that of each channel (or instance
+//! type) first, so a coarse grid does not settle the channel, then the best of all; and the
+//! cheapest and the fastest, which the verdict names — with the optimisers' own sweeps through
+//! it: every worker count (`workers::sweep`) and, for functions, every memory size at the sweep
+//! step (`memory::sweep_sizes`). The best of everything seen is swept through again until a sweep
 //! adds nothing, so the best plan is also the best of each sweep through it: `optimize
 //! workers` and `optimize memory`, which sweep through the plan's best and judge their points
 //! against its score, name the same plan. A choice the scenario pins to one value stays as
@@ -58,34 +59,90 @@ pub fn refine(
         iaas: Vec::new(),
         swept: Vec::new(),
     };
+    let objective_goal = objective.goal;
     for platform in [Platform::Faas, Platform::Iaas] {
         for goal in goals(objective.goal) {
             let objective = Objective {
                 goal,
                 ..objective.clone()
             };
-            for _ in 0..MAX_PASSES {
-                let Ok(chosen) = best(candidates, platform, &objective) else {
-                    break;
-                };
-                let (recipe, config) = (chosen.recipe, chosen.config.clone());
-                let found = refinery.sweep_through(recipe, &config)?;
-                let before = candidates.len();
-                for point in found {
-                    let seen = candidates
-                        .iter()
-                        .any(|c| c.recipe == point.recipe && c.config == point.config);
-                    if !seen {
-                        candidates.push(point);
+            // Under the objective, each channel's (or instance type's) best is refined first,
+            // so a coarse grid does not settle the channel; then the best of all.
+            let mut families: Vec<Option<String>> = Vec::new();
+            if goal == objective_goal {
+                for c in candidates.iter().filter(|c| c.platform() == platform) {
+                    let f = Some(family(&c.config));
+                    if !families.contains(&f) {
+                        families.push(f);
                     }
                 }
-                if candidates.len() == before {
-                    break;
-                }
+            }
+            families.push(None);
+            for f in &families {
+                settle(
+                    &mut refinery,
+                    candidates,
+                    platform,
+                    &objective,
+                    f.as_deref(),
+                )?;
             }
         }
     }
     Ok(())
+}
+
+/// Sweeps through the best plan of `platform` (of one family, if named) until a sweep adds
+/// nothing new.
+fn settle(
+    refinery: &mut Refinery,
+    candidates: &mut Vec<Candidate>,
+    platform: Platform,
+    objective: &Objective,
+    only: Option<&str>,
+) -> Result<(), PlanError> {
+    for _ in 0..MAX_PASSES {
+        let (recipe, config) = {
+            let pool: Vec<Candidate>;
+            let among: &[Candidate] = match only {
+                Some(f) => {
+                    pool = candidates
+                        .iter()
+                        .filter(|c| c.platform() == platform && family(&c.config) == f)
+                        .cloned()
+                        .collect();
+                    &pool
+                }
+                None => candidates,
+            };
+            let Ok(chosen) = best(among, platform, objective) else {
+                return Ok(());
+            };
+            (chosen.recipe, chosen.config.clone())
+        };
+        let found = refinery.sweep_through(recipe, &config)?;
+        let before = candidates.len();
+        for point in found {
+            let seen = candidates
+                .iter()
+                .any(|c| c.recipe == point.recipe && c.config == point.config);
+            if !seen {
+                candidates.push(point);
+            }
+        }
+        if candidates.len() == before {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// What a configuration's family is named by: its channel, or its instance type.
+fn family(config: &Config) -> String {
+    match config {
+        Config::Faas(cfg) => cfg.channel.to_string(),
+        Config::Iaas(cfg) => cfg.instance.clone(),
+    }
 }
 
 /// The objective's goal, then cost and time.

@@ -6,8 +6,8 @@
 //! speed-up: past the fastest count, adding workers costs more and finishes later (LambdaML §5).
 
 use crate::model::{
-    Bill, Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Outcome, Pattern,
-    Platform,
+    Bill, Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Infeasible, Outcome,
+    Pattern, Platform,
 };
 use crate::profile::Profiles;
 use crate::scenario::{Objective, Scenario};
@@ -136,7 +136,7 @@ pub fn scenario_range(scenario: &Scenario, platform: Platform) -> (u32, u32) {
 }
 
 /// `template` at every count of [`sweep_counts`] in `range`, in ascending order, until the
-/// counts are [`PAST_THE_KNEE`]; chunks of counts are predicted in parallel and the stop is
+/// counts are [`PAST_THE_KNEE`] or the first over the account's concurrency limit; chunks of counts are predicted in parallel and the stop is
 /// found in order, so the curve is the same on any number of threads.
 pub fn sweep(template: &Config, model: &Evaluator, range: (u32, u32)) -> Vec<WorkerPoint> {
     const CHUNK: usize = 32;
@@ -156,7 +156,15 @@ pub fn sweep(template: &Config, model: &Evaluator, range: (u32, u32)) -> Vec<Wor
                 .candidate
                 .feasible()
                 .map(|o| (o.total_s(), o.total_usd()));
+            let over_the_limit = matches!(
+                point.candidate.outcome,
+                Err(Infeasible::ConcurrencyLimit { .. })
+            );
             curve.push(point);
+            if over_the_limit {
+                // Every larger count needs more functions at once still.
+                return curve;
+            }
             let Some((time_s, cost_usd)) = outcome else {
                 continue;
             };
@@ -221,7 +229,10 @@ pub fn best_template(
         })
 }
 
-/// Every count from `lo` to `hi` — or, for trees (each count solves a DP), a ladder of about 60
+/// A sweep tries every count over this many, and beyond them every 1% more workers.
+pub const EVERY_COUNT_UP_TO: u32 = 2000;
+
+/// Every count from `lo` to `hi` (1% apart past [`EVERY_COUNT_UP_TO`]) — or, for trees (each count solves a DP), a ladder of about 60
 /// and both ends.
 fn sweep_counts(template: &Config, (lo, hi): (u32, u32)) -> Vec<u32> {
     let (lo, hi) = (lo.max(1), hi.max(lo.max(1)));
@@ -233,7 +244,15 @@ fn sweep_counts(template: &Config, (lo, hi): (u32, u32)) -> Vec<u32> {
         })
     );
     if !is_tree {
-        return (lo..=hi).collect();
+        // Every count up to EVERY_COUNT_UP_TO, then 1% steps: a wide list stays quick.
+        let dense_end = hi.min(lo.saturating_add(EVERY_COUNT_UP_TO - 1));
+        let mut counts: Vec<u32> = (lo..=dense_end).collect();
+        let mut w = dense_end;
+        while w < hi {
+            w = ((f64::from(w) * 1.01).ceil() as u32).min(hi);
+            counts.push(w);
+        }
+        return counts;
     }
     let mut counts: Vec<u32> = (0..64)
         .map(|i| (1.13f64.powi(i)).round() as u32)
@@ -320,6 +339,45 @@ mod tests {
                     point.workers
                 );
             }
+        }
+    }
+
+    #[test]
+    fn counts_are_dense_then_one_percent_apart_and_end_at_the_largest() {
+        let (s, p) = scenario();
+        let plan = plan(&s, &p, &Objective::default()).unwrap();
+        let template = plan.best(Platform::Faas).unwrap().config.clone();
+        let counts = sweep_counts(&template, (3, 1_000_000));
+        assert_eq!(&counts[..3], &[3, 4, 5]);
+        assert_eq!(
+            counts[EVERY_COUNT_UP_TO as usize - 1],
+            3 + EVERY_COUNT_UP_TO - 1
+        );
+        assert_eq!(*counts.last().unwrap(), 1_000_000);
+        for pair in counts[EVERY_COUNT_UP_TO as usize - 1..].windows(2) {
+            assert!(
+                f64::from(pair[1]) <= (f64::from(pair[0]) * 1.01).ceil(),
+                "{pair:?}"
+            );
+        }
+        assert!(counts.len() < 3000, "{}", counts.len());
+    }
+
+    #[test]
+    fn a_sweep_stops_at_the_first_count_over_the_concurrency_limit() {
+        let (s, p) = scenario();
+        let plan = plan(&s, &p, &Objective::default()).unwrap();
+        let template = plan.best(Platform::Faas).unwrap().config.clone();
+        let model = FaasModel::new(&s, &p).unwrap();
+        let curve = sweep(&template, &Evaluator::Faas(&model), (900, 5000));
+        let last = curve.last().unwrap();
+        // Lambda's default limit is 1,000 functions at once: 1,001 is the last count tried.
+        assert!(last.workers <= 1001, "{}", last.workers);
+        if last.workers == 1001 {
+            assert!(matches!(
+                last.candidate.outcome,
+                Err(Infeasible::ConcurrencyLimit { .. })
+            ));
         }
     }
 
