@@ -110,8 +110,15 @@ pub fn plan(
         measured_epochs.extend(measured);
     }
     let grid = candidates.len();
+    let mut notes = notes(scenario);
     if measured_epochs.is_empty() {
-        refine(scenario, profiles, objective, &mut candidates)?;
+        let budget = refine(scenario, profiles, objective, &mut candidates)?;
+        if budget.ran_out {
+            notes.push(format!(
+                "the refinement between the listed values was cut short: its sweeps would have predicted more than {} workers in all, and each prediction follows every worker; `optimize workers` and `optimize memory` may find a better plan",
+                super::refine::REFINE_BUDGET
+            ));
+        }
     }
     let refined = candidates.len() - grid;
     let pick = |platform: Platform, present: bool| {
@@ -129,7 +136,7 @@ pub fn plan(
     let verdict = decide(&candidates, &faas, &iaas, objective)?;
     Ok(Plan {
         scenario: scenario.name.clone(),
-        notes: notes(scenario),
+        notes,
         objective: objective.clone(),
         measured_epochs,
         candidates,

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use super::memory::sweep_sizes;
 use super::plan::PlanError;
 use super::select::best;
-use super::workers::{Evaluator, scenario_range, sweep};
+use super::workers::{Budget, Evaluator, scenario_range, sweep_within};
 use crate::model::Platform;
 use crate::model::{Bill, Candidate, Config, FaasConfig, FaasModel, IaasModel, Outcome, Pattern};
 use crate::profile::Profiles;
@@ -26,6 +26,11 @@ use crate::scenario::{Goal, Objective, Recipe, Scenario};
 /// Sweeps through successive best plans of one platform and goal, at most: each moves the best
 /// to a point its sweep found, and the best settles after two or three.
 const MAX_PASSES: usize = 6;
+
+/// The refinement's work at most, in worker-evaluations: every shipped scenario's takes under
+/// 80,000 of them; a scenario of a million workers would otherwise spend minutes sweeping
+/// memory one prediction at a time (`plan` then says the refinement was cut short).
+pub const REFINE_BUDGET: u64 = 20_000_000;
 
 /// A dimension swept.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,6 +47,7 @@ struct Refinery<'a> {
     iaas: Vec<(Recipe, IaasModel)>,
     /// Each sweep done: the recipe, the configuration with the swept choice blanked, and it.
     swept: Vec<(Recipe, Config, Dimension)>,
+    budget: Budget,
 }
 
 /// Adds to `candidates` the sweeps through the best plans of each platform (see the module
@@ -51,13 +57,14 @@ pub fn refine(
     profiles: &Profiles,
     objective: &Objective,
     candidates: &mut Vec<Candidate>,
-) -> Result<(), PlanError> {
+) -> Result<Budget, PlanError> {
     let mut refinery = Refinery {
         scenario,
         profiles,
         faas: Vec::new(),
         iaas: Vec::new(),
         swept: Vec::new(),
+        budget: Budget::new(REFINE_BUDGET),
     };
     let objective_goal = objective.goal;
     for platform in [Platform::Faas, Platform::Iaas] {
@@ -89,7 +96,7 @@ pub fn refine(
             }
         }
     }
-    Ok(())
+    Ok(refinery.budget)
 }
 
 /// Sweeps through the best plan of `platform` (of one family, if named) until a sweep adds
@@ -207,25 +214,37 @@ impl Refinery<'_> {
         config: &Config,
         dimension: Dimension,
     ) -> Result<Vec<Candidate>, PlanError> {
+        let mut budget = self.budget;
         let points = match (config, dimension) {
             (Config::Faas(cfg), Dimension::Memory) => {
                 let scenario = self.scenario;
                 let space = scenario.faas.as_ref().expect("a FaaS plan has a space");
                 let model = self.faas_model(recipe)?;
-                memory_sweep(model, cfg, &sweep_sizes(model.profile(), space))
+                memory_sweep(
+                    model,
+                    cfg,
+                    &sweep_sizes(model.profile(), space),
+                    &mut budget,
+                )
             }
             (Config::Faas(_), Dimension::Workers) => {
                 let range = scenario_range(self.scenario, Platform::Faas);
                 let model = self.faas_model(recipe)?;
-                workers_sweep(config, &Evaluator::Faas(model), range)
+                workers_sweep(config, &Evaluator::Faas(model), range, &mut budget)
             }
             (Config::Iaas(_), _) => {
                 let profiles = self.profiles;
                 let range = scenario_range(self.scenario, Platform::Iaas);
                 let model = self.iaas_model(recipe)?;
-                workers_sweep(config, &Evaluator::Iaas(model, profiles), range)
+                workers_sweep(
+                    config,
+                    &Evaluator::Iaas(model, profiles),
+                    range,
+                    &mut budget,
+                )
             }
         };
+        self.budget = budget;
         Ok(points)
     }
 
@@ -248,15 +267,29 @@ impl Refinery<'_> {
     }
 }
 
-fn workers_sweep(config: &Config, model: &Evaluator, range: (u32, u32)) -> Vec<Candidate> {
-    sweep(config, model, range)
+fn workers_sweep(
+    config: &Config,
+    model: &Evaluator,
+    range: (u32, u32),
+    budget: &mut Budget,
+) -> Vec<Candidate> {
+    sweep_within(config, model, range, budget)
         .into_iter()
         .map(|point| point.candidate)
         .collect()
 }
 
-/// `template` at each of `sizes`.
-fn memory_sweep(model: &FaasModel, template: &FaasConfig, sizes: &[u32]) -> Vec<Candidate> {
+/// `template` at each of `sizes`, or nothing where their workers add up to more than
+/// `budget` has left.
+fn memory_sweep(
+    model: &FaasModel,
+    template: &FaasConfig,
+    sizes: &[u32],
+    budget: &mut Budget,
+) -> Vec<Candidate> {
+    if !budget.spend(sizes.len() as u64 * u64::from(template.workers)) {
+        return Vec::new();
+    }
     sizes
         .par_iter()
         .map(|&memory_mb| {

@@ -139,11 +139,56 @@ pub fn scenario_range(scenario: &Scenario, platform: Platform) -> (u32, u32) {
 /// counts are [`PAST_THE_KNEE`] or the first over the account's concurrency limit; chunks of counts are predicted in parallel and the stop is
 /// found in order, so the curve is the same on any number of threads.
 pub fn sweep(template: &Config, model: &Evaluator, range: (u32, u32)) -> Vec<WorkerPoint> {
+    sweep_within(template, model, range, &mut Budget::unlimited())
+}
+
+/// Work a search may still do, in worker-evaluations (a prediction of w workers costs about w:
+/// the model follows each), and whether it ran out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Budget {
+    pub left: u64,
+    pub ran_out: bool,
+}
+
+impl Budget {
+    pub fn new(left: u64) -> Self {
+        Budget {
+            left,
+            ran_out: false,
+        }
+    }
+
+    fn unlimited() -> Self {
+        Budget::new(u64::MAX)
+    }
+
+    /// Spends `work` if there is that much left; else says it ran out.
+    pub fn spend(&mut self, work: u64) -> bool {
+        if work > self.left {
+            self.ran_out = true;
+            return false;
+        }
+        self.left -= work;
+        true
+    }
+}
+
+/// [`sweep`], cut short before a chunk of counts whose workers add up to more than `budget`
+/// has left.
+pub fn sweep_within(
+    template: &Config,
+    model: &Evaluator,
+    range: (u32, u32),
+    budget: &mut Budget,
+) -> Vec<WorkerPoint> {
     const CHUNK: usize = 32;
     let counts = sweep_counts(template, range);
     let mut curve = Vec::new();
     let (mut fastest_s, mut cheapest_usd) = (f64::INFINITY, f64::INFINITY);
     for chunk in counts.chunks(CHUNK) {
+        if !budget.spend(chunk.iter().map(|&w| u64::from(w)).sum()) {
+            return curve;
+        }
         let points: Vec<WorkerPoint> = chunk
             .par_iter()
             .map(|&workers| WorkerPoint {
@@ -361,6 +406,29 @@ mod tests {
             );
         }
         assert!(counts.len() < 3000, "{}", counts.len());
+    }
+
+    #[test]
+    fn a_budget_spends_what_it_has_and_says_when_it_ran_out() {
+        let mut budget = Budget::new(100);
+        assert!(budget.spend(60));
+        assert!(!budget.spend(50));
+        assert_eq!(
+            budget,
+            Budget {
+                left: 40,
+                ran_out: true
+            }
+        );
+        let (s, p) = scenario();
+        let plan = plan(&s, &p, &Objective::default()).unwrap();
+        let template = plan.best(Platform::Faas).unwrap().config.clone();
+        let model = FaasModel::new(&s, &p).unwrap();
+        // Counts 1 to 32 are one chunk of 528 worker-evaluations; 33 to 64 the next.
+        let mut small = Budget::new(600);
+        let curve = sweep_within(&template, &Evaluator::Faas(&model), (1, 64), &mut small);
+        assert_eq!(curve.len(), 32);
+        assert!(small.ran_out);
     }
 
     #[test]
