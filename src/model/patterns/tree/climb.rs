@@ -40,9 +40,14 @@ pub(super) struct Climb<'c, 'a> {
     stored: Vec<Vec<f64>>,
     put_free_s: f64,
     get_free_s: f64,
-    /// Requests due, earliest first; at the same moment, the first made first.
+    /// Requests due, earliest first; at the same moment, the first made first. The workers'
+    /// contributions, made first of all, wait in `arrivals` (sorted once), so the queue holds
+    /// only the aggregators' requests: at most one per aggregator.
     due: BinaryHeap<Reverse<(Instant, usize)>>,
     requests: Vec<Request>,
+    /// The contributions by when they want to start (then by worker), and the next one due.
+    arrivals: Vec<(Instant, usize)>,
+    next_arrival: usize,
 }
 
 impl<'c, 'a> Climb<'c, 'a> {
@@ -65,6 +70,8 @@ impl<'c, 'a> Climb<'c, 'a> {
             get_free_s: f64::NEG_INFINITY,
             due: BinaryHeap::new(),
             requests: Vec::new(),
+            arrivals: Vec::new(),
+            next_arrival: 0,
         }
     }
 
@@ -73,9 +80,14 @@ impl<'c, 'a> Climb<'c, 'a> {
     /// write limit is free again.
     pub(super) fn run(mut self, ready: &[f64]) -> (f64, Vec<f64>, f64) {
         for (worker, &t) in ready.iter().enumerate() {
-            self.push(t, Request::Contribution { worker });
+            self.arrivals.push((Instant(t), worker));
+            self.requests.push(Request::Contribution { worker });
         }
-        while let Some(Reverse((Instant(t), i))) = self.due.pop() {
+        // Usually they come in worker order already (the rhythm follows them so).
+        if !self.arrivals.is_sorted() {
+            self.arrivals.sort_unstable();
+        }
+        while let Some((Instant(t), i)) = self.pop() {
             match self.requests[i] {
                 Request::Contribution { worker } => {
                     let done = self.write(t, self.ctx.workers);
@@ -94,6 +106,21 @@ impl<'c, 'a> Climb<'c, 'a> {
         }
         let workers = self.stored.pop().unwrap_or_default();
         (self.stored[0][0], workers, self.put_free_s)
+    }
+
+    /// The request due next: the earlier of the next contribution and the queue's first (at
+    /// the same moment, the one made first).
+    fn pop(&mut self) -> Option<(Instant, usize)> {
+        let arrival = self.arrivals.get(self.next_arrival).copied();
+        let queued = self.due.peek().map(|Reverse(r)| *r);
+        match (arrival, queued) {
+            (Some(a), Some(q)) if q < a => self.due.pop().map(|Reverse(r)| r),
+            (Some(a), _) => {
+                self.next_arrival += 1;
+                Some(a)
+            }
+            (None, _) => self.due.pop().map(|Reverse(r)| r),
+        }
     }
 
     fn push(&mut self, t: f64, request: Request) {
