@@ -18,8 +18,9 @@ use super::memory::sweep_sizes;
 use super::plan::PlanError;
 use super::select::best;
 use super::workers::{Budget, Evaluator, scenario_range, sweep_within};
-use crate::model::Platform;
-use crate::model::{Bill, Candidate, Config, FaasConfig, FaasModel, IaasModel, Outcome, Pattern};
+use crate::model::{
+    Bill, Candidate, Config, FaasConfig, FaasModel, IaasModel, Outcome, Pattern, Platform,
+};
 use crate::profile::Profiles;
 use crate::scenario::{Goal, Objective, Recipe, Scenario};
 
@@ -51,7 +52,7 @@ struct Refinery<'a> {
 }
 
 /// Adds to `candidates` the sweeps through the best plans of each platform (see the module
-/// documentation).
+/// documentation), and returns what is left of the budget (and whether it ran out).
 pub fn refine(
     scenario: &Scenario,
     profiles: &Profiles,
