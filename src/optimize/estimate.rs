@@ -4,14 +4,12 @@
 //! analytic model, without searching. A list that still holds several values is an error that
 //! names the key; a tree without a structure gets the DP-optimal one.
 
-use crate::model::{
-    Bill, Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Outcome, Platform,
-};
+use crate::model::{Candidate, FaasConfig, FaasModel, IaasConfig, IaasModel, Platform};
 use crate::profile::Profiles;
 use crate::scenario::{FaasSpace, IaasSpace, PatternKind, Problem, Scenario, ScenarioError};
 
 use super::convergence::{self, MeasuredEpochs};
-use super::search::patterns;
+use super::search::{faas_candidate, iaas_candidate, patterns};
 
 /// Why a scenario cannot be estimated.
 #[derive(Debug, thiserror::Error)]
@@ -91,15 +89,7 @@ fn estimate_fixed(
                 .ok_or_else(|| not_narrowed("faas", Problem::Missing))?;
             let model = FaasModel::new(scenario, profiles)?;
             let cfg = fixed_faas(&model, space).map_err(|(key, p)| not_narrowed(&key, p))?;
-            let outcome = model.predict(&cfg).map(|p| Outcome {
-                time: p.time,
-                bill: Bill::Faas(p.cost),
-            });
-            Ok(Candidate {
-                config: Config::Faas(cfg),
-                recipe: model.facts().recipe,
-                outcome,
-            })
+            Ok(faas_candidate(&model, cfg))
         }
         Platform::Iaas => {
             let space = scenario
@@ -111,17 +101,7 @@ fn estimate_fixed(
             let instance = profiles
                 .instance(&cfg.instance)
                 .map_err(|e| not_narrowed("iaas.instances", Problem::UnknownName(e.to_string())))?;
-            let outcome = model
-                .predict(instance, cfg.workers, cfg.pattern)
-                .map(|p| Outcome {
-                    time: p.time,
-                    bill: Bill::Iaas(p.cost),
-                });
-            Ok(Candidate {
-                config: Config::Iaas(cfg),
-                recipe: model.facts().recipe,
-                outcome,
-            })
+            Ok(iaas_candidate(&model, instance, cfg))
         }
     }
 }

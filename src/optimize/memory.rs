@@ -14,9 +14,9 @@ use argmin::core::{CostFunction, Executor};
 use argmin::solver::brent::BrentOpt;
 use serde::Serialize;
 
-use super::estimate::EstimateError;
 use super::plan::{PlanError, to_sweep_through};
-use super::select::{NEAR_TIE, top_score};
+use super::search::listed_span;
+use super::select::{NEAR_TIE, tie_reference, top_score};
 use crate::model::faas::FaasModelError;
 use crate::model::{Config, FaasConfig, FaasModel, Platform};
 use crate::profile::{FaasProfile, Profiles};
@@ -56,8 +56,6 @@ pub enum MemoryError {
     NoFaas { file: String },
     #[error(transparent)]
     Model(#[from] FaasModelError),
-    #[error(transparent)]
-    Estimate(#[from] EstimateError),
     #[error("no memory size can run it: {reason}")]
     NoneRuns { reason: String },
     #[error("no memory size finishes within {}: the fastest takes {}", format_seconds(*deadline_s), format_seconds(*fastest_s))]
@@ -79,7 +77,6 @@ impl MemoryError {
     /// Whether the user's input is at fault (exit 2), not the limits (exit 1).
     pub fn is_input(&self) -> bool {
         matches!(self, MemoryError::NoFaas { .. } | MemoryError::Model(_))
-            || matches!(self, MemoryError::Estimate(EstimateError::NotNarrowed(_)))
     }
 }
 
@@ -187,10 +184,7 @@ fn pick(
         .map(|p| keys(p, objective.goal).0)
         .fold(f64::INFINITY, f64::min);
     let (top, tie) = match tie {
-        Tie::AsPlan { reference: Some(r) } if r < own && own <= r * (1.0 + NEAR_TIE) => {
-            (r, NEAR_TIE)
-        }
-        Tie::AsPlan { .. } => (own, NEAR_TIE),
+        Tie::AsPlan { reference } => (tie_reference(own, reference), NEAR_TIE),
         Tie::UnderTime if objective.goal == Goal::Time => (own, NEAR_TIE),
         Tie::UnderTime => (own, 0.0),
     };
@@ -373,10 +367,7 @@ fn fixed_but_memory(scenario: &Scenario, space: &FaasSpace) -> bool {
 /// or the whole sweep where it names one size.
 pub fn sweep_sizes(profile: &FaasProfile, space: &FaasSpace) -> Vec<u32> {
     let listed = &space.memory_mb;
-    let (lo, hi) = match (listed.iter().min(), listed.iter().max()) {
-        (Some(&lo), Some(&hi)) if listed.len() > 1 => (lo, hi),
-        _ => (0, u32::MAX),
-    };
+    let (lo, hi) = listed_span(listed).unwrap_or((0, u32::MAX));
     let mut sizes: Vec<u32> = profile
         .sweep_memory_sizes()
         .into_iter()

@@ -77,12 +77,7 @@ pub fn to_sweep_through(
         Err(PlanError::NothingQualifies(_)) => {}
         Err(e) => return Err(e),
     }
-    let unconstrained = Objective {
-        budget_usd: None,
-        deadline_s: None,
-        ..objective.clone()
-    };
-    let base = plan(scenario, profiles, &unconstrained)?;
+    let base = plan(scenario, profiles, &objective.without_limits())?;
     let best = base.best(platform).cloned().ok_or_else(|| {
         PlanError::NothingQualifies(format!(
             "the scenario has no runnable {} plan",

@@ -16,12 +16,11 @@ use rayon::prelude::*;
 
 use super::memory::sweep_sizes;
 use super::plan::PlanError;
-use super::select::best;
+use super::search::{faas_candidate, listed_span};
+use super::select::best_where;
 use super::workers::{Budget, Evaluator, scenario_range, sweep_within};
-use crate::model::{
-    Bill, Candidate, Config, FaasConfig, FaasModel, IaasModel, Outcome, Pattern, Platform,
-};
-use crate::profile::Profiles;
+use crate::model::{Candidate, Config, FaasConfig, FaasModel, IaasModel, Pattern, Platform};
+use crate::profile::{ChannelKind, Profiles};
 use crate::scenario::{Goal, Objective, Recipe, Scenario};
 
 /// Sweeps through successive best plans of one platform and goal, at most: each moves the best
@@ -76,10 +75,10 @@ pub fn refine(
             };
             // Under the objective, each channel's (or instance type's) best is refined first,
             // so a coarse grid does not settle the channel; then the best of all.
-            let mut families: Vec<Option<String>> = Vec::new();
+            let mut families: Vec<Option<Family>> = Vec::new();
             if goal == objective_goal {
                 for c in candidates.iter().filter(|c| c.platform() == platform) {
-                    let f = Some(family(&c.config));
+                    let f = Some(Family::of(&c.config));
                     if !families.contains(&f) {
                         families.push(f);
                     }
@@ -87,13 +86,7 @@ pub fn refine(
             }
             families.push(None);
             for f in &families {
-                settle(
-                    &mut refinery,
-                    candidates,
-                    platform,
-                    &objective,
-                    f.as_deref(),
-                )?;
+                settle(&mut refinery, candidates, platform, &objective, f.as_ref())?;
             }
         }
     }
@@ -107,27 +100,14 @@ fn settle(
     candidates: &mut Vec<Candidate>,
     platform: Platform,
     objective: &Objective,
-    only: Option<&str>,
+    only: Option<&Family>,
 ) -> Result<(), PlanError> {
     for _ in 0..MAX_PASSES {
-        let (recipe, config) = {
-            let pool: Vec<Candidate>;
-            let among: &[Candidate] = match only {
-                Some(f) => {
-                    pool = candidates
-                        .iter()
-                        .filter(|c| c.platform() == platform && family(&c.config) == f)
-                        .cloned()
-                        .collect();
-                    &pool
-                }
-                None => candidates,
-            };
-            let Ok(chosen) = best(among, platform, objective) else {
-                return Ok(());
-            };
-            (chosen.recipe, chosen.config.clone())
+        let in_family = |c: &Candidate| only.is_none_or(|f| f.holds(&c.config));
+        let Some(chosen) = best_where(candidates, platform, objective, in_family) else {
+            return Ok(());
         };
+        let (recipe, config) = (chosen.recipe, chosen.config.clone());
         let found = refinery.sweep_through(recipe, &config)?;
         let before = candidates.len();
         for point in found {
@@ -145,11 +125,28 @@ fn settle(
     Ok(())
 }
 
-/// What a configuration's family is named by: its channel, or its instance type.
-fn family(config: &Config) -> String {
-    match config {
-        Config::Faas(cfg) => cfg.channel.to_string(),
-        Config::Iaas(cfg) => cfg.instance.clone(),
+/// The configurations whose best is refined on its own first: those of one channel, or of one
+/// instance type.
+#[derive(Debug, Clone, PartialEq)]
+enum Family {
+    Channel(ChannelKind),
+    Instance(String),
+}
+
+impl Family {
+    fn of(config: &Config) -> Family {
+        match config {
+            Config::Faas(cfg) => Family::Channel(cfg.channel),
+            Config::Iaas(cfg) => Family::Instance(cfg.instance.clone()),
+        }
+    }
+
+    fn holds(&self, config: &Config) -> bool {
+        match (self, config) {
+            (Family::Channel(kind), Config::Faas(cfg)) => cfg.channel == *kind,
+            (Family::Instance(name), Config::Iaas(cfg)) => cfg.instance == *name,
+            _ => false,
+        }
     }
 }
 
@@ -189,24 +186,22 @@ impl Refinery<'_> {
 
     /// The dimensions of `config`'s platform that the scenario lists several values of.
     fn open(&self, config: &Config) -> Vec<Dimension> {
-        let several = |n: usize| n > 1;
-        match config {
-            Config::Faas(_) => {
-                let space = self.scenario.faas.as_ref();
-                let mut open = Vec::new();
-                if space.is_some_and(|s| several(s.workers.len())) {
-                    open.push(Dimension::Workers);
-                }
-                if space.is_some_and(|s| several(s.memory_mb.len())) {
-                    open.push(Dimension::Memory);
-                }
-                open
-            }
-            Config::Iaas(_) => match self.scenario.iaas.as_ref() {
-                Some(s) if several(s.workers.len()) => vec![Dimension::Workers],
-                _ => Vec::new(),
+        let several = |values: &[u32]| listed_span(values).is_some();
+        let (workers, memory): (&[u32], &[u32]) = match config {
+            Config::Faas(_) => match self.scenario.faas.as_ref() {
+                Some(s) => (&s.workers, &s.memory_mb),
+                None => (&[], &[]),
             },
-        }
+            Config::Iaas(_) => match self.scenario.iaas.as_ref() {
+                Some(s) => (&s.workers, &[]),
+                None => (&[], &[]),
+            },
+        };
+        [(Dimension::Workers, workers), (Dimension::Memory, memory)]
+            .into_iter()
+            .filter(|(_, values)| several(values))
+            .map(|(dimension, _)| dimension)
+            .collect()
     }
 
     fn sweep(
@@ -298,15 +293,7 @@ fn memory_sweep(
                 memory_mb,
                 ..template.clone()
             };
-            let outcome = model.predict(&cfg).map(|p| Outcome {
-                time: p.time,
-                bill: Bill::Faas(p.cost),
-            });
-            Candidate {
-                config: Config::Faas(cfg),
-                recipe: model.facts().recipe,
-                outcome,
-            }
+            faas_candidate(model, cfg)
         })
         .collect()
 }

@@ -11,8 +11,17 @@ use crate::model::faas::ChannelRef;
 use crate::model::{
     Bill, Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Outcome, Pattern,
 };
-use crate::profile::{ChannelKind, Profiles};
+use crate::profile::{ChannelKind, InstanceType, Profiles};
 use crate::scenario::{FaasSpace, IaasSpace, PatternKind, Sync};
+
+/// The smallest and the largest of `values` where a scenario lists several: the span `plan`
+/// refines its grid over (`refine`).
+pub fn listed_span(values: &[u32]) -> Option<(u32, u32)> {
+    match (values.iter().min(), values.iter().max()) {
+        (Some(&lo), Some(&hi)) if values.len() > 1 => Some((lo, hi)),
+        _ => None,
+    }
+}
 
 /// Every FaaS candidate of the space, in the scenario's order.
 pub fn faas_candidates(model: &FaasModel, space: &FaasSpace) -> Vec<Candidate> {
@@ -23,18 +32,36 @@ pub fn faas_candidates(model: &FaasModel, space: &FaasSpace) -> Vec<Candidate> {
         .collect();
     grid.par_iter()
         .flat_map_iter(|&(workers, memory_mb)| configs_at(model, space, workers, memory_mb))
-        .map(|cfg| {
-            let outcome = model.predict(&cfg).map(|p| Outcome {
-                time: p.time,
-                bill: Bill::Faas(p.cost),
-            });
-            Candidate {
-                config: Config::Faas(cfg),
-                recipe: model.facts().recipe,
-                outcome,
-            }
-        })
+        .map(|cfg| faas_candidate(model, cfg))
         .collect()
+}
+
+/// `cfg` as `model` predicts it.
+pub fn faas_candidate(model: &FaasModel, cfg: FaasConfig) -> Candidate {
+    let outcome = model.predict(&cfg).map(|p| Outcome {
+        time: p.time,
+        bill: Bill::Faas(p.cost),
+    });
+    Candidate {
+        config: Config::Faas(cfg),
+        recipe: model.facts().recipe,
+        outcome,
+    }
+}
+
+/// `cfg`, whose instance type is `instance`, as `model` predicts it.
+pub fn iaas_candidate(model: &IaasModel, instance: &InstanceType, cfg: IaasConfig) -> Candidate {
+    let outcome = model
+        .predict(instance, cfg.workers, cfg.pattern)
+        .map(|p| Outcome {
+            time: p.time,
+            bill: Bill::Iaas(p.cost),
+        });
+    Candidate {
+        config: Config::Iaas(cfg),
+        recipe: model.facts().recipe,
+        outcome,
+    }
 }
 
 fn configs_at(
@@ -138,17 +165,7 @@ pub fn iaas_candidates(
     configs
         .filter_map(|cfg| {
             let instance = profiles.instance(&cfg.instance).ok()?;
-            let outcome = model
-                .predict(instance, cfg.workers, cfg.pattern)
-                .map(|p| Outcome {
-                    time: p.time,
-                    bill: Bill::Iaas(p.cost),
-                });
-            Some(Candidate {
-                config: Config::Iaas(cfg),
-                recipe: model.facts().recipe,
-                outcome,
-            })
+            Some(iaas_candidate(model, instance, cfg))
         })
         .collect()
 }

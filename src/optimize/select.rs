@@ -61,6 +61,16 @@ pub fn within_limits(outcome: &Outcome, objective: &Objective) -> bool {
 /// one best on the other metric wins (a plan 2% slower for a fifth of the bill wins `time`).
 pub const NEAR_TIE: f64 = 0.05;
 
+/// The score a near tie is measured from: `reference` (the best score of a plan a sweep runs
+/// through) where it beats the sweep's `own` best, unless no point of the sweep comes within
+/// the tie of it (a sweep through another plan).
+pub fn tie_reference(own: f64, reference: Option<f64>) -> f64 {
+    match reference {
+        Some(r) if r < own && own <= r * (1.0 + NEAR_TIE) => r,
+        _ => own,
+    }
+}
+
 /// The best candidate of one platform: the best score, or within `NEAR_TIE` of it the best on
 /// the other metric (time for `cost` and `balanced`, cost for `time`), then search order.
 pub fn best<'a>(
@@ -100,6 +110,31 @@ pub fn best_against<'a>(
         .filter(|c| c.platform() == platform)
         .filter_map(|c| c.feasible().map(|o| (c, o)))
         .collect();
+    pick(&feasible, objective, reference)
+        .ok_or_else(|| why_none(candidates, &feasible, platform, objective))
+}
+
+/// As [`best`] among the candidates `keep` keeps; `None` where none qualifies.
+pub fn best_where<'a>(
+    candidates: &'a [Candidate],
+    platform: Platform,
+    objective: &Objective,
+    keep: impl Fn(&Candidate) -> bool,
+) -> Option<&'a Candidate> {
+    let feasible: Vec<(&Candidate, &Outcome)> = candidates
+        .iter()
+        .filter(|c| c.platform() == platform && keep(c))
+        .filter_map(|c| c.feasible().map(|o| (c, o)))
+        .collect();
+    pick(&feasible, objective, None)
+}
+
+/// The choice among `feasible` candidates under the objective (see [`best_against`]).
+fn pick<'a>(
+    feasible: &[(&'a Candidate, &Outcome)],
+    objective: &Objective,
+    reference: Option<f64>,
+) -> Option<&'a Candidate> {
     let within: Vec<&(&Candidate, &Outcome)> = feasible
         .iter()
         .filter(|(_, o)| within_limits(o, objective))
@@ -108,11 +143,7 @@ pub fn best_against<'a>(
         .iter()
         .map(|(_, o)| score(o, objective.goal))
         .fold(f64::INFINITY, f64::min);
-    // A reference no candidate comes near (a sweep through another plan) does not apply.
-    let top = match reference {
-        Some(r) if r < own && own <= r * (1.0 + NEAR_TIE) => r,
-        _ => own,
-    };
+    let top = tie_reference(own, reference);
     let tie = match objective.goal {
         Goal::Time => Goal::Cost,
         _ => Goal::Time,
@@ -126,7 +157,6 @@ pub fn best_against<'a>(
                 .then(score(a, objective.goal).total_cmp(&score(b, objective.goal)))
         })
         .map(|(c, _)| *c)
-        .ok_or_else(|| why_none(candidates, &feasible, platform, objective))
 }
 
 /// The cheapest and the fastest candidate of one platform within the limits: the plans

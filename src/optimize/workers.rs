@@ -6,15 +6,15 @@
 //! speed-up: past the fastest count, adding workers costs more and finishes later (LambdaML §5).
 
 use crate::model::{
-    Bill, Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Infeasible, Outcome,
-    Pattern, Platform,
+    Candidate, Config, FaasConfig, FaasModel, IaasConfig, IaasModel, Infeasible, Pattern, Platform,
 };
 use crate::profile::Profiles;
 use crate::scenario::{Objective, Scenario};
 
 use rayon::prelude::*;
 
-use super::plan::{PlanError, plan, to_sweep_through};
+use super::plan::{PlanError, to_sweep_through};
+use super::search::{faas_candidate, iaas_candidate, listed_span};
 use super::select::{NoFeasiblePlan, best_against, top_score};
 use super::tree::{TreeGoal, model_tree};
 
@@ -126,18 +126,15 @@ pub fn scenario_range(scenario: &Scenario, platform: Platform) -> (u32, u32) {
         Platform::Faas => scenario.faas.as_ref().map(|s| &s.workers[..]),
         Platform::Iaas => scenario.iaas.as_ref().map(|s| &s.workers[..]),
     };
-    match listed {
-        Some(counts) if counts.len() > 1 => (
-            counts.iter().copied().min().unwrap_or(1),
-            counts.iter().copied().max().unwrap_or(1),
-        ),
-        _ => (1, DEFAULT_MAX_WORKERS),
-    }
+    listed
+        .and_then(listed_span)
+        .unwrap_or((1, DEFAULT_MAX_WORKERS))
 }
 
 /// `template` at every count of [`sweep_counts`] in `range`, in ascending order, until the
-/// counts are [`PAST_THE_KNEE`] or the first over the account's concurrency limit; chunks of counts are predicted in parallel and the stop is
-/// found in order, so the curve is the same on any number of threads.
+/// counts are [`PAST_THE_KNEE`] or the first over the account's concurrency limit; chunks of
+/// counts are predicted in parallel and the stop is found in order, so the curve is the same on
+/// any number of threads.
 pub fn sweep(template: &Config, model: &Evaluator, range: (u32, u32)) -> Vec<WorkerPoint> {
     sweep_within(template, model, range, &mut Budget::unlimited())
 }
@@ -230,24 +227,14 @@ fn iaas_point(
     template: &IaasConfig,
     workers: u32,
 ) -> Candidate {
+    let instance = profiles
+        .instance(&template.instance)
+        .expect("a plan's instance is in the profiles");
     let cfg = IaasConfig {
         workers,
         ..template.clone()
     };
-    let instance = profiles
-        .instance(&cfg.instance)
-        .expect("a plan's instance is in the profiles");
-    let outcome = model
-        .predict(instance, workers, cfg.pattern)
-        .map(|p| Outcome {
-            time: p.time,
-            bill: Bill::Iaas(p.cost),
-        });
-    Candidate {
-        recipe: model.facts().recipe,
-        config: Config::Iaas(cfg),
-        outcome,
-    }
+    iaas_candidate(model, instance, cfg)
 }
 
 /// The best plan's configuration on `platform` (ignoring budget and deadline): the choices a
@@ -258,27 +245,15 @@ pub fn best_template(
     objective: &Objective,
     platform: Platform,
 ) -> Result<Config, PlanError> {
-    let unconstrained = Objective {
-        budget_usd: None,
-        deadline_s: None,
-        ..objective.clone()
-    };
-    let base = plan(scenario, profiles, &unconstrained)?;
-    base.best(platform)
-        .map(|c| c.config.clone())
-        .ok_or_else(|| {
-            PlanError::NothingQualifies(format!(
-                "the scenario has no runnable {} plan",
-                platform.label()
-            ))
-        })
+    let unconstrained = objective.without_limits();
+    to_sweep_through(scenario, profiles, &unconstrained, platform).map(|(_, best)| best.config)
 }
 
 /// A sweep tries every count over this many, and beyond them every 1% more workers.
 pub const EVERY_COUNT_UP_TO: u32 = 2000;
 
-/// Every count from `lo` to `hi` (1% apart past [`EVERY_COUNT_UP_TO`]) — or, for trees (each count solves a DP), a ladder of about 60
-/// and both ends.
+/// Every count from `lo` to `hi` (1% apart past [`EVERY_COUNT_UP_TO`]) — or, for trees (each
+/// count solves a DP), a ladder of about 60 and both ends.
 fn sweep_counts(template: &Config, (lo, hi): (u32, u32)) -> Vec<u32> {
     let (lo, hi) = (lo.max(1), hi.max(lo.max(1)));
     let is_tree = matches!(
@@ -329,15 +304,7 @@ pub fn faas_point(model: &FaasModel, template: &FaasConfig, workers: u32) -> Can
         pattern,
         ..template.clone()
     };
-    let outcome = model.predict(&cfg).map(|p| Outcome {
-        time: p.time,
-        bill: Bill::Faas(p.cost),
-    });
-    Candidate {
-        config: Config::Faas(cfg),
-        recipe: model.facts().recipe,
-        outcome,
-    }
+    faas_candidate(model, cfg)
 }
 
 fn fastest(candidates: &[Candidate]) -> Option<u32> {
@@ -354,6 +321,7 @@ fn fastest(candidates: &[Candidate]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::optimize::plan::plan;
     use crate::scenario::Goal;
 
     fn scenario() -> (Scenario, Profiles) {
@@ -440,13 +408,11 @@ mod tests {
         let curve = sweep(&template, &Evaluator::Faas(&model), (900, 5000));
         let last = curve.last().unwrap();
         // Lambda's default limit is 1,000 functions at once: 1,001 is the last count tried.
-        assert!(last.workers <= 1001, "{}", last.workers);
-        if last.workers == 1001 {
-            assert!(matches!(
-                last.candidate.outcome,
-                Err(Infeasible::ConcurrencyLimit { .. })
-            ));
-        }
+        assert_eq!(last.workers, 1001);
+        assert!(matches!(
+            last.candidate.outcome,
+            Err(Infeasible::ConcurrencyLimit { .. })
+        ));
     }
 
     #[test]

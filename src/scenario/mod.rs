@@ -75,6 +75,17 @@ pub struct Objective {
     pub deadline_s: Option<f64>,
 }
 
+impl Objective {
+    /// The same goal with no budget and no deadline.
+    pub fn without_limits(&self) -> Objective {
+        Objective {
+            goal: self.goal,
+            budget_usd: None,
+            deadline_s: None,
+        }
+    }
+}
+
 /// A scenario, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
