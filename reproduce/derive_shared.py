@@ -127,6 +127,29 @@ def profile_read_slowdown():
     return out
 
 
+WARM_INVOKE_AT = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.999, 1.0)
+
+
+def profile_warm_invoke_spread():
+    """The AWS Lambda profiles' startup.warm_invoke_spread: client time - provider time of the
+    warm invocations of SeBS's Python functions (120 uploader, 311 compression; 210 is Node.js)
+    over their median, at the quantiles WARM_INVOKE_AT (interpolated between order
+    statistics)."""
+    gaps = sorted((float(r["client_time_us"]) - float(r["provider_exec_us"])) / 1e6
+                  for name in ("aws-120.invocations.csv", "aws-311.invocations.csv")
+                  for r in rows_of("profiles", "sebs", name)
+                  if r["is_cold"] == "False")
+    median = statistics.median(gaps)
+    out = []
+    for p in WARM_INVOKE_AT:
+        at = p * (len(gaps) - 1)
+        lo = int(at)
+        hi = min(lo + 1, len(gaps) - 1)
+        value = gaps[lo] + (at - lo) * (gaps[hi] - gaps[lo])
+        out.append(("profile-warm_invoke_spread-p%g" % p, value / median))
+    return out
+
+
 def derived():
     return feng() + sebs_cold_starts() + sebs_uploads() + sebs_directory_download() + lithops_reads()
 
@@ -152,7 +175,7 @@ def check(values):
 
 def main():
     values = derived()
-    for rid, value in values + profile_s3() + profile_read_slowdown():
+    for rid, value in values + profile_s3() + profile_read_slowdown() + profile_warm_invoke_spread():
         print("%s %.*f" % (rid, DIGITS, value))
     if "--check" in sys.argv[1:]:
         bad = check(values)

@@ -142,6 +142,29 @@ fn feng_case_a_calibration_reports_what_the_runs_cannot_separate() {
 }
 
 /// Median warm duration (s) by memory size, straight from a SeBS invocations CSV.
+/// Client time − provider time of every warm invocation in a SeBS CSV, in seconds, sorted.
+fn warm_overheads(csv: &Path) -> Vec<f64> {
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (cold, client, exec) = (
+        col("is_cold"),
+        col("client_time_us"),
+        col("provider_exec_us"),
+    );
+    let mut out: Vec<f64> = lines
+        .map(|line| line.split(',').collect::<Vec<_>>())
+        .filter(|cells| cells[cold] == "False")
+        .map(|cells| {
+            let us = |i: usize| cells[i].parse::<f64>().unwrap();
+            (us(client) - us(exec)) / 1e6
+        })
+        .collect();
+    out.sort_by(f64::total_cmp);
+    out
+}
+
 fn warm_medians(csv: &Path) -> BTreeMap<u32, f64> {
     let text = std::fs::read_to_string(csv).unwrap();
     let mut lines = text.lines();
@@ -285,6 +308,20 @@ fn sebs_invocation_csvs_calibrate_the_cold_start_the_client_sees() {
         cold_s > warm_s && warm_s > 0.0,
         "cold {cold_s} s, warm {warm_s} s"
     );
+    // 1,593 warm invocations: enough for their spread, which matches the CSV's own quantiles.
+    let overheads = warm_overheads(&data.join("profiles/sebs/aws-120.invocations.csv"));
+    let at = |q: f64| overheads[(q * (overheads.len() - 1) as f64).round() as usize];
+    let spread = startup["warm_invoke_spread"].as_array().unwrap();
+    for point in spread {
+        let (q, factor) = (point[0].as_float().unwrap(), point[1].as_float().unwrap());
+        let expected = at(q) / at(0.5);
+        if (0.1..=0.99).contains(&q) {
+            assert!(
+                (factor / expected - 1.0).abs() < 0.01,
+                "q {q}: {factor} vs {expected}"
+            );
+        }
+    }
     // The calibration applies: estimate picks the patched start-up up.
     stratus()
         .args(["profiles", "--calibration"])

@@ -589,3 +589,54 @@ fn a_parameter_server_sums_early_pushes_while_stragglers_compute_and_a_ring_cann
     assert!(comm(server, noisy) < 0.95 * comm(server, quiet));
     approx::assert_relative_eq!(comm(ring, noisy), comm(ring, quiet), max_relative = 1e-9);
 }
+
+/// Feng's Case A (100 workers of 512 MB) through `layers` on `channel`.
+fn feng_tree(channel: ChannelKind, layers: Vec<u32>) -> Config {
+    Config::Faas(FaasConfig {
+        workers: 100,
+        memory_mb: 512,
+        channel,
+        cache_node: None,
+        pattern: Pattern::tree(layers),
+        sync: Sync::Bsp,
+    })
+}
+
+#[test]
+fn trees_with_equal_fan_in_sums_differ_where_the_aggregators_writes_share_a_limit() {
+    // 1-5-50-100 and 1-10-50-100: three layers, fan-ins summing to 17 either way. On DynamoDB
+    // the five more aggregators of the second write five more 4 MB results a round through
+    // the table's write units; model and simulator both find it slower.
+    let (s, p) = scenario(shipped("feng2018-case-a.toml"), &["workload.iterations=10"]);
+    let row = |layers| validate_config(&s, &p, &feng_tree(ChannelKind::DynamoDb, layers)).unwrap();
+    let (five, ten) = (row(vec![1, 5, 50, 100]), row(vec![1, 10, 50, 100]));
+    for r in [&five, &ten] {
+        assert!(r.rel_err() < 0.02, "{} vs {}", r.analytic_s, r.simulated_s);
+    }
+    assert!(ten.analytic_s > 1.02 * five.analytic_s);
+    assert!(ten.simulated_s > 1.02 * five.simulated_s);
+}
+
+#[test]
+fn a_trees_aggregators_wait_for_their_slowest_child_while_variance_is_on() {
+    // Feng's Case A for 10 iterations; a 1% compute spread switches variance on, so what
+    // slows the tree is each aggregator's warm invocation drawn from the measured spread.
+    let delay = |layers: Vec<u32>| {
+        let (quiet, p) = scenario(shipped("feng2018-case-a.toml"), &["workload.iterations=10"]);
+        let (noisy, _) = scenario(
+            shipped("feng2018-case-a.toml"),
+            &["workload.iterations=10", "simulation.straggler_cv=0.01"],
+        );
+        let cfg = feng_tree(ChannelKind::S3, layers);
+        let total = |s: &Scenario, seed| simulate_config(s, &p, &cfg, seed).unwrap().time.total_s();
+        let base = total(&quiet, 1);
+        let noisy_mean = (1..=16).map(|seed| total(&noisy, seed)).sum::<f64>() / 16.0;
+        (noisy_mean - base) / 10.0
+    };
+    // The workers' cold starts and compute vary alike under both trees; the root then waits
+    // for the slowest of 5 aggregators, or of 25 (the measured spread's expected maxima over
+    // 5 and 25 warm invocations of 0.555 s differ by 0.17 s).
+    let (few, many) = (delay(vec![1, 5, 100]), delay(vec![1, 25, 100]));
+    assert!(few > 0.0, "{few:.3} s an iteration");
+    assert!(many > few + 0.05, "{few:.3} vs {many:.3} s an iteration");
+}

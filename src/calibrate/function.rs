@@ -2,22 +2,33 @@
 //!
 //! From the invocations of one function: its duration curve t(z) (see `curve`), the memory it
 //! needs, and its start-up — the INIT phase and the client-observed cold and warm overheads as
-//! log-normal and median fits (see `cold_start`). The start-up figures patch the FaaS profile;
-//! the curve is written as the calibration's `[function]` table, which `optimize memory` reads
-//! back as a `FunctionCurve` to price every memory size the platform allows.
+//! log-normal and median fits (see `cold_start`), and from a thousand warm invocations on, their
+//! spread, from which the simulator draws aggregators' invocations. The start-up figures patch
+//! the FaaS profile; the curve is written as the calibration's `[function]` table, which
+//! `optimize memory` reads back as a `FunctionCurve` to price every memory size the platform
+//! allows.
 
 use serde::Serialize;
 
 use super::cold_start::ColdStartFit;
 use super::curve::{self, CurveFit, CurveOptions, DurationCurve};
+use super::histogram::LogHistogram;
 use super::observations::FunctionData;
 use super::stats::FittedParam;
 use super::{CalibrateError, toml_patch};
 use crate::profile::FaasProfile;
 use crate::profile::faas::CpuShare;
+use crate::profile::spread::Spread;
 
 /// Warm overhead samples needed before their median replaces the profile's.
 const MIN_OVERHEAD_SAMPLES: u64 = 10;
+
+/// Warm overhead samples needed before their spread replaces the profile's: a thousand put
+/// about ten beyond the 99th percentile.
+const MIN_SPREAD_SAMPLES: u64 = 1000;
+
+/// The quantiles at which a warm-overhead spread is written (the shipped profiles' own).
+const SPREAD_QUANTILES: [f64; 11] = [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.999, 1.0];
 
 /// Everything fitted about one function.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +45,8 @@ pub struct FunctionFit {
     pub cold_start: Option<ColdStartFit>,
     /// Median client-observed overhead of a warm invocation, and its 95% interval.
     pub warm_invoke_s: Option<(f64, (f64, f64))>,
+    /// Warm overheads over their median at [`SPREAD_QUANTILES`], where there are enough.
+    pub warm_invoke_spread: Option<Vec<[f64; 2]>>,
 }
 
 /// The memory at which a platform stops adding CPU.
@@ -74,7 +87,22 @@ pub fn fit(
                 data.warm_overhead.median_interval(),
             )
         }),
+        warm_invoke_spread: spread(&data.warm_overhead),
     })
+}
+
+/// The spread of `overheads` over their median, as a profile writes it: none from fewer than
+/// [`MIN_SPREAD_SAMPLES`], or where it is not a spread a profile accepts (a zero overhead).
+fn spread(overheads: &LogHistogram) -> Option<Vec<[f64; 2]>> {
+    if overheads.len() < MIN_SPREAD_SAMPLES {
+        return None;
+    }
+    let median = overheads.median();
+    let points: Vec<[f64; 2]> = SPREAD_QUANTILES
+        .iter()
+        .map(|&q| [q, overheads.quantile(q) / median])
+        .collect();
+    Spread::new(&points).ok().map(|_| points)
 }
 
 impl FunctionFit {
@@ -128,6 +156,13 @@ impl FunctionFit {
         }
         if let Some((warm_s, _)) = self.warm_invoke_s {
             set("warm_invoke_s", warm_s);
+        }
+        if let Some(points) = &self.warm_invoke_spread {
+            let rows = points
+                .iter()
+                .map(|p| toml::Value::Array(p.iter().map(|&x| toml::Value::Float(x)).collect()));
+            let value = toml::Value::Array(rows.collect());
+            toml_patch::set(&mut patch, &self.key("warm_invoke_spread"), value);
         }
         patch
     }
@@ -277,6 +312,22 @@ mod tests {
     use super::*;
     use crate::calibrate::observations::Invocation;
     use crate::profile::Profiles;
+
+    #[test]
+    fn a_spread_needs_a_thousand_warm_invocations_and_is_over_their_median() {
+        let mut overheads = LogHistogram::default();
+        for i in 0..999 {
+            overheads.add(0.5 + f64::from(i) * 0.001);
+        }
+        assert_eq!(spread(&overheads), None);
+        overheads.add(2.0);
+        let points = spread(&overheads).unwrap();
+        let at = |q: f64| points.iter().find(|p| p[0] == q).unwrap()[1];
+        approx::assert_relative_eq!(at(0.5), 1.0);
+        // The median is about 1.0 s; the slowest, 2 s.
+        approx::assert_relative_eq!(at(1.0), 2.0, max_relative = 0.01);
+        approx::assert_relative_eq!(at(0.0), 0.5, max_relative = 0.01);
+    }
 
     fn x86() -> FaasProfile {
         Profiles::builtin()

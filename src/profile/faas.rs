@@ -81,6 +81,8 @@ pub struct FaasProfile {
     pub cold_start_cv: f64,
     pub init_s: f64,
     pub warm_invoke_s: f64,
+    /// Warm invocations' overheads over their median, where measured.
+    pub warm_invoke_spread: Option<Spread>,
     pub invoke_interval_s: f64,
     pub runtime_baseline_mb: f64,
 }
@@ -155,6 +157,7 @@ struct RawStartup {
     cold_start_cv: f64,
     init_s: f64,
     warm_invoke_s: f64,
+    warm_invoke_spread: Option<Vec<[f64; 2]>>,
     invoke_interval_s: f64,
 }
 
@@ -162,6 +165,15 @@ struct RawStartup {
 #[serde(deny_unknown_fields)]
 struct RawRuntime {
     baseline_mb: f64,
+}
+
+/// The measured spread written at `key`, if any; the error names the key.
+fn spread(points: Option<Vec<[f64; 2]>>, key: &str) -> Result<Option<Spread>, String> {
+    points
+        .as_deref()
+        .map(Spread::new)
+        .transpose()
+        .map_err(|e| format!("{key} {e}"))
 }
 
 impl FaasProfile {
@@ -190,17 +202,15 @@ impl FaasProfile {
             scale_up_per_10s: raw.limits.scale_up_per_10s,
             bandwidth_mb_s: raw.network.bandwidth_mb_s,
             bandwidth_mb_s_per_vcpu: raw.network.bandwidth_mb_s_per_vcpu,
-            read_slowdown: raw
-                .network
-                .read_slowdown
-                .as_deref()
-                .map(Spread::new)
-                .transpose()
-                .map_err(|e| format!("network.read_slowdown {e}"))?,
+            read_slowdown: spread(raw.network.read_slowdown, "network.read_slowdown")?,
             cold_start_mean_s: raw.startup.cold_start_mean_s,
             cold_start_cv: raw.startup.cold_start_cv,
             init_s: raw.startup.init_s,
             warm_invoke_s: raw.startup.warm_invoke_s,
+            warm_invoke_spread: spread(
+                raw.startup.warm_invoke_spread,
+                "startup.warm_invoke_spread",
+            )?,
             invoke_interval_s: raw.startup.invoke_interval_s,
             runtime_baseline_mb: raw.runtime.baseline_mb,
         };

@@ -2,9 +2,10 @@
 //!
 //! The random parts of a run, all from the scenario's seed: straggler noise on compute times
 //! (log-normal with mean 1 and a given coefficient of variation), cold-start draws from the
-//! profile's log-normal distribution, and each data shard's read time drawn from the
-//! platform's measured spread of per-function reads (a stream of its own, so turning it on
-//! leaves the other draws as they were). With a coefficient of variation of zero every draw is
+//! profile's log-normal distribution, each data shard's read time drawn from the platform's
+//! measured spread of per-function reads, and each aggregator's warm invocation drawn from the
+//! measured spread of warm invocations (streams of their own, so turning either on leaves the
+//! other draws as they were). With a coefficient of variation of zero every draw is
 //! its median, so the run is exactly the analytic model's world.
 
 use rand::SeedableRng;
@@ -22,10 +23,15 @@ pub struct Noise {
     cold_start_mean_s: f64,
     /// Per-function read times over their median, and the stream drawing them.
     reads: Option<(Spread, StdRng)>,
+    /// Warm invocations' overheads over their median, and the stream drawing them.
+    invocations: Option<(Spread, StdRng)>,
 }
 
 /// Mixed into the seed of the read-time stream, so it differs from the compute stream.
 const READ_STREAM: u64 = 0x5245_4144_5f53_4c4f;
+
+/// Mixed into the seed of the warm-invocation stream, so it differs from the others.
+const INVOKE_STREAM: u64 = 0x494e_564f_4b45_5f53;
 
 /// A log-normal with the given mean and coefficient of variation.
 fn log_normal(mean: f64, cv: f64) -> Option<LogNormal<f64>> {
@@ -55,6 +61,7 @@ impl Noise {
             },
             cold_start_mean_s,
             reads: None,
+            invocations: None,
         }
     }
 
@@ -66,11 +73,24 @@ impl Noise {
         self
     }
 
+    /// Also draws each warm invocation's overhead from `spread` while variance is on.
+    pub fn with_invocations(mut self, seed: u64, spread: Option<&Spread>) -> Self {
+        if self.straggler.is_some() {
+            self.invocations =
+                spread.map(|s| (s.clone(), StdRng::seed_from_u64(seed ^ INVOKE_STREAM)));
+        }
+        self
+    }
+
     /// A factor to multiply a shard read's time by (1 with no variance or no measured spread).
     pub fn read_slowdown(&mut self) -> f64 {
-        self.reads
-            .as_mut()
-            .map_or(1.0, |(spread, rng)| spread.at(StandardUniform.sample(rng)))
+        draw(&mut self.reads)
+    }
+
+    /// One warm invocation's overhead, its median `median_s` (exactly that with no variance or
+    /// no measured spread).
+    pub fn warm_invoke_s(&mut self, median_s: f64) -> f64 {
+        median_s * draw(&mut self.invocations)
     }
 
     /// A factor to multiply a compute time by (1 with no variance).
@@ -83,6 +103,13 @@ impl Noise {
         self.cold_start
             .map_or(self.cold_start_mean_s, |d| d.sample(&mut self.rng))
     }
+}
+
+/// A factor drawn from a measured spread's stream, 1 where there is none.
+fn draw(stream: &mut Option<(Spread, StdRng)>) -> f64 {
+    stream
+        .as_mut()
+        .map_or(1.0, |(spread, rng)| spread.at(StandardUniform.sample(rng)))
 }
 
 #[cfg(test)]
@@ -117,6 +144,20 @@ mod tests {
         let slow = draws.iter().filter(|&&f| f > 1.0).count() as f64 / draws.len() as f64;
         assert!((slow - 0.1).abs() < 0.01, "{slow}");
         assert!(draws.iter().all(|&f| (1.0..=3.0).contains(&f)));
+    }
+
+    #[test]
+    fn warm_invocations_follow_their_spread_only_while_variance_is_on() {
+        let spread = Spread::new(&[[0.0, 0.8], [0.5, 1.0], [1.0, 4.0]]).unwrap();
+        let mut off = Noise::new(5, 0.0, 1.0, 0.5).with_invocations(5, Some(&spread));
+        assert_eq!(off.warm_invoke_s(0.5), 0.5);
+        let mut on = Noise::new(5, 0.2, 1.0, 0.5).with_invocations(5, Some(&spread));
+        let draws: Vec<f64> = (0..20_000).map(|_| on.warm_invoke_s(0.5)).collect();
+        let above = draws.iter().filter(|&&s| s > 0.5).count() as f64 / draws.len() as f64;
+        assert!((above - 0.5).abs() < 0.02, "{above}");
+        assert!(draws.iter().all(|&s| (0.4..=2.0).contains(&s)));
+        let mut plain = Noise::new(5, 0.2, 1.0, 0.5);
+        assert_eq!(plain.straggler(), on.straggler());
     }
 
     #[test]

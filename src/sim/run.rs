@@ -234,7 +234,8 @@ fn run_faas(
         profile.cold_start_mean_s,
         profile.cold_start_cv,
     )
-    .with_reads(seed, profile.read_slowdown.as_ref());
+    .with_reads(seed, profile.read_slowdown.as_ref())
+    .with_invocations(seed, profile.warm_invoke_spread.as_ref());
     let settings = FaasRunSettings {
         cfg: cfg.clone(),
         rounds: facts.rounds as u64,

@@ -18,13 +18,18 @@
 //! late neighbour has not stored. Timed in phases with no poll lost, such rounds came out 3.5 to
 //! 8% short of the simulator's (MobileNet at 3,008 MB, Redis on a cache.m5.12xlarge, 14 to 100
 //! workers); followed, 14, 20, 40 and 100 workers give 1,098, 1,133, 1,523 and 2,943 s against
-//! 1,099, 1,123, 1,555 and 3,125 s simulated. Past about 50 workers the simulator's workers
-//! lose more polls than the followed rhythm's (4.4% at 60 workers, 6.2% at 100): transfers
-//! sharing a NIC end at different moments there, while the rhythm moves every piece in the
-//! same time. Where the NIC is the bottleneck for most of a round, the simulator also lets the
-//! workers who finish first compute while the others still transfer, which a round timed from
-//! a common start cannot: ResNet-50 over 10 workers on a cache.m5.large (0.75 Gbps), 5.4% above
-//! the simulated time.
+//! 1,099, 1,123, 1,555 and 3,125 s simulated. Past about 40 workers the simulator's workers,
+//! with variance off, fall into lockstep after tens to hundreds of rounds out of step: they
+//! lose no poll, but all wait out each request's latency at the same moment, so the NIC idles
+//! for it and every transfer takes the latency plus the NIC's time (60 workers: 2.090 s a
+//! round from round 43 on, 0 polls lost; the run 4.4% over the model's 1,981 s, 6.2% at 100
+//! workers). The smallest variance keeps them out of step (`simulation.straggler_cv = 0.02`)
+//! and lets the workers who finish first compute while the others still transfer: 1,892 s at
+//! 60 workers, 4.5% under the model, and 2,867 s at 100, 2.6% under. The model's rhythm sits
+//! between the simulator's two worlds there. A round timed from a common start cannot overlap
+//! one worker's compute with another's transfers either where the NIC is the bottleneck for
+//! most of a round: ResNet-50 over 10 workers on a cache.m5.large (0.75 Gbps), 5.4% above the
+//! simulated time.
 //!
 //! Under request-rate limits (DynamoDB's write and read units) every request of every worker is
 //! queued at the limit in the order the workers ask (`queued.rs`), up to [`QUEUED_AT_MOST`]
