@@ -11,8 +11,9 @@
 //! and a parameter joins only if its column has an effect and is not (nearly) a combination of
 //! the columns already in — a greedy column-pivoted rank test (Golub & Van Loan, *Matrix
 //! Computations*, §5.4). The others stay at their profile values and say why. The fit is
-//! Levenberg–Marquardt polished by Nelder–Mead; intervals come from the linearised covariance at
-//! the optimum (see `stats`).
+//! Levenberg–Marquardt polished by Nelder–Mead, then each parameter is tried back at its profile
+//! value with the others polished again (the polling steps leave local minima); intervals come
+//! from the linearised covariance at the optimum (see `stats`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -202,9 +203,10 @@ pub fn fit(
     let jac = |x: &DVector<f64>| secant_jacobian(residual, x, SECANT_SPAN, SECANT_STEPS);
     let x0 = DVector::from_iterator(free.len(), free.iter().map(|&k| start[k]));
     let x = if free.is_empty() {
-        x0
+        x0.clone()
     } else {
-        polish(&residual, levenberg_marquardt(residual, jac, &x0))?
+        let fitted = polish(&residual, levenberg_marquardt(residual, jac, &x0))?;
+        back_to_the_profile(&residual, fitted, &x0)?
     };
     let mut logs = start.clone();
     for (i, &k) in free.iter().enumerate() {
@@ -234,6 +236,26 @@ fn polish(
             x
         },
     )
+}
+
+/// Tries each parameter back at its profile value (`profile`), the others polished again from
+/// the fit, and keeps whatever fits better: the model's polling steps leave local minima in
+/// which a parameter the runs barely see (a start-up second against runs of minutes) can sit
+/// far from a value that fits them as well or better.
+fn back_to_the_profile(
+    residual: &impl Fn(&DVector<f64>) -> DVector<f64>,
+    mut x: DVector<f64>,
+    profile: &DVector<f64>,
+) -> Result<DVector<f64>, CalibrateError> {
+    for k in 0..x.len() {
+        let mut reset = x.clone();
+        reset[k] = profile[k];
+        let tried = polish(residual, reset)?;
+        if residual(&tried).norm_squared() < residual(&x).norm_squared() {
+            x = tried;
+        }
+    }
+    Ok(x)
 }
 
 fn rms(observed: &[f64], predicted: &[f64]) -> f64 {

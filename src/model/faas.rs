@@ -300,6 +300,7 @@ impl FaasModel {
             update_bytes_per_s: self.setup(cfg.channel_ref()).update_bytes_per_s,
             compute_s,
             synchronous: cfg.sync.is_synchronous(),
+            rounds: self.facts.rounds,
             profile: &self.profile,
             usd_per_s: size.usd_per_s,
         }

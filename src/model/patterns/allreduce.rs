@@ -73,7 +73,7 @@ impl Exchange for AllReduce {
 }
 
 /// One AllReduce round among `ctx.workers` workers: the average over the first
-/// `ROUNDS_AVERAGED` rounds from a common start, following each worker. Each of the others
+/// run's first rounds (`rhythm::ROUNDS_FOLLOWED` at most) from a common start, following each worker. Each of the others
 /// learns of the result at its own poll (they wait from different moments, so their polls fall
 /// differently) and contributes its next update that much later; the reducer fetches the
 /// contributions in worker order and waits, polling in turn, for any not there yet. A write
@@ -83,7 +83,9 @@ pub fn round(ctx: &RoundContext) -> RoundComm {
     let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
     let rhythm = Rhythm::new(ctx);
     // From a common start: the others are ready when the reducer is.
-    let (time_s, polls) = rhythm::averaged(vec![0.0; rhythm.tracked], |ready| rhythm.round(ready));
+    let (time_s, polls) = rhythm::averaged(ctx.rounds, vec![0.0; rhythm.tracked], |ready| {
+        rhythm.round(ready)
+    });
     let mut comm = RoundComm {
         time_s,
         ..RoundComm::default()

@@ -137,6 +137,9 @@ pub struct RoundContext<'a> {
     pub compute_s: f64,
     /// Whether the round ends at a barrier (BSP).
     pub synchronous: bool,
+    /// Rounds one generation of workers runs from its invocation, over which a pattern's
+    /// rhythm is averaged (at most [`rhythm::ROUNDS_FOLLOWED`]).
+    pub rounds: f64,
     /// The platform aggregator functions run on, and their dollars per second.
     pub profile: &'a FaasProfile,
     pub usd_per_s: f64,
@@ -250,6 +253,7 @@ pub(crate) mod test_support {
             update_bytes_per_s: 100e6,
             compute_s: 0.0,
             synchronous: true,
+            rounds: 16.0,
             profile,
             usd_per_s: profile.usd_per_s(1024),
         }

@@ -60,8 +60,11 @@ pub fn invoked(tracked: usize, workers: usize, invoke_interval_s: f64) -> Vec<f6
     }
 }
 
-/// Rounds over which a pattern's rhythm is averaged.
-pub const ROUNDS_AVERAGED: u32 = 16;
+/// The most rounds a pattern's rhythm follows: a run's first rounds, where it has more. Rounds
+/// drift for tens of rounds before they repeat (RCV1's ScatterReduce over 64 workers on
+/// DynamoDB: 4.0 s rounds until about the 20th, 4.3 s from the 26th, in the simulator and the
+/// model alike), and following costs O(w²) a round.
+pub const ROUNDS_FOLLOWED: u32 = 64;
 
 /// Where a round leaves the next, all from the round's end: when each followed worker is
 /// ready, when the service's write limit next admits a request (the last PUT of a round, a
@@ -112,12 +115,13 @@ impl Carry {
 /// What one round did: its length, its polls, and where it leaves the next, from its end.
 pub type Played = (f64, f64, Carry);
 
-/// The average round of [`ROUNDS_AVERAGED`] played from the followed workers' `first` ready
-/// times by `round`: its length (the last worker's lateness after the last round spread over
-/// them all) and its polls.
-pub fn averaged(first: Vec<f64>, round: impl Fn(&Carry) -> Played) -> (f64, f64) {
-    let (total_s, polls, late_s) = play(ROUNDS_AVERAGED, Carry::ready(first), round);
-    let rounds = f64::from(ROUNDS_AVERAGED);
+/// The average of a run's first `rounds` (at most [`ROUNDS_FOLLOWED`], at least one) played
+/// from the followed workers' `first` ready times by `round`: its length (the last worker's
+/// lateness after the last round spread over them all) and its polls.
+pub fn averaged(rounds: f64, first: Vec<f64>, round: impl Fn(&Carry) -> Played) -> (f64, f64) {
+    let rounds = rounds.ceil().clamp(1.0, f64::from(ROUNDS_FOLLOWED)) as u32;
+    let (total_s, polls, late_s) = play(rounds, Carry::ready(first), round);
+    let rounds = f64::from(rounds);
     ((total_s + late_s) / rounds, polls / rounds)
 }
 

@@ -151,7 +151,7 @@ pub fn layer_usd(
 }
 
 /// One round through the tree `layers` (root first): the average over the first
-/// `ROUNDS_AVERAGED` rounds from the workers' invocation, following each worker (`rhythm`). The
+/// run's first rounds (`rhythm::ROUNDS_FOLLOWED` at most) from the workers' invocation, following each worker (`rhythm`). The
 /// workers' PUTs and their reads of the root's one result are admitted a slot apart where a
 /// limit binds, so they wait for the result from moments a few slots apart: one landing between
 /// their polls is found at once by some and a whole poll later by the others, who then start
@@ -175,7 +175,7 @@ pub fn round(ctx: &RoundContext, layers: &[u32]) -> RoundComm {
         workers.workers,
         ctx.profile.invoke_interval_s,
     );
-    let (time_s, polls) = rhythm::averaged(first, |ready| workers.round(ready));
+    let (time_s, polls) = rhythm::averaged(ctx.rounds, first, |ready| workers.round(ready));
     comm.time_s = time_s;
     comm.pace_by_limits(link, ctx.compute_s);
     comm.add_polls(polls);
