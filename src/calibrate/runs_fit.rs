@@ -24,7 +24,8 @@ use serde::Serialize;
 
 use super::runs::{RunRow, RunsTable};
 use super::stats::{
-    FittedParam, levenberg_marquardt, linearised_half_widths, minimise, secant_jacobian,
+    FittedParam, levenberg_marquardt, linearised_half_widths, minimise, minimise_restarted,
+    secant_jacobian,
 };
 use super::{CalibrateError, toml_patch};
 use crate::model::{Config, Platform};
@@ -250,7 +251,8 @@ fn back_to_the_profile(
     for k in 0..x.len() {
         let mut reset = x.clone();
         reset[k] = profile[k];
-        let tried = polish(residual, reset)?;
+        // One Nelder–Mead pass: a second costs as much and rarely moves further.
+        let tried = minimise_restarted(|x| residual(x).norm_squared(), &reset, 0.05, 1)?;
         if residual(&tried).norm_squared() < residual(&x).norm_squared() {
             x = tried;
         }

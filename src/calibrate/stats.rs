@@ -87,14 +87,25 @@ impl<F: Fn(&DVector<f64>) -> f64> CostFunction for Cost<F> {
     }
 }
 
-/// Minimises `cost` by Nelder–Mead from `start`, the first simplex `step` wide along each axis.
+/// Minimises `cost` by Nelder–Mead from `start`, the first simplex `step` wide along each axis,
+/// restarted from its best point `RESTARTS` times.
 pub fn minimise(
     cost: impl Fn(&DVector<f64>) -> f64,
     start: &DVector<f64>,
     step: f64,
 ) -> Result<DVector<f64>, CalibrateError> {
+    minimise_restarted(cost, start, step, RESTARTS)
+}
+
+/// [`minimise`] restarted `restarts` times.
+pub fn minimise_restarted(
+    cost: impl Fn(&DVector<f64>) -> f64,
+    start: &DVector<f64>,
+    step: f64,
+    restarts: usize,
+) -> Result<DVector<f64>, CalibrateError> {
     let mut best = start.clone();
-    for _ in 0..RESTARTS {
+    for _ in 0..restarts {
         let solver = NelderMead::new(simplex(&best, step))
             .with_sd_tolerance(1e-13)
             .map_err(|e| CalibrateError::Solver(e.to_string()))?;

@@ -3,9 +3,10 @@
 //! Where workers wait for a result by polling, each finds it at its own poll: they wait from
 //! different moments (a write or read limit admits them one slot apart), so a result landing
 //! between their polls is found at once by some and a whole poll later by others, and the late
-//! ones start the next round that much later. Patterns whose rounds have such a rhythm play a
-//! few rounds from the workers' invocation, following each worker, until the rounds repeat, and
-//! charge the average (the simulator's store polls each worker the same way). A round hands the
+//! ones start the next round that much later. Patterns whose rounds have such a rhythm play the
+//! run's first rounds (up to [`ROUNDS_FOLLOWED`]) from the workers' invocation, following each
+//! worker, until the rounds repeat, and charge the average (the simulator's store polls each
+//! worker the same way). A round hands the
 //! next its workers' lateness and when the service's write limit is free again (`Carry`).
 
 use crate::model::link::{Link, Op};
