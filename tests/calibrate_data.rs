@@ -141,46 +141,36 @@ fn feng_case_a_calibration_reports_what_the_runs_cannot_separate() {
     );
 }
 
-/// Median warm duration (s) by memory size, straight from a SeBS invocations CSV.
-/// Client time − provider time of every warm invocation in a SeBS CSV, in seconds, sorted.
-fn warm_overheads(csv: &Path) -> Vec<f64> {
+/// The given columns of every warm invocation in a SeBS invocations CSV.
+fn warm_cells<const N: usize>(csv: &Path, columns: [&str; N]) -> Vec<[f64; N]> {
     let text = std::fs::read_to_string(csv).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (cold, client, exec) = (
-        col("is_cold"),
-        col("client_time_us"),
-        col("provider_exec_us"),
-    );
-    let mut out: Vec<f64> = lines
+    let cold = col("is_cold");
+    let at = columns.map(col);
+    lines
         .map(|line| line.split(',').collect::<Vec<_>>())
         .filter(|cells| cells[cold] == "False")
-        .map(|cells| {
-            let us = |i: usize| cells[i].parse::<f64>().unwrap();
-            (us(client) - us(exec)) / 1e6
-        })
+        .map(|cells| at.map(|i| cells[i].parse().unwrap()))
+        .collect()
+}
+
+/// Client time − provider time of every warm invocation in a SeBS CSV, in seconds, sorted.
+fn warm_overheads(csv: &Path) -> Vec<f64> {
+    let mut out: Vec<f64> = warm_cells(csv, ["client_time_us", "provider_exec_us"])
+        .into_iter()
+        .map(|[client, exec]| (client - exec) / 1e6)
         .collect();
     out.sort_by(f64::total_cmp);
     out
 }
 
+/// Median warm duration (s) by memory size, straight from a SeBS invocations CSV.
 fn warm_medians(csv: &Path) -> BTreeMap<u32, f64> {
-    let text = std::fs::read_to_string(csv).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
-    let (mem, cold, exec) = (col("memory_mb"), col("is_cold"), col("provider_exec_us"));
     let mut by_size: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
-    for line in lines {
-        let cells: Vec<&str> = line.split(',').collect();
-        if cells[cold] == "False" {
-            let us: f64 = cells[exec].parse().unwrap();
-            by_size
-                .entry(cells[mem].parse().unwrap())
-                .or_default()
-                .push(us / 1e6);
-        }
+    for [mb, exec_us] in warm_cells(csv, ["memory_mb", "provider_exec_us"]) {
+        by_size.entry(mb as u32).or_default().push(exec_us / 1e6);
     }
     by_size
         .into_iter()

@@ -204,7 +204,7 @@ pub fn fit(
     let jac = |x: &DVector<f64>| secant_jacobian(residual, x, SECANT_SPAN, SECANT_STEPS);
     let x0 = DVector::from_iterator(free.len(), free.iter().map(|&k| start[k]));
     let x = if free.is_empty() {
-        x0.clone()
+        x0
     } else {
         let fitted = polish(&residual, levenberg_marquardt(residual, jac, &x0))?;
         back_to_the_profile(&residual, fitted, &x0)?
@@ -248,13 +248,16 @@ fn back_to_the_profile(
     mut x: DVector<f64>,
     profile: &DVector<f64>,
 ) -> Result<DVector<f64>, CalibrateError> {
+    let cost = |x: &DVector<f64>| residual(x).norm_squared();
+    let mut best = cost(&x);
     for k in 0..x.len() {
         let mut reset = x.clone();
         reset[k] = profile[k];
         // One Nelder–Mead pass: a second costs as much and rarely moves further.
-        let tried = minimise_restarted(|x| residual(x).norm_squared(), &reset, 0.05, 1)?;
-        if residual(&tried).norm_squared() < residual(&x).norm_squared() {
-            x = tried;
+        let tried = minimise_restarted(cost, &reset, 0.05, 1)?;
+        let tried_cost = cost(&tried);
+        if tried_cost < best {
+            (x, best) = (tried, tried_cost);
         }
     }
     Ok(x)

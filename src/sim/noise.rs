@@ -67,19 +67,20 @@ impl Noise {
 
     /// Also draws each shard read's time from `spread` while variance is on.
     pub fn with_reads(mut self, seed: u64, spread: Option<&Spread>) -> Self {
-        if self.straggler.is_some() {
-            self.reads = spread.map(|s| (s.clone(), StdRng::seed_from_u64(seed ^ READ_STREAM)));
-        }
+        self.reads = self.stream(spread, seed ^ READ_STREAM);
         self
     }
 
     /// Also draws each warm invocation's overhead from `spread` while variance is on.
     pub fn with_invocations(mut self, seed: u64, spread: Option<&Spread>) -> Self {
-        if self.straggler.is_some() {
-            self.invocations =
-                spread.map(|s| (s.clone(), StdRng::seed_from_u64(seed ^ INVOKE_STREAM)));
-        }
+        self.invocations = self.stream(spread, seed ^ INVOKE_STREAM);
         self
+    }
+
+    /// A stream of draws from `spread` seeded by `seed`, while variance is on.
+    fn stream(&self, spread: Option<&Spread>, seed: u64) -> Option<(Spread, StdRng)> {
+        self.straggler.is_some().then_some(())?;
+        spread.map(|s| (s.clone(), StdRng::seed_from_u64(seed)))
     }
 
     /// A factor to multiply a shard read's time by (1 with no variance or no measured spread).

@@ -72,11 +72,11 @@ impl Exchange for AllReduce {
     }
 }
 
-/// One AllReduce round among `ctx.workers` workers: the average over the first
-/// run's first rounds (`rhythm::ROUNDS_FOLLOWED` at most) from a common start, following each worker. Each of the others
-/// learns of the result at its own poll (they wait from different moments, so their polls fall
-/// differently) and contributes its next update that much later; the reducer fetches the
-/// contributions in worker order and waits, polling in turn, for any not there yet. A write
+/// One AllReduce round among `ctx.workers` workers: the average over the run's first rounds
+/// (`rhythm::ROUNDS_FOLLOWED` at most) from a common start, following each worker. Each of the
+/// others learns of the result at its own poll (they wait from different moments, so their
+/// polls fall differently) and contributes its next update that much later; the reducer fetches
+/// the contributions in worker order and waits, polling in turn, for any not there yet. A write
 /// or read limit admits the requests one slot apart; a node's NIC is shared by every transfer
 /// at once.
 pub fn round(ctx: &RoundContext) -> RoundComm {

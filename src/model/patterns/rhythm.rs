@@ -6,8 +6,8 @@
 //! ones start the next round that much later. Patterns whose rounds have such a rhythm play the
 //! run's first rounds (up to [`ROUNDS_FOLLOWED`]) from the workers' invocation, following each
 //! worker, until the rounds repeat, and charge the average (the simulator's store polls each
-//! worker the same way). A round hands the
-//! next its workers' lateness and when the service's write limit is free again (`Carry`).
+//! worker the same way). A round hands the next its workers' lateness and when the service's
+//! write limit is free again (`Carry`).
 
 use crate::model::link::{Link, Op};
 

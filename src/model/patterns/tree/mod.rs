@@ -150,12 +150,12 @@ pub fn layer_usd(
         + polls * prices.get_unit_usd
 }
 
-/// One round through the tree `layers` (root first): the average over the first
-/// run's first rounds (`rhythm::ROUNDS_FOLLOWED` at most) from the workers' invocation, following each worker (`rhythm`). The
-/// workers' PUTs and their reads of the root's one result are admitted a slot apart where a
-/// limit binds, so they wait for the result from moments a few slots apart: one landing between
-/// their polls is found at once by some and a whole poll later by the others, who then start
-/// the next round late.
+/// One round through the tree `layers` (root first): the average over the run's first rounds
+/// (`rhythm::ROUNDS_FOLLOWED` at most) from the workers' invocation, following each worker
+/// (`rhythm`). The workers' PUTs and their reads of the root's one result are admitted a slot
+/// apart where a limit binds, so they wait for the result from moments a few slots apart: one
+/// landing between their polls is found at once by some and a whole poll later by the others,
+/// who then start the next round late.
 pub fn round(ctx: &RoundContext, layers: &[u32]) -> RoundComm {
     let (w, m, link) = (ctx.workers, ctx.bytes, ctx.link);
     let mut comm = RoundComm::default();
